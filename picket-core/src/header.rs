@@ -1,0 +1,356 @@
+//! Parsing the HTTP `Authorization` field value that carries an API key.
+//!
+//! The API key is the Basic-auth username and the password is empty (RFC 7617). Real
+//! clients send it in two forms, and both authenticate:
+//!
+//! - `Basic ` + base64(`KEY:`): Go's `SetBasicAuth(key, "")`, Python `requests`, `curl -u KEY:`;
+//! - `Basic  ` + base64(`KEY`) (two spaces, no colon): the official JS and Node SDKs.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use thiserror::Error;
+use zeroize::Zeroize;
+
+use crate::key::{ApiKey, KeyError};
+
+/// Longest `Authorization` value accepted, in bytes. Longer values are refused before any
+/// other work.
+pub const MAX_HEADER_LEN: usize = 8192;
+
+/// Longest decoded Basic credentials looked at, in bytes. A key with an empty password is 36
+/// bytes; a `pk:sk` pair is 71. Longer credentials are refused without decoding them.
+pub const MAX_CREDENTIALS_LEN: usize = 256;
+
+/// Opt-in behaviours of [`parse_authorization`]. The default accepts Basic only.
+///
+/// ```
+/// let opts = picket_core::HeaderOptions { accept_bearer: true };
+/// assert!(!picket_core::HeaderOptions::default().accept_bearer);
+/// # let _ = opts;
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HeaderOptions {
+    /// Also accept `Bearer <key>` (as Stripe does).
+    pub accept_bearer: bool,
+}
+
+/// Why an `Authorization` value does not carry a usable API key.
+///
+/// Every variant maps to HTTP 401 with a `WWW-Authenticate` challenge (see
+/// [`AuthError`](crate::AuthError)). Messages never contain the credentials.
+///
+/// ```
+/// use picket_core::{parse_authorization, HeaderError, HeaderOptions};
+/// let err = parse_authorization(b"Bearer pk_d9960d04426c1e9f3941bec7e39c8854", HeaderOptions::default());
+/// assert_eq!(err.unwrap_err(), HeaderError::BearerNotEnabled);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// No header, or only whitespace.
+    #[error("missing api key: send it as the username of HTTP Basic auth")]
+    Missing,
+    /// The value is longer than [`MAX_HEADER_LEN`].
+    #[error("authorization header is longer than 8192 bytes")]
+    TooLong,
+    /// A control byte (CR, LF, NUL, ...) is in the value.
+    #[error("authorization header contains control byte 0x{byte:02x} at position {position}")]
+    ControlCharacter {
+        /// The byte's value.
+        byte: u8,
+        /// Zero-based byte offset.
+        position: usize,
+    },
+    /// A byte above 0x7F is in the value.
+    #[error("authorization header contains a non-ASCII byte at position {position}")]
+    NonAscii {
+        /// Zero-based byte offset.
+        position: usize,
+    },
+    /// The scheme is neither `Basic` nor (with the option) `Bearer`.
+    #[error("unsupported authorization scheme: use Basic with the api key as the username")]
+    UnsupportedScheme,
+    /// `Bearer` was used but [`HeaderOptions::accept_bearer`] is off.
+    #[error("bearer authorization is not accepted: use Basic with the api key as the username")]
+    BearerNotEnabled,
+    /// A tab separates the scheme from the credentials; only spaces may.
+    #[error("a tab separates the scheme from the credentials: use a space")]
+    TabSeparator,
+    /// The scheme has nothing after it.
+    #[error("authorization header has a scheme but no credentials")]
+    MissingCredentials,
+    /// The credentials are not RFC 4648 §4 base64 with padding and canonical trailing bits.
+    #[error("credentials are not valid base64 (standard alphabet, padded, canonical)")]
+    InvalidBase64,
+    /// The decoded credentials are longer than [`MAX_CREDENTIALS_LEN`].
+    #[error("credentials are longer than 256 bytes: they cannot be an api key")]
+    CredentialsTooLong,
+    /// The username is empty and so is the password.
+    #[error("credentials carry an empty api key")]
+    EmptyKey,
+    /// The username is empty but the password is not: the key was put in the wrong field.
+    #[error("the username is empty: the api key belongs in the username, with an empty password")]
+    KeyInPassword,
+    /// A password was sent. Only the username may carry a key, so a `pk:sk` pair never
+    /// authenticates as either.
+    #[error("the password must be empty: send only the api key, as the username")]
+    NonEmptyPassword,
+    /// The username is not a well-formed key.
+    #[error("the username is not a valid api key: {0}")]
+    Key(KeyError),
+}
+
+impl HeaderError {
+    /// The stable numeric code of this error (range 300–399; a [`KeyError`] inside keeps
+    /// its own code), exposed by the C ABI.
+    ///
+    /// ```
+    /// use picket_core::{HeaderError, KeyError};
+    /// assert_eq!(HeaderError::Missing.code(), 300);
+    /// assert_eq!(HeaderError::Key(KeyError::Empty).code(), KeyError::Empty.code());
+    /// ```
+    pub const fn code(&self) -> u32 {
+        match self {
+            HeaderError::Missing => 300,
+            HeaderError::TooLong => 301,
+            HeaderError::ControlCharacter { .. } => 302,
+            HeaderError::NonAscii { .. } => 303,
+            HeaderError::UnsupportedScheme => 304,
+            HeaderError::BearerNotEnabled => 305,
+            HeaderError::TabSeparator => 306,
+            HeaderError::MissingCredentials => 307,
+            HeaderError::InvalidBase64 => 308,
+            HeaderError::CredentialsTooLong => 309,
+            HeaderError::EmptyKey => 310,
+            HeaderError::KeyInPassword => 311,
+            HeaderError::NonEmptyPassword => 312,
+            HeaderError::Key(e) => e.code(),
+        }
+    }
+}
+
+impl From<KeyError> for HeaderError {
+    fn from(e: KeyError) -> HeaderError {
+        HeaderError::Key(e)
+    }
+}
+
+/// Parses an `Authorization` field value, exactly as the server received it, to the API key
+/// it carries.
+///
+/// Grammar: optional SP/HTAB, `Basic` (any case), one or more SP, base64 credentials,
+/// optional SP/HTAB. The credentials decode to `KEY` or `KEY:`. With
+/// [`HeaderOptions::accept_bearer`], `Bearer` (any case), one or more SP and the key text
+/// are accepted too. No heap allocation; the decoded credentials are zeroized.
+///
+/// # Errors
+/// A [`HeaderError`] naming the rule the value breaks.
+///
+/// # Examples
+/// ```
+/// use picket_core::{parse_authorization, HeaderError, HeaderOptions};
+/// let opts = HeaderOptions::default();
+/// // curl -u pk_d9960d04426c1e9f3941bec7e39c8854:
+/// let key = parse_authorization(
+///     b"Basic cGtfZDk5NjBkMDQ0MjZjMWU5ZjM5NDFiZWM3ZTM5Yzg4NTQ6",
+///     opts,
+/// )?;
+/// assert_eq!(key.expose(), "pk_d9960d04426c1e9f3941bec7e39c8854");
+/// // The JS SDK: two spaces and no colon.
+/// let same = parse_authorization(b"Basic  cGtfZDk5NjBkMDQ0MjZjMWU5ZjM5NDFiZWM3ZTM5Yzg4NTQ=", opts)?;
+/// assert_eq!(key, same);
+/// assert_eq!(parse_authorization(b"", opts).unwrap_err(), HeaderError::Missing);
+/// # Ok::<(), HeaderError>(())
+/// ```
+pub fn parse_authorization(value: &[u8], options: HeaderOptions) -> Result<ApiKey, HeaderError> {
+    if value.len() > MAX_HEADER_LEN {
+        return Err(HeaderError::TooLong);
+    }
+    for (position, &byte) in value.iter().enumerate() {
+        if byte >= 0x80 {
+            return Err(HeaderError::NonAscii { position });
+        }
+        if (byte < 0x20 && byte != b'\t') || byte == 0x7f {
+            return Err(HeaderError::ControlCharacter { byte, position });
+        }
+    }
+    let value = trim_ows(value);
+    if value.is_empty() {
+        return Err(HeaderError::Missing);
+    }
+    let scheme_end = value
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(value.len());
+    let (scheme, rest) = value.split_at(scheme_end);
+    let is_basic = scheme.eq_ignore_ascii_case(b"basic");
+    let is_bearer = scheme.eq_ignore_ascii_case(b"bearer");
+    if !is_basic && !is_bearer {
+        return Err(HeaderError::UnsupportedScheme);
+    }
+    if is_bearer && !options.accept_bearer {
+        return Err(HeaderError::BearerNotEnabled);
+    }
+    if rest.is_empty() {
+        return Err(HeaderError::MissingCredentials);
+    }
+    let separator = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    if separator == 0 || rest.get(separator) == Some(&b'\t') {
+        return Err(HeaderError::TabSeparator);
+    }
+    let token = &rest[separator..];
+    // `trim_ows` removed trailing whitespace, so the token is non-empty here.
+    if is_bearer {
+        return Ok(ApiKey::parse(token)?);
+    }
+    parse_basic_token(token)
+}
+
+fn trim_ows(mut v: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = v {
+        v = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = v {
+        v = rest;
+    }
+    v
+}
+
+fn parse_basic_token(token: &[u8]) -> Result<ApiKey, HeaderError> {
+    // Padded base64: 4 characters per 3 bytes. Anything that would decode to more than
+    // MAX_CREDENTIALS_LEN bytes cannot hold a key; refuse it before decoding.
+    if token.len() % 4 != 0 {
+        return Err(HeaderError::InvalidBase64);
+    }
+    if token.len() / 4 * 3 > MAX_CREDENTIALS_LEN + 2 {
+        return Err(HeaderError::CredentialsTooLong);
+    }
+    let mut buf = [0u8; MAX_CREDENTIALS_LEN + 2];
+    let result = match STANDARD.decode_slice(token, &mut buf) {
+        Ok(n) => split_credentials(&buf[..n]),
+        Err(_) => Err(HeaderError::InvalidBase64),
+    };
+    buf.zeroize();
+    result
+}
+
+/// Applies the username/password rules to decoded credentials.
+fn split_credentials(creds: &[u8]) -> Result<ApiKey, HeaderError> {
+    if creds.len() > MAX_CREDENTIALS_LEN {
+        return Err(HeaderError::CredentialsTooLong);
+    }
+    let (user, password) = match creds.iter().position(|&b| b == b':') {
+        Some(i) => (&creds[..i], &creds[i + 1..]),
+        None => (creds, &[][..]),
+    };
+    match (user.is_empty(), password.is_empty()) {
+        (true, true) => Err(HeaderError::EmptyKey),
+        (true, false) => Err(HeaderError::KeyInPassword),
+        (false, false) => Err(HeaderError::NonEmptyPassword),
+        (false, true) => Ok(ApiKey::parse(user)?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::engine::general_purpose::STANDARD;
+
+    const PK: &str = "pk_d9960d04426c1e9f3941bec7e39c8854";
+    const SK: &str = "sk_e1f767d29fa6e533f2e5c62342fb9e24";
+
+    fn basic(creds: &str) -> String {
+        format!("Basic {}", STANDARD.encode(creds))
+    }
+
+    fn parse(v: &str) -> Result<ApiKey, HeaderError> {
+        parse_authorization(v.as_bytes(), HeaderOptions::default())
+    }
+
+    #[test]
+    fn real_client_forms() {
+        for v in [
+            basic(&format!("{PK}:")),
+            format!("Basic  {}", STANDARD.encode(PK)),
+            format!("basic {}", STANDARD.encode(PK)),
+            format!("BASIC {}", STANDARD.encode(PK)),
+            format!(" \tBasic {}\t ", STANDARD.encode(PK)),
+        ] {
+            assert_eq!(parse(&v).unwrap().expose(), PK, "{v}");
+        }
+    }
+
+    #[test]
+    fn each_rule_has_its_error() {
+        let long = "a".repeat(MAX_HEADER_LEN + 1);
+        let cases: Vec<(String, HeaderError)> = vec![
+            (String::new(), HeaderError::Missing),
+            ("  \t ".into(), HeaderError::Missing),
+            (long, HeaderError::TooLong),
+            (
+                format!("Basic {}\r\n", STANDARD.encode(PK)),
+                HeaderError::ControlCharacter {
+                    byte: b'\r',
+                    position: 54,
+                },
+            ),
+            ("Basic \u{e9}".into(), HeaderError::NonAscii { position: 6 }),
+            ("Digest abc".into(), HeaderError::UnsupportedScheme),
+            (PK.into(), HeaderError::UnsupportedScheme),
+            (format!("Bearer {PK}"), HeaderError::BearerNotEnabled),
+            (
+                format!("Basic\t{}", STANDARD.encode(PK)),
+                HeaderError::TabSeparator,
+            ),
+            (
+                format!("Basic \t{}", STANDARD.encode(PK)),
+                HeaderError::TabSeparator,
+            ),
+            ("Basic".into(), HeaderError::MissingCredentials),
+            ("Basic   ".into(), HeaderError::MissingCredentials),
+            (
+                "Basic cGtf".into(),
+                HeaderError::Key(KeyError::WrongLength { found: 0 }),
+            ),
+            ("Basic cGtfZA".into(), HeaderError::InvalidBase64),
+            ("Basic cGtfZB==".into(), HeaderError::InvalidBase64),
+            (basic(&"x".repeat(300)), HeaderError::CredentialsTooLong),
+            (basic(""), HeaderError::MissingCredentials),
+            (basic(":"), HeaderError::EmptyKey),
+            (basic(&format!(":{PK}")), HeaderError::KeyInPassword),
+            (basic(&format!("{PK}:{SK}")), HeaderError::NonEmptyPassword),
+            (
+                basic(&format!("{PK}\n")),
+                HeaderError::Key(KeyError::SurroundingWhitespace),
+            ),
+        ];
+        for (v, want) in cases {
+            assert_eq!(parse(&v).unwrap_err(), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn bearer_when_enabled() {
+        let opts = HeaderOptions {
+            accept_bearer: true,
+        };
+        let key = parse_authorization(format!("bearer  {SK}").as_bytes(), opts).unwrap();
+        assert_eq!(key.expose(), SK);
+        assert_eq!(
+            parse_authorization(b"Bearer", opts).unwrap_err(),
+            HeaderError::MissingCredentials
+        );
+    }
+
+    #[test]
+    fn messages_never_contain_credentials() {
+        for v in [
+            basic(&format!("{PK}:{SK}")),
+            basic(&format!("{SK}x")),
+            format!("Bearer {SK}"),
+        ] {
+            let msg = parse(&v).unwrap_err().to_string();
+            assert!(!msg.contains("e1f767"), "{msg}");
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! API keys: parsing, classification, formatting and redaction.
+//!
+//! A key is `pk_` (publishable) or `sk_` (secret) followed by exactly 32 lowercase
+//! hexadecimal digits (128 bits). A key has exactly one spelling: parsing never trims
+//! and never folds case.
+
+use core::fmt;
+use core::str::FromStr;
+
+use thiserror::Error;
+use zeroize::Zeroize;
+
+use crate::digest::KeyDigest;
+
+/// Length in bytes of a key's text: a 3-byte prefix and 32 hex digits.
+pub const KEY_LEN: usize = 35;
+/// Number of hex digits in a key's body.
+pub const KEY_HEX_DIGITS: usize = 32;
+/// Number of random bytes a key encodes.
+pub const KEY_RANDOM_BYTES: usize = 16;
+/// Length in bytes of [`ApiKey::redacted`]'s output for any key (`sk_…9e24`; `…` is 3 bytes).
+pub const REDACTED_LEN: usize = 10;
+
+const PREFIX_LEN: usize = 3;
+
+/// The two kinds of API key a project has.
+///
+/// # Examples
+/// ```
+/// use picket_core::KeyKind;
+/// assert_eq!(KeyKind::Secret.prefix(), "sk_");
+/// assert_eq!(KeyKind::Publishable.to_string(), "publishable");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum KeyKind {
+    /// `pk_`: used client-side, by a browser SDK; safe to expose.
+    Publishable = 1,
+    /// `sk_`: used server-side only; must be kept secret.
+    Secret = 2,
+}
+
+impl KeyKind {
+    /// The three-byte prefix keys of this kind start with.
+    ///
+    /// ```
+    /// assert_eq!(picket_core::KeyKind::Publishable.prefix(), "pk_");
+    /// ```
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            KeyKind::Publishable => "pk_",
+            KeyKind::Secret => "sk_",
+        }
+    }
+
+    /// The lowercase name of the kind, as used in vectors and messages.
+    ///
+    /// ```
+    /// assert_eq!(picket_core::KeyKind::Secret.name(), "secret");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            KeyKind::Publishable => "publishable",
+            KeyKind::Secret => "secret",
+        }
+    }
+}
+
+impl fmt::Display for KeyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a string is not a well-formed API key.
+///
+/// Messages name the rule that was broken and never contain the key.
+///
+/// # Examples
+/// ```
+/// use picket_core::{ApiKey, KeyError};
+/// let err = ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24\n").unwrap_err();
+/// assert_eq!(err, KeyError::SurroundingWhitespace);
+/// assert_eq!(err.code(), 104);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The input was empty.
+    #[error("api key is empty")]
+    Empty,
+    /// The input does not start with `pk_` or `sk_`.
+    #[error("api key has an unknown prefix: expected \"pk_\" or \"sk_\"")]
+    UnknownPrefix,
+    /// The body after the prefix is not 32 characters long.
+    #[error("api key must have 32 hex digits after the prefix, found {found} characters")]
+    WrongLength {
+        /// How many bytes follow the prefix.
+        found: usize,
+    },
+    /// The input starts or ends with whitespace (a trailing newline from `echo` or a `.env` file).
+    #[error("api key has leading or trailing whitespace (a trailing newline?): remove it")]
+    SurroundingWhitespace,
+    /// A byte of the body is not a hexadecimal digit.
+    #[error("api key has a non-hex character at position {position}")]
+    NonHex {
+        /// Zero-based byte offset in the whole input.
+        position: usize,
+    },
+    /// A hex digit of the body is uppercase; keys are lowercase only.
+    #[error("api key has an uppercase hex digit at position {position}: keys are lowercase")]
+    Uppercase {
+        /// Zero-based byte offset in the whole input.
+        position: usize,
+    },
+}
+
+impl KeyError {
+    /// The stable numeric code of this error (range 100–199), exposed by the C ABI.
+    ///
+    /// ```
+    /// assert_eq!(picket_core::KeyError::Empty.code(), 100);
+    /// ```
+    pub const fn code(&self) -> u32 {
+        match self {
+            KeyError::Empty => 100,
+            KeyError::UnknownPrefix => 101,
+            KeyError::WrongLength { .. } => 102,
+            KeyError::NonHex { .. } => 103,
+            KeyError::SurroundingWhitespace => 104,
+            KeyError::Uppercase { .. } => 105,
+        }
+    }
+}
+
+/// A well-formed API key: its kind and its 35-byte text.
+///
+/// The text is held in a fixed-size array that is zeroized on drop. A secret key's
+/// [`Debug`](fmt::Debug) and [`Display`](fmt::Display) show only its redacted form
+/// (`sk_…9e24`); a publishable key prints in full. Use [`ApiKey::expose`] when the full
+/// text is really needed (to hand a newly issued key to its owner).
+///
+/// # Examples
+/// ```
+/// use picket_core::{ApiKey, KeyKind};
+/// let key: ApiKey = "sk_e1f767d29fa6e533f2e5c62342fb9e24".parse()?;
+/// assert_eq!(key.kind(), KeyKind::Secret);
+/// assert_eq!(key.to_string(), "sk_…9e24");
+/// assert_eq!(format!("{key:?}"), "ApiKey(sk_…9e24)");
+/// # Ok::<(), picket_core::KeyError>(())
+/// ```
+#[derive(Clone)]
+pub struct ApiKey {
+    text: [u8; KEY_LEN],
+    kind: KeyKind,
+}
+
+/// Classifies one body byte without branches on its value.
+///
+/// Returns `(bad, upper)` where `bad` is 1 when the byte is not `[0-9a-fA-F]` and `upper`
+/// is 1 when it is `[A-F]`. Only comparisons turned into arithmetic are used, so the time
+/// taken does not depend on the byte.
+#[inline(always)]
+fn classify(b: u8) -> (u8, u8) {
+    // `in_range(x, lo, hi)` is 1 when lo <= x <= hi, computed with wrapping arithmetic on u16
+    // so that no branch depends on x.
+    #[inline(always)]
+    fn in_range(x: u8, lo: u8, hi: u8) -> u8 {
+        let x = x as u16;
+        let ge = ((x.wrapping_sub(lo as u16)) >> 15) ^ 1; // x >= lo
+        let le = (((hi as u16).wrapping_sub(x)) >> 15) ^ 1; // x <= hi
+        (ge & le) as u8
+    }
+    let digit = in_range(b, b'0', b'9');
+    let lower = in_range(b, b'a', b'f');
+    let upper = in_range(b, b'A', b'F');
+    ((digit | lower | upper) ^ 1, upper)
+}
+
+impl ApiKey {
+    /// Parses and classifies a key from the bytes a client sent.
+    ///
+    /// Checks, in order: empty; surrounding whitespace; prefix; length; hex alphabet;
+    /// lowercase. The validation of the 32-digit body runs over every digit whatever
+    /// their values, with no data-dependent branch; only on failure is the offending
+    /// position searched for.
+    ///
+    /// # Errors
+    /// A [`KeyError`] naming the first rule the input breaks.
+    ///
+    /// # Examples
+    /// ```
+    /// use picket_core::{ApiKey, KeyError, KeyKind};
+    /// let key = ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854")?;
+    /// assert_eq!(key.kind(), KeyKind::Publishable);
+    /// assert_eq!(
+    ///     ApiKey::parse(b"pk_D9960d04426c1e9f3941bec7e39c8854").unwrap_err(),
+    ///     KeyError::Uppercase { position: 3 }
+    /// );
+    /// # Ok::<(), KeyError>(())
+    /// ```
+    pub fn parse(input: &[u8]) -> Result<ApiKey, KeyError> {
+        let (first, last) = match (input.first(), input.last()) {
+            (Some(&f), Some(&l)) => (f, l),
+            _ => return Err(KeyError::Empty),
+        };
+        if is_space(first) || is_space(last) {
+            return Err(KeyError::SurroundingWhitespace);
+        }
+        let kind = match input.get(..PREFIX_LEN) {
+            Some(b"pk_") => KeyKind::Publishable,
+            Some(b"sk_") => KeyKind::Secret,
+            _ => return Err(KeyError::UnknownPrefix),
+        };
+        let text: &[u8; KEY_LEN] = match input.try_into() {
+            Ok(t) => t,
+            Err(_) => {
+                return Err(KeyError::WrongLength {
+                    found: input.len() - PREFIX_LEN,
+                })
+            }
+        };
+        let mut bad = 0u8;
+        let mut upper = 0u8;
+        for &b in &text[PREFIX_LEN..] {
+            let (x, u) = classify(b);
+            bad |= x;
+            upper |= u;
+        }
+        if (bad | upper) != 0 {
+            return Err(locate_body_error(text));
+        }
+        Ok(ApiKey { text: *text, kind })
+    }
+
+    /// Formats a key of `kind` from 16 random bytes supplied by the caller.
+    ///
+    /// The core does no I/O; the caller draws the bytes from a CSPRNG (or uses
+    /// [`ApiKey::generate`] with the `getrandom` feature).
+    ///
+    /// ```
+    /// use picket_core::{ApiKey, KeyKind};
+    /// let key = ApiKey::from_random_bytes(KeyKind::Publishable, [0xab; 16]);
+    /// assert_eq!(key.expose(), "pk_abababababababababababababababab");
+    /// ```
+    pub fn from_random_bytes(kind: KeyKind, mut bytes: [u8; KEY_RANDOM_BYTES]) -> ApiKey {
+        let mut text = [0u8; KEY_LEN];
+        text[..PREFIX_LEN].copy_from_slice(kind.prefix().as_bytes());
+        // `encode_to_slice` only fails on a wrong output length, which is fixed here.
+        let encoded = hex::encode_to_slice(bytes, &mut text[PREFIX_LEN..]);
+        debug_assert!(encoded.is_ok());
+        bytes.zeroize();
+        ApiKey { text, kind }
+    }
+
+    /// Generates a new key of `kind` from the operating system's CSPRNG.
+    ///
+    /// Only with the `getrandom` feature (off by default: the core does no I/O otherwise).
+    ///
+    /// # Errors
+    /// The operating system's error when it cannot supply random bytes.
+    ///
+    /// ```
+    /// # #[cfg(feature = "getrandom")] {
+    /// use picket_core::{ApiKey, KeyKind};
+    /// let key = ApiKey::generate(KeyKind::Secret).unwrap();
+    /// assert!(key.expose().starts_with("sk_"));
+    /// # }
+    /// ```
+    #[cfg(feature = "getrandom")]
+    pub fn generate(kind: KeyKind) -> Result<ApiKey, getrandom::Error> {
+        let mut bytes = [0u8; KEY_RANDOM_BYTES];
+        getrandom::getrandom(&mut bytes)?;
+        Ok(ApiKey::from_random_bytes(kind, bytes))
+    }
+
+    /// The kind of this key, from its prefix.
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24").unwrap();
+    /// assert_eq!(key.kind(), picket_core::KeyKind::Secret);
+    /// ```
+    pub fn kind(&self) -> KeyKind {
+        self.kind
+    }
+
+    /// The full text of the key. For a secret key this is the secret itself: only hand it
+    /// to its owner, never to a log.
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert_eq!(key.expose(), "pk_d9960d04426c1e9f3941bec7e39c8854");
+    /// ```
+    pub fn expose(&self) -> &str {
+        // The text is ASCII by construction (prefix + lowercase hex).
+        core::str::from_utf8(&self.text).unwrap_or("")
+    }
+
+    /// The full text of the key as bytes. See [`ApiKey::expose`].
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert_eq!(key.as_bytes().len(), picket_core::KEY_LEN);
+    /// ```
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
+        &self.text
+    }
+
+    /// The SHA-256 digest of the key's text, as stored in a database.
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert_eq!(key.digest(), picket_core::KeyDigest::of(&key));
+    /// ```
+    pub fn digest(&self) -> KeyDigest {
+        KeyDigest::of(self)
+    }
+
+    /// The form of the key that is safe to log: the prefix, `…` and the last 4 digits.
+    ///
+    /// Every key redacts the same way; the [`Display`](fmt::Display) of a publishable key
+    /// still prints it in full.
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24").unwrap();
+    /// assert_eq!(key.redacted().as_str(), "sk_…9e24");
+    /// ```
+    pub fn redacted(&self) -> Redacted {
+        Redacted::of_text(&self.text)
+    }
+}
+
+/// The redacted form of a key (`sk_…9e24`), a fixed-size value that needs no allocation.
+///
+/// ```
+/// let key = picket_core::ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24").unwrap();
+/// let r = key.redacted();
+/// assert_eq!(r.to_string(), "sk_…9e24");
+/// assert_eq!(r.as_bytes().len(), picket_core::REDACTED_LEN);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Redacted([u8; REDACTED_LEN]);
+
+impl Redacted {
+    /// Builds the redacted form from a key's 35-byte text.
+    pub(crate) fn of_text(text: &[u8; KEY_LEN]) -> Redacted {
+        let mut out = [0u8; REDACTED_LEN];
+        out[..PREFIX_LEN].copy_from_slice(&text[..PREFIX_LEN]);
+        out[PREFIX_LEN..PREFIX_LEN + 3].copy_from_slice("…".as_bytes());
+        out[PREFIX_LEN + 3..].copy_from_slice(&text[KEY_LEN - 4..]);
+        Redacted(out)
+    }
+
+    /// The redacted text.
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert_eq!(key.redacted().as_str(), "pk_…8854");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or("")
+    }
+
+    /// The redacted text as UTF-8 bytes (always [`REDACTED_LEN`] of them).
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert!(key.redacted().as_bytes().starts_with(b"pk_"));
+    /// ```
+    pub fn as_bytes(&self) -> &[u8; REDACTED_LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
+}
+
+/// Finds the first offending body byte. Runs only on the failure path.
+fn locate_body_error(text: &[u8; KEY_LEN]) -> KeyError {
+    for (i, &b) in text.iter().enumerate().skip(PREFIX_LEN) {
+        if !b.is_ascii_hexdigit() {
+            return KeyError::NonHex { position: i };
+        }
+    }
+    for (i, &b) in text.iter().enumerate().skip(PREFIX_LEN) {
+        if b.is_ascii_uppercase() {
+            return KeyError::Uppercase { position: i };
+        }
+    }
+    // Unreachable when called after a failed classification; report the first body byte.
+    KeyError::NonHex {
+        position: PREFIX_LEN,
+    }
+}
+
+impl Drop for ApiKey {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+impl PartialEq for ApiKey {
+    /// Keys compare in constant time.
+    fn eq(&self, other: &ApiKey) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.text.ct_eq(&other.text))
+    }
+}
+
+impl Eq for ApiKey {}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({self})")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    /// A publishable key prints in full; a secret key prints redacted (`sk_…9e24`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            KeyKind::Publishable => f.write_str(self.expose()),
+            KeyKind::Secret => f.write_str(self.redacted().as_str()),
+        }
+    }
+}
+
+impl FromStr for ApiKey {
+    type Err = KeyError;
+
+    fn from_str(s: &str) -> Result<ApiKey, KeyError> {
+        ApiKey::parse(s.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PK: &str = "pk_d9960d04426c1e9f3941bec7e39c8854";
+    const SK: &str = "sk_e1f767d29fa6e533f2e5c62342fb9e24";
+
+    #[test]
+    fn parses_both_kinds() {
+        assert_eq!(
+            ApiKey::parse(PK.as_bytes()).unwrap().kind(),
+            KeyKind::Publishable
+        );
+        assert_eq!(
+            ApiKey::parse(SK.as_bytes()).unwrap().kind(),
+            KeyKind::Secret
+        );
+    }
+
+    #[test]
+    fn each_rule_has_its_error() {
+        let cases: &[(&[u8], KeyError)] = &[
+            (b"", KeyError::Empty),
+            (
+                b" sk_e1f767d29fa6e533f2e5c62342fb9e24",
+                KeyError::SurroundingWhitespace,
+            ),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9e24\n",
+                KeyError::SurroundingWhitespace,
+            ),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9e24\r\n",
+                KeyError::SurroundingWhitespace,
+            ),
+            (
+                b"SK_e1f767d29fa6e533f2e5c62342fb9e24",
+                KeyError::UnknownPrefix,
+            ),
+            (
+                b"rk_e1f767d29fa6e533f2e5c62342fb9e24",
+                KeyError::UnknownPrefix,
+            ),
+            (b"sk", KeyError::UnknownPrefix),
+            (b"sk_", KeyError::WrongLength { found: 0 }),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9e2",
+                KeyError::WrongLength { found: 31 },
+            ),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9e244",
+                KeyError::WrongLength { found: 33 },
+            ),
+            (
+                b"sk_g1f767d29fa6e533f2e5c62342fb9e24",
+                KeyError::NonHex { position: 3 },
+            ),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9e2\0",
+                KeyError::NonHex { position: 34 },
+            ),
+            (
+                b"sk_e1f767d29fa6e533f2e5c62342fb9E24",
+                KeyError::Uppercase { position: 32 },
+            ),
+            // A non-hex byte wins over an earlier uppercase one: the alphabet rule comes first.
+            (
+                b"sk_E1f767d29fa6e533f2e5c62342fb9ez4",
+                KeyError::NonHex { position: 33 },
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(ApiKey::parse(input).unwrap_err(), *want, "{:?}", input);
+        }
+    }
+
+    #[test]
+    fn secret_never_prints() {
+        let sk = ApiKey::parse(SK.as_bytes()).unwrap();
+        for shown in [format!("{sk}"), format!("{sk:?}"), format!("{sk:#?}")] {
+            assert!(!shown.contains("e1f767d29fa6e533f2e5c62342fb"), "{shown}");
+            assert!(shown.contains("sk_…9e24"), "{shown}");
+        }
+        let pk = ApiKey::parse(PK.as_bytes()).unwrap();
+        assert_eq!(pk.to_string(), PK);
+    }
+
+    #[test]
+    fn error_messages_never_contain_input() {
+        let bad = b"sk_e1f767d29fa6e533f2e5c62342fb9E24";
+        let msg = ApiKey::parse(bad).unwrap_err().to_string();
+        assert!(!msg.contains("e1f767"), "{msg}");
+    }
+
+    #[test]
+    fn codes_are_distinct() {
+        let all = [
+            KeyError::Empty,
+            KeyError::UnknownPrefix,
+            KeyError::WrongLength { found: 0 },
+            KeyError::NonHex { position: 0 },
+            KeyError::SurroundingWhitespace,
+            KeyError::Uppercase { position: 0 },
+        ];
+        let mut codes: Vec<u32> = all.iter().map(|e| e.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+
+    #[test]
+    fn classify_matches_std() {
+        for b in 0..=255u8 {
+            let (bad, upper) = classify(b);
+            assert_eq!(bad == 1, !b.is_ascii_hexdigit(), "{b}");
+            assert_eq!(upper == 1, (b'A'..=b'F').contains(&b), "{b}");
+        }
+    }
+
+    #[test]
+    fn from_random_bytes_round_trips() {
+        let key = ApiKey::from_random_bytes(KeyKind::Secret, [0x01; 16]);
+        assert_eq!(key.expose(), "sk_01010101010101010101010101010101");
+        assert_eq!(ApiKey::parse(key.as_bytes()).unwrap(), key);
+    }
+}
