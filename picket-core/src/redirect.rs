@@ -417,7 +417,8 @@ impl Whitelist {
     /// Whether `candidate` is byte-identical to a registered entry (or, with
     /// `loopback_any_port` in development, identical but for the port of a
     /// `http://127.0.0.1` / `http://[::1]` entry). Nothing is trimmed, decoded,
-    /// case-folded or parsed. Allocates only in the `loopback_any_port` case.
+    /// case-folded or parsed. A candidate longer than [`MAX_REDIRECT_URI_LEN`] is refused
+    /// before it is hashed. Allocates only in the `loopback_any_port` case.
     ///
     /// ```
     /// use picket_core::{Mode, RedirectOptions, Whitelist};
@@ -429,6 +430,11 @@ impl Whitelist {
     /// # Ok::<(), picket_core::RedirectError>(())
     /// ```
     pub fn matches(&self, candidate: &[u8]) -> bool {
+        // No entry is longer than the registration limit: refuse longer candidates before
+        // hashing them.
+        if candidate.len() > MAX_REDIRECT_URI_LEN {
+            return false;
+        }
         if self.exact.contains(candidate) {
             return true;
         }
