@@ -264,9 +264,21 @@ impl BuildError {
 struct Entry {
     digest: KeyDigest,
     project: ProjectId,
-    /// Unix seconds; `u64::MAX` when the key does not expire.
+    /// Unix seconds; [`NEVER`] when the key does not expire.
     expires_at: u64,
     kind: KeyKind,
+}
+
+/// `expires_at` of a key that never expires.
+const NEVER: u64 = u64::MAX;
+
+impl Entry {
+    /// Whether the key is no longer valid at `now`. A key without expiry never is, even at
+    /// `now == u64::MAX`.
+    #[inline]
+    fn expired(&self, now: u64) -> bool {
+        self.expires_at != NEVER && now >= self.expires_at
+    }
 }
 
 /// Collects projects, redirect URIs and keys, then builds a [`Registry`].
@@ -402,7 +414,7 @@ impl RegistryBuilder {
         self.keys.push(Entry {
             digest,
             project,
-            expires_at: expires_at.unwrap_or(u64::MAX),
+            expires_at: expires_at.unwrap_or(NEVER),
             kind,
         });
         Ok(())
@@ -549,7 +561,7 @@ impl Registry {
         requirement: Requirement,
     ) -> Result<Authenticated, AuthError> {
         let entry = self.lookup(&key.digest()).ok_or(AuthError::UnknownKey)?;
-        if now >= entry.expires_at {
+        if entry.expired(now) {
             return Err(AuthError::Expired);
         }
         if !requirement.allows(entry.kind) {
@@ -602,7 +614,7 @@ impl Registry {
         let entry = self
             .lookup(&key.digest())
             .ok_or(AuthorizeError::UnknownClient)?;
-        if now >= entry.expires_at {
+        if entry.expired(now) {
             return Err(AuthorizeError::Expired);
         }
         let allowed = self

@@ -1,0 +1,355 @@
+//! The registry: a builder, and the immutable index it builds.
+
+use picket_core::{KeyDigest, Registry, RegistryBuilder};
+
+use crate::boundary::{ffi_result, ffi_value, Failure};
+use crate::io::{input, input_array, Out};
+use crate::result::picket_result;
+use crate::{
+    header_options, key_kind, key_kind_value, redirect_options, PICKET_DIGEST_LEN, PICKET_NO_EXPIRY,
+};
+
+/// Collects projects, redirect URIs and key digests, then builds a `picket_registry`.
+///
+/// Opaque. Create with `picket_registry_builder_new`; consume with
+/// `picket_registry_builder_build` or release with `picket_registry_builder_free`. Add
+/// each project before its keys and redirect URIs. Not thread-safe: use a builder from one
+/// thread at a time.
+#[allow(non_camel_case_types)]
+pub struct picket_registry_builder {
+    inner: RegistryBuilder,
+}
+
+/// The immutable index of key digests and projects a server authenticates against.
+///
+/// Opaque. Made by `picket_registry_builder_build`; release with `picket_registry_free`.
+/// Immutable and thread-safe: any number of threads may call `picket_registry_authenticate`
+/// and `picket_registry_authorize_redirect` on one registry at once, without locking. To
+/// change it (a key issued, rolled or revoked), build a new one, swap it in, and free the
+/// old one once no thread uses it.
+#[allow(non_camel_case_types)]
+pub struct picket_registry {
+    inner: Registry,
+}
+
+/// The builder behind a pointer, for a mutating call.
+///
+/// # Safety
+/// When not NULL, `builder` must come from `picket_registry_builder_new`, not be freed or
+/// built yet, and not be used by another thread during `'a`.
+unsafe fn builder_mut<'a>(
+    builder: *mut picket_registry_builder,
+) -> Result<&'a mut RegistryBuilder, Failure> {
+    // SAFETY: passed on from this function's caller; NULL is checked by `as_mut`.
+    match unsafe { builder.as_mut() } {
+        Some(b) => Ok(&mut b.inner),
+        None => Err(Failure::null("builder")),
+    }
+}
+
+/// The registry behind a pointer.
+///
+/// # Safety
+/// When not NULL, `registry` must come from `picket_registry_builder_build` and not be
+/// freed during `'a`.
+unsafe fn registry_ref<'a>(registry: *const picket_registry) -> Result<&'a Registry, Failure> {
+    // SAFETY: passed on from this function's caller; NULL is checked by `as_ref`.
+    match unsafe { registry.as_ref() } {
+        Some(r) => Ok(&r.inner),
+        None => Err(Failure::null("registry")),
+    }
+}
+
+/// A new, empty builder (Basic authentication only; no project). The caller owns it and
+/// must pass it to `picket_registry_builder_build` or `picket_registry_builder_free`.
+/// Returns NULL only if a panic was caught (never expected).
+#[no_mangle]
+pub extern "C" fn picket_registry_builder_new() -> *mut picket_registry_builder {
+    ffi_value("picket_registry_builder_new", std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(picket_registry_builder {
+            inner: RegistryBuilder::new(),
+        }))
+    })
+}
+
+/// Frees a builder that was not built. NULL is a no-op.
+///
+/// # Safety
+/// `builder` must be NULL or come from `picket_registry_builder_new`, and not have been
+/// freed or built already. It must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_free(builder: *mut picket_registry_builder) {
+    ffi_value("picket_registry_builder_free", (), || {
+        if !builder.is_null() {
+            // SAFETY: `builder` is not NULL and, by the function contract, came from
+            // `Box::into_raw` in `picket_registry_builder_new` and is freed only here.
+            drop(unsafe { Box::from_raw(builder) });
+        }
+    })
+}
+
+/// Sets the options `picket_registry_authenticate` uses: `options` may hold
+/// `PICKET_OPTION_ACCEPT_BEARER` (also accept `Bearer KEY`), or be 0 (Basic only, the
+/// default). Replaces any earlier setting.
+///
+/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_NULL_PARAMETER` or
+/// `PICKET_RESULT_INVALID_PARAMETER` (unknown option bits).
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_set_options(
+    builder: *mut picket_registry_builder,
+    options: u32,
+) -> picket_result {
+    ffi_result("picket_registry_builder_set_options", || {
+        // SAFETY: the caller guarantees `builder` (function contract).
+        let builder = unsafe { builder_mut(builder) }?;
+        builder.header_options(header_options(options)?);
+        Ok(())
+    })
+}
+
+/// Adds project `project` (the server's own id) in `mode` (a `picket_mode`) with
+/// `options` for its redirect URIs (`PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES`,
+/// `PICKET_OPTION_LOOPBACK_ANY_PORT`, or 0).
+///
+/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`,
+/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or
+/// option bits).
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread during the call.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_add_project(
+    builder: *mut picket_registry_builder,
+    project: u64,
+    mode: u32,
+    options: u32,
+) -> picket_result {
+    ffi_result("picket_registry_builder_add_project", || {
+        // SAFETY: the caller guarantees `builder` (function contract).
+        let builder = unsafe { builder_mut(builder) }?;
+        builder.add_project(project, crate::mode(mode)?, redirect_options(options)?)?;
+        Ok(())
+    })
+}
+
+/// Registers the redirect URI `uri` for project `project`, validated for the project's
+/// mode and options (as `picket_redirect_validate` does). Adding a URI twice is not an
+/// error.
+///
+/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`, the redirect code
+/// (400-415) of the rule the URI breaks (the detailed message names the project),
+/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`. A refused URI
+/// leaves the builder as it was.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread during the call;
+/// `uri` must be valid for reads of `uri_len` bytes (or NULL with `uri_len` 0).
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_add_redirect_uri(
+    builder: *mut picket_registry_builder,
+    project: u64,
+    uri: *const u8,
+    uri_len: usize,
+) -> picket_result {
+    ffi_result("picket_registry_builder_add_redirect_uri", || {
+        // SAFETY: the caller guarantees `builder` and `uri` (function contract).
+        let (builder, uri) = unsafe { (builder_mut(builder)?, input(uri, uri_len, "uri")?) };
+        builder.add_redirect_uri(project, uri)?;
+        Ok(())
+    })
+}
+
+/// Adds a key by its 32-byte SHA-256 `digest` (from `picket_key_digest` or
+/// `picket_digest_from_hex`) to project `project`, with its `kind` (a `picket_key_kind`)
+/// and `expires_at` (unix seconds: the key is valid while `now < expires_at`;
+/// `PICKET_NO_EXPIRY` for a key that never expires). Several keys per project and kind are
+/// allowed, so a key can be rolled with an overlap.
+///
+/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`,
+/// `PICKET_RESULT_BUILD_TOO_MANY_KEYS`, `PICKET_RESULT_NULL_PARAMETER` or
+/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `kind`). A digest added twice is found by
+/// `picket_registry_builder_build`.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread during the call;
+/// `digest` must be valid for reads of 32 bytes.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_add_key(
+    builder: *mut picket_registry_builder,
+    digest: *const u8,
+    project: u64,
+    kind: u32,
+    expires_at: u64,
+) -> picket_result {
+    ffi_result("picket_registry_builder_add_key", || {
+        // SAFETY: the caller guarantees `builder` and `digest` (function contract).
+        let (builder, digest) = unsafe {
+            (
+                builder_mut(builder)?,
+                input_array::<PICKET_DIGEST_LEN>(digest, "digest")?,
+            )
+        };
+        let expires_at = (expires_at != PICKET_NO_EXPIRY).then_some(expires_at);
+        builder.add_key(
+            KeyDigest::from_bytes(*digest),
+            project,
+            key_kind(kind)?,
+            expires_at,
+        )?;
+        Ok(())
+    })
+}
+
+/// Builds the registry and writes it to `*out_registry`; the caller owns it and frees it
+/// with `picket_registry_free`.
+///
+/// `builder` is always consumed, on success and on failure alike: never use or free it
+/// afterwards. (If `out_registry` is NULL the builder is freed and
+/// `PICKET_RESULT_NULL_PARAMETER` returned.)
+///
+/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_KEY` or
+/// `PICKET_RESULT_NULL_PARAMETER`.
+///
+/// # Safety
+/// `builder` must be NULL or a live builder not used by another thread; `out_registry`
+/// must be valid for writes of one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_builder_build(
+    builder: *mut picket_registry_builder,
+    out_registry: *mut *mut picket_registry,
+) -> picket_result {
+    ffi_result("picket_registry_builder_build", || {
+        if builder.is_null() {
+            return Err(Failure::null("builder"));
+        }
+        // SAFETY: `builder` is not NULL and, by the function contract, came from
+        // `Box::into_raw` in `picket_registry_builder_new` and is consumed only here.
+        let builder = unsafe { Box::from_raw(builder) };
+        // SAFETY: the caller guarantees `out_registry` (function contract).
+        let out_registry = unsafe { Out::new(out_registry, "out_registry") }?;
+        let registry = builder.inner.build()?;
+        out_registry.write(Box::into_raw(Box::new(picket_registry { inner: registry })));
+        Ok(())
+    })
+}
+
+/// Frees a registry. NULL is a no-op.
+///
+/// # Safety
+/// `registry` must be NULL or come from `picket_registry_builder_build`, not have been
+/// freed already, and no other thread may be using it. It must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) {
+    ffi_value("picket_registry_free", (), || {
+        if !registry.is_null() {
+            // SAFETY: `registry` is not NULL and, by the function contract, came from
+            // `Box::into_raw` in `picket_registry_builder_build` and is freed only here.
+            drop(unsafe { Box::from_raw(registry) });
+        }
+    })
+}
+
+/// Authenticates a request from its `Authorization` header value (`(NULL, 0)` when the
+/// request has none) at time `now` (unix seconds) for an endpoint that accepts
+/// `requirement` (a `picket_requirement`). In order: parse the header, parse the key,
+/// SHA-256, constant-time lookup, expiry, kind. On success writes the key's project to
+/// `*out_project` and its kind (a `picket_key_kind`) to `*out_kind`.
+///
+/// Returns `PICKET_RESULT_OK`, a header code (300-312), a key code (100-105),
+/// `PICKET_RESULT_AUTH_UNKNOWN_KEY`, `PICKET_RESULT_AUTH_EXPIRED`,
+/// `PICKET_RESULT_AUTH_WRONG_KIND`, `PICKET_RESULT_NULL_PARAMETER` or
+/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `requirement`). Answer with
+/// `picket_auth_http_status(result)` and, for a 401, `picket_www_authenticate`.
+///
+/// Thread-safe: any number of threads may call it on one registry at once.
+///
+/// # Safety
+/// `registry` must be NULL or a live registry; `header` must be valid for reads of
+/// `header_len` bytes (or NULL with `header_len` 0); `out_project` for writes of one
+/// `uint64_t` and `out_kind` of one `uint32_t`.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_authenticate(
+    registry: *const picket_registry,
+    header: *const u8,
+    header_len: usize,
+    now: u64,
+    requirement: u32,
+    out_project: *mut u64,
+    out_kind: *mut u32,
+) -> picket_result {
+    ffi_result("picket_registry_authenticate", || {
+        // SAFETY: the caller guarantees `registry`, `header`, `out_project` and `out_kind`
+        // (function contract).
+        let (registry, header, out_project, out_kind) = unsafe {
+            (
+                registry_ref(registry)?,
+                input(header, header_len, "header")?,
+                Out::new(out_project, "out_project")?,
+                Out::new(out_kind, "out_kind")?,
+            )
+        };
+        let auth = registry.authenticate(header, now, crate::requirement(requirement)?)?;
+        out_project.write(auth.project);
+        out_kind.write(key_kind_value(auth.kind));
+        Ok(())
+    })
+}
+
+/// Checks an OAuth authorize request at time `now` (unix seconds): `client_id` must be a
+/// live publishable key of a project that registered `redirect_uri` (byte-exact). On
+/// success writes the project to `*out_project`. On any failure the server must not
+/// redirect; it answers 400 with the message.
+///
+/// Returns `PICKET_RESULT_OK`, a key code (100-105) for a malformed `client_id`,
+/// `PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED` (a secret key as client_id, known or not:
+/// roll it), `PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT`, `PICKET_RESULT_AUTHORIZE_EXPIRED`,
+/// `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED` or `PICKET_RESULT_NULL_PARAMETER`.
+///
+/// Thread-safe: any number of threads may call it on one registry at once.
+///
+/// # Safety
+/// `registry` must be NULL or a live registry; `client_id` and `redirect_uri` must be
+/// valid for reads of their lengths (or NULL with length 0); `out_project` for writes of
+/// one `uint64_t`.
+#[no_mangle]
+pub unsafe extern "C" fn picket_registry_authorize_redirect(
+    registry: *const picket_registry,
+    client_id: *const u8,
+    client_id_len: usize,
+    redirect_uri: *const u8,
+    redirect_uri_len: usize,
+    now: u64,
+    out_project: *mut u64,
+) -> picket_result {
+    ffi_result("picket_registry_authorize_redirect", || {
+        // SAFETY: the caller guarantees `registry`, `client_id`, `redirect_uri` and
+        // `out_project` (function contract).
+        let (registry, client_id, redirect_uri, out_project) = unsafe {
+            (
+                registry_ref(registry)?,
+                input(client_id, client_id_len, "client_id")?,
+                input(redirect_uri, redirect_uri_len, "redirect_uri")?,
+                Out::new(out_project, "out_project")?,
+            )
+        };
+        let project = registry.authorize_redirect(client_id, redirect_uri, now)?;
+        out_project.write(project);
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_send_and_sync_as_documented() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<picket_registry>();
+        send::<picket_registry_builder>();
+    }
+}

@@ -1,0 +1,381 @@
+//! `picket_result`: every picket-core error code has its variant (and back), values are
+//! explicit and unique, the header agrees, and every code has a static message.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use picket::{picket_result, picket_result_text};
+use picket_core::{
+    validate_redirect_uri, AuthError, AuthorizeError, BuildError, DigestError, HeaderError,
+    KeyError, KeyKind, Mode, PkceError, RedirectError, RedirectOptions,
+};
+use syn::visit::Visit;
+
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
+
+/// One value of every error variant of picket-core that has a code of its own (variants
+/// that wrap another error take the inner code and are checked separately).
+fn core_variants() -> Vec<(u32, String)> {
+    let invalid_url = validate_redirect_uri(
+        b"https://[::1/cb",
+        Mode::Production,
+        RedirectOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(invalid_url, RedirectError::InvalidUrl(_)));
+    let mut out = Vec::new();
+    macro_rules! add {
+        ($($e:expr),* $(,)?) => { $( out.push(($e.code(), format!("{:?}", $e))); )* };
+    }
+    add!(
+        KeyError::Empty,
+        KeyError::UnknownPrefix,
+        KeyError::WrongLength { found: 0 },
+        KeyError::NonHex { position: 0 },
+        KeyError::SurroundingWhitespace,
+        KeyError::Uppercase { position: 0 },
+        DigestError::WrongLength { found: 0 },
+        DigestError::InvalidCharacter { position: 0 },
+        HeaderError::Missing,
+        HeaderError::TooLong,
+        HeaderError::ControlCharacter {
+            byte: 0,
+            position: 0
+        },
+        HeaderError::NonAscii { position: 0 },
+        HeaderError::UnsupportedScheme,
+        HeaderError::BearerNotEnabled,
+        HeaderError::TabSeparator,
+        HeaderError::MissingCredentials,
+        HeaderError::InvalidBase64,
+        HeaderError::CredentialsTooLong,
+        HeaderError::EmptyKey,
+        HeaderError::KeyInPassword,
+        HeaderError::NonEmptyPassword,
+        RedirectError::Empty,
+        RedirectError::TooLong,
+        RedirectError::NonPrintable { position: 0 },
+        RedirectError::UnsafeCharacter {
+            character: '<',
+            position: 0
+        },
+        RedirectError::Fragment,
+        RedirectError::Wildcard,
+        RedirectError::BadPercentEncoding { position: 0 },
+        RedirectError::MissingScheme,
+        RedirectError::DisallowedScheme,
+        RedirectError::MissingAuthority,
+        RedirectError::Userinfo,
+        RedirectError::EmptyHost,
+        RedirectError::InvalidPort,
+        invalid_url,
+        RedirectError::InsecureScheme,
+        RedirectError::LoopbackInProduction,
+        AuthError::UnknownKey,
+        AuthError::Expired,
+        AuthError::WrongKind {
+            required: KeyKind::Secret,
+            presented: KeyKind::Publishable
+        },
+        AuthorizeError::SecretKeyExposed,
+        AuthorizeError::UnknownClient,
+        AuthorizeError::Expired,
+        AuthorizeError::RedirectNotRegistered,
+        BuildError::UnknownProject { project: 0 },
+        BuildError::DuplicateProject { project: 0 },
+        BuildError::DuplicateKey {
+            first: 0,
+            second: 0
+        },
+        BuildError::TooManyKeys,
+        PkceError::PlainRefused,
+        PkceError::UnsupportedMethod,
+        PkceError::VerifierLength { found: 0 },
+        PkceError::VerifierCharacter { position: 0 },
+        PkceError::ChallengeLength { found: 0 },
+        PkceError::ChallengeCharacter { position: 0 },
+        PkceError::ChallengeNotCanonical,
+        PkceError::Mismatch,
+    );
+    out
+}
+
+fn ffi_core_codes() -> BTreeSet<u32> {
+    picket_result::all()
+        .iter()
+        .map(|r| *r as u32)
+        .filter(|&c| c >= 100)
+        .collect()
+}
+
+#[test]
+fn every_core_variant_maps_to_a_distinct_result_and_back() {
+    let variants = core_variants();
+    let mut seen = BTreeSet::new();
+    for (code, name) in &variants {
+        let r = picket_result::from_code(*code)
+            .unwrap_or_else(|| panic!("{name} (code {code}) has no picket_result variant"));
+        assert_eq!(r as u32, *code, "{name}");
+        assert!(
+            seen.insert(r as u32),
+            "{name}: {r:?} is the code of another variant too"
+        );
+    }
+    // And back: every FFI code in the core ranges is the code of a core variant.
+    let core: BTreeSet<u32> = variants.iter().map(|(c, _)| *c).collect();
+    assert_eq!(ffi_core_codes(), core);
+}
+
+#[test]
+fn wrapping_errors_keep_the_inner_code() {
+    let key = KeyError::Uppercase { position: 3 };
+    let redirect = RedirectError::Fragment;
+    assert_eq!(HeaderError::Key(key).code(), key.code());
+    assert_eq!(AuthError::Header(HeaderError::Key(key)).code(), key.code());
+    assert_eq!(AuthError::Header(HeaderError::Missing).code(), 300);
+    assert_eq!(AuthorizeError::InvalidClientId(key).code(), key.code());
+    assert_eq!(
+        BuildError::Redirect {
+            project: 1,
+            error: redirect
+        }
+        .code(),
+        redirect.code()
+    );
+}
+
+/// Every integer literal a `fn code` of picket-core returns, found by parsing its source:
+/// a variant added to the core without a `picket_result` variant fails the test below,
+/// even if nobody adds it to `core_variants`.
+fn core_source_codes() -> BTreeSet<u32> {
+    struct Codes(BTreeSet<u32>, bool);
+    impl<'ast> Visit<'ast> for Codes {
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            let inside = self.1;
+            self.1 = f.sig.ident == "code";
+            syn::visit::visit_impl_item_fn(self, f);
+            self.1 = inside;
+        }
+        fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+            if self.1 {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(n),
+                    ..
+                }) = &*arm.body
+                {
+                    self.0.insert(n.base10_parse().unwrap());
+                }
+            }
+            syn::visit::visit_arm(self, arm);
+        }
+    }
+    let mut codes = Codes(BTreeSet::new(), false);
+    let dir = Path::new(CRATE).join("../picket-core/src");
+    for entry in fs::read_dir(&dir).expect("picket-core/src exists") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let file = syn::parse_file(&fs::read_to_string(&path).unwrap()).unwrap();
+            codes.visit_file(&file);
+        }
+    }
+    codes.0
+}
+
+#[test]
+fn every_code_in_the_core_source_has_a_result() {
+    let source = core_source_codes();
+    assert!(
+        source.len() >= 50,
+        "only {} codes found in picket-core",
+        source.len()
+    );
+    assert_eq!(source, ffi_core_codes());
+}
+
+/// `(variant name, value)` of `picket_result` as written in `src/result.rs`.
+fn declared_variants() -> Vec<(String, u32)> {
+    let text = fs::read_to_string(Path::new(CRATE).join("src/result.rs")).unwrap();
+    let file = syn::parse_file(&text).unwrap();
+    for item in file.items {
+        if let syn::Item::Enum(e) = item {
+            if e.ident == "picket_result" {
+                return e
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let value = match &v.discriminant {
+                            Some((
+                                _,
+                                syn::Expr::Lit(syn::ExprLit {
+                                    lit: syn::Lit::Int(n),
+                                    ..
+                                }),
+                            )) => n.base10_parse().unwrap(),
+                            _ => panic!("{}: every value must be an explicit literal", v.ident),
+                        };
+                        (v.ident.to_string(), value)
+                    })
+                    .collect();
+            }
+        }
+    }
+    panic!("no picket_result in src/result.rs")
+}
+
+fn screaming_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+#[test]
+fn values_are_explicit_unique_grouped_and_all_listed() {
+    let declared = declared_variants();
+    let values: Vec<u32> = declared.iter().map(|(_, v)| *v).collect();
+    let all: Vec<u32> = picket_result::all().iter().map(|r| *r as u32).collect();
+    assert_eq!(
+        values, all,
+        "picket_result::all() must list every variant in order"
+    );
+    assert!(values.windows(2).all(|w| w[0] < w[1]), "values must ascend");
+    for (name, value) in &declared {
+        let area = match value {
+            0..=99 => "",
+            100..=199 => "Key",
+            200..=299 => "Digest",
+            300..=399 => "Header",
+            400..=499 => "Redirect",
+            500..=519 => "Auth",
+            520..=539 => "Authorize",
+            600..=699 => "Build",
+            700..=799 => "Pkce",
+            _ => panic!("{name} = {value} is outside every range"),
+        };
+        assert!(
+            name.starts_with(area),
+            "{name} = {value} is not in the {area} range"
+        );
+        if *value >= 100 {
+            assert!(
+                !name.starts_with("Authorize") || area == "Authorize",
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_header_has_the_same_values() {
+    let header = fs::read_to_string(Path::new(CRATE).join("../include/picket.h")).unwrap();
+    let mut in_header = Vec::new();
+    for line in header.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("PICKET_RESULT_") {
+            let (name, value) = rest.trim_end_matches(',').split_once(" = ").unwrap();
+            in_header.push((name.to_string(), value.parse::<u32>().unwrap()));
+        }
+    }
+    let declared: Vec<(String, u32)> = declared_variants()
+        .into_iter()
+        .map(|(n, v)| (screaming_snake(&n), v))
+        .collect();
+    assert_eq!(
+        in_header, declared,
+        "include/picket.h is stale: regenerate it"
+    );
+}
+
+fn text_of(code: u32, cap: usize) -> (picket_result, Vec<u8>, usize) {
+    let mut buf = vec![0xAAu8; cap];
+    let mut len = usize::MAX;
+    // SAFETY: `buf` is valid for writes of `cap` bytes and `len` for one usize.
+    let r = unsafe { picket_result_text(code, buf.as_mut_ptr(), cap, &mut len) };
+    (r, buf, len)
+}
+
+#[test]
+fn every_code_has_a_static_message() {
+    let mut texts = BTreeSet::new();
+    for &r in picket_result::all() {
+        let (got, buf, len) = text_of(r as u32, 512);
+        assert_eq!(got, picket_result::Ok, "{r:?}");
+        let text = std::str::from_utf8(&buf[..len]).unwrap();
+        assert_eq!(text, r.text(), "{r:?}");
+        assert!(!text.is_empty(), "{r:?}");
+        assert!(
+            text.starts_with(|c: char| c.is_ascii_lowercase()),
+            "{r:?}: {text:?} must start lowercase"
+        );
+        assert!(!text.ends_with('.'), "{r:?}: {text:?}");
+        assert!(!text.contains('{'), "{r:?}: {text:?} has a placeholder");
+        assert!(
+            texts.insert(text.to_string()),
+            "{r:?}: {text:?} is not unique"
+        );
+        assert!(
+            buf[len..].iter().all(|&b| b == 0xAA),
+            "{r:?}: wrote past the text"
+        );
+
+        // One byte too small: the size is reported and the buffer untouched.
+        let (got, buf, needed) = text_of(r as u32, len - 1);
+        assert_eq!(got, picket_result::BufferTooSmall, "{r:?}");
+        assert_eq!(needed, len, "{r:?}");
+        assert!(buf.iter().all(|&b| b == 0xAA), "{r:?}: buffer touched");
+    }
+}
+
+#[test]
+fn unknown_codes_are_refused() {
+    for code in [
+        8,
+        99,
+        106,
+        199,
+        299,
+        313,
+        416,
+        503,
+        520,
+        525,
+        604,
+        708,
+        1000,
+        u32::MAX,
+    ] {
+        let (got, buf, len) = text_of(code, 512);
+        assert_eq!(got, picket_result::InvalidParameter, "{code}");
+        assert_eq!(len, usize::MAX, "{code}: out_len written on failure");
+        assert!(buf.iter().all(|&b| b == 0xAA));
+    }
+}
+
+#[test]
+fn size_query_and_null_rules() {
+    let mut len = 0usize;
+    // SAFETY: (NULL, 0) is the empty buffer; `len` is valid for one usize.
+    let r = unsafe {
+        picket_result_text(
+            picket_result::KeyEmpty as u32,
+            std::ptr::null_mut(),
+            0,
+            &mut len,
+        )
+    };
+    assert_eq!(r, picket_result::BufferTooSmall);
+    assert_eq!(len, "api key is empty".len());
+    // SAFETY: NULL pointers are never dereferenced.
+    let r =
+        unsafe { picket_result_text(picket_result::Ok as u32, std::ptr::null_mut(), 5, &mut len) };
+    assert_eq!(r, picket_result::NullParameter);
+    let mut buf = [0u8; 64];
+    // SAFETY: `buf` is valid for writes of 64 bytes; the NULL `out_len` is refused.
+    let r = unsafe { picket_result_text(0, buf.as_mut_ptr(), buf.len(), std::ptr::null_mut()) };
+    assert_eq!(r, picket_result::NullParameter);
+}
