@@ -1,0 +1,144 @@
+"""picket: API key authentication and OAuth redirect URI guarding for Python servers.
+
+A binding over the C ABI of the picket Rust core (``libpicket``, through ``ctypes``: no
+compiler needed). Every rule (key format, ``Authorization`` grammar, redirect URI rules,
+PKCE, redaction) is the core's; this package only converts and calls.
+
+A tour::
+
+    import time, picket
+    from picket import KeyKind, Mode, Requirement
+
+    pk = picket.generate_key(KeyKind.PUBLISHABLE)
+    sk = picket.generate_key(KeyKind.SECRET)
+    print(sk)                       # sk_…9e24: a secret key never prints in full
+
+    with picket.RegistryBuilder() as builder:
+        builder.add_project(1, Mode.DEVELOPMENT)
+        builder.add_redirect_uri(1, "http://localhost:3000/callback")
+        builder.add_key(pk, 1)      # the registry stores digests, not keys
+        builder.add_key(sk, 1)
+        registry = builder.build()
+
+    with registry:
+        auth = registry.authenticate(header, time.time(), Requirement.SECRET)
+        auth.project, auth.kind     # (1, KeyKind.SECRET)
+        registry.authorize_redirect(pk.expose(), "http://localhost:3000/callback", time.time())
+
+Errors are :class:`PicketError` subclasses carrying the library's ``code`` and a
+``message`` that names the rule broken and never contains a secret; see
+:mod:`picket.errors`. :class:`AuthError` also carries the ``http_status`` (401 or 403) and
+the ``WWW-Authenticate`` ``challenge``.
+
+Also: :mod:`picket.wsgi` (WSGI middleware), :mod:`picket.logging` (a ``logging.Filter``
+that redacts secret keys), and ``python3 -m picket.vectors FILE...`` (the shared test
+vectors).
+
+The library is found through the ``PICKET_LIB`` environment variable, else at
+``target/release/libpicket.so`` (then ``target/debug``) of the repository this package is
+in; build it with ``cargo build --release -p picket-ffi``.
+"""
+
+from ._api import (
+    DIGEST_HEX_LEN,
+    DIGEST_LEN,
+    KEY_LEN,
+    MAX_HEADER_LEN,
+    MAX_REDIRECT_URI_LEN,
+    NO_EXPIRY,
+    REDACTED_LEN,
+    Auth,
+    Key,
+    KeyKind,
+    Mode,
+    Registry,
+    RegistryBuilder,
+    Requirement,
+    digest,
+    digest_from_hex,
+    digest_hex,
+    format_key,
+    generate_key,
+    http_status,
+    library_version,
+    match_redirect_uri,
+    parse_authorization,
+    parse_key,
+    redact,
+    redacted,
+    result_text,
+    validate_redirect_uri,
+    verify,
+    verify_any,
+    verify_pkce,
+    www_authenticate,
+)
+from ._ffi import Code
+from .errors import (
+    AuthError,
+    AuthorizeError,
+    BuildError,
+    DigestError,
+    HeaderError,
+    InvalidKeyError,
+    KeyMismatchError,
+    PanicError,
+    PicketError,
+    PkceError,
+    RandomError,
+    RedirectError,
+    UsageError,
+)
+
+#: The version of this package; :func:`library_version` gives the loaded library's.
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Code",
+    "KeyKind",
+    "Mode",
+    "Requirement",
+    "Key",
+    "Auth",
+    "RegistryBuilder",
+    "Registry",
+    "NO_EXPIRY",
+    "KEY_LEN",
+    "DIGEST_LEN",
+    "DIGEST_HEX_LEN",
+    "REDACTED_LEN",
+    "MAX_HEADER_LEN",
+    "MAX_REDIRECT_URI_LEN",
+    "parse_key",
+    "format_key",
+    "generate_key",
+    "digest",
+    "digest_hex",
+    "digest_from_hex",
+    "verify",
+    "verify_any",
+    "redacted",
+    "parse_authorization",
+    "http_status",
+    "www_authenticate",
+    "validate_redirect_uri",
+    "match_redirect_uri",
+    "verify_pkce",
+    "redact",
+    "result_text",
+    "library_version",
+    "PicketError",
+    "UsageError",
+    "PanicError",
+    "RandomError",
+    "KeyMismatchError",
+    "InvalidKeyError",
+    "DigestError",
+    "HeaderError",
+    "RedirectError",
+    "AuthError",
+    "AuthorizeError",
+    "BuildError",
+    "PkceError",
+]
