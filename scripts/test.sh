@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of picket: Rust (core and C ABI), the shared vectors in every runtime,
-# the C tests under valgrind and sanitizers, Go, Python, and fuzzing.
+# the C tests under valgrind and sanitizers, Go, Python, fuzzing, and compiles the
+# benchmarks.
 #
 #   scripts/test.sh           everything (what CI runs)
-#   scripts/test.sh --quick   everything but fuzzing and the sanitizer builds
+#   scripts/test.sh --quick   everything but fuzzing and the sanitizer builds of the Rust tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 
 quick=0
 for arg in "$@"; do
@@ -15,11 +17,33 @@ for arg in "$@"; do
   esac
 done
 
-step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
-step "Rust: unit, property, doc and vector tests (workspace)"
+step "Rust: unit, property, hostile-input, doc and vector tests"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
-step "Vectors through the core"
+step "Build libpicket (release): every other runtime links it"
+cargo build --release -p picket-ffi
+
+step "Vectors: Rust core"
 cargo run -q --release -p picket-core --example vectors -- tests/vectors/*.jsonl
+step "Vectors: C ABI"
+cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
+
+step "Python binding: pytest, vectors, benchmark once"
+bindings/python/test.sh
+
+step "Benchmarks compile"
+cargo bench --workspace --no-run
+
+if [ "$quick" = 1 ]; then
+  step "Quick run: fuzzing and Rust sanitizer builds skipped"
+else
+  step "Rust tests under AddressSanitizer"
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR="$repo/target/asan" \
+    cargo test -p picket-core -p picket-ffi --target x86_64-unknown-linux-gnu --lib --tests
+fi
+
+step "All tests passed in $(( $(date +%s) - start ))s"
