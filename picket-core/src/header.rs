@@ -166,12 +166,17 @@ pub fn parse_authorization(value: &[u8], options: HeaderOptions) -> Result<ApiKe
     if value.len() > MAX_HEADER_LEN {
         return Err(HeaderError::TooLong);
     }
-    for (position, &byte) in value.iter().enumerate() {
-        if byte >= 0x80 {
-            return Err(HeaderError::NonAscii { position });
-        }
-        if (byte < 0x20 && byte != b'\t') || byte == 0x7f {
-            return Err(HeaderError::ControlCharacter { byte, position });
+    // One branch-free pass (it vectorises) over the whole value; the offending byte is
+    // searched for only when there is one.
+    let forbidden = value.iter().fold(false, |acc, &b| acc | is_forbidden(b));
+    if forbidden {
+        for (position, &byte) in value.iter().enumerate() {
+            if byte >= 0x80 {
+                return Err(HeaderError::NonAscii { position });
+            }
+            if is_forbidden(byte) {
+                return Err(HeaderError::ControlCharacter { byte, position });
+            }
         }
     }
     let value = trim_ows(value);
@@ -206,6 +211,12 @@ pub fn parse_authorization(value: &[u8], options: HeaderOptions) -> Result<ApiKe
     parse_basic_token(token)
 }
 
+/// Bytes never allowed in the value: controls other than HTAB, DEL, and non-ASCII.
+#[inline(always)]
+fn is_forbidden(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') | (b >= 0x7f)
+}
+
 fn trim_ows(mut v: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = v {
         v = rest;
@@ -226,11 +237,13 @@ fn parse_basic_token(token: &[u8]) -> Result<ApiKey, HeaderError> {
         return Err(HeaderError::CredentialsTooLong);
     }
     let mut buf = [0u8; MAX_CREDENTIALS_LEN + 2];
-    let result = match STANDARD.decode_slice(token, &mut buf) {
+    // The decoder writes at most this many bytes; only they can hold credentials.
+    let used = token.len() / 4 * 3;
+    let result = match STANDARD.decode_slice(token, &mut buf[..used]) {
         Ok(n) => split_credentials(&buf[..n]),
         Err(_) => Err(HeaderError::InvalidBase64),
     };
-    buf.zeroize();
+    buf[..used].zeroize();
     result
 }
 
