@@ -1,0 +1,49 @@
+// Package picket authenticates API requests and guards the OAuth login flow of a
+// Picket-style API server. It is a thin, idiomatic binding over the picket C ABI
+// (libpicket, built from the Rust core picket-core): every product rule (the key format,
+// the Authorization header grammar, the redirect URI rules, PKCE, redaction) is decided by
+// the core; this package converts arguments, calls it and maps the results to Go values
+// and errors.
+//
+// # Building
+//
+// The package links the static library at ../../target/release/libpicket.a (relative to
+// this directory) with cgo. Build it once, from the repository root, before any go command:
+//
+//	cargo build --release -p picket-ffi
+//
+// (with CARGO_TARGET_DIR unset, so that the library lands in the workspace's target/).
+// Then `go build`, `go test` and `go run` work as usual; a C compiler is needed (cgo).
+//
+// # Overview
+//
+//   - Keys: [ParseKey] classifies a key (`pk_` publishable or `sk_` secret, and exactly 32
+//     lowercase hex digits). A [Key] never prints a secret key in full (`sk_…9e24`).
+//     [GenerateKey] issues one; [Digest] is what a database stores; [Verify] and
+//     [VerifyAny] compare in constant time.
+//   - Requests: a [Registry], built with a [RegistryBuilder] from the server's projects,
+//     redirect URIs and key digests, authenticates the raw Authorization header value
+//     ([Registry.Authenticate]) and checks OAuth authorize requests
+//     ([Registry.AuthorizeRedirect]). A Registry is immutable and safe for concurrent use;
+//     to change it, build a new one and swap it in.
+//   - HTTP: [Middleware] answers 401 (with the WWW-Authenticate challenge) or 403 as the
+//     core decides, and puts the [Auth] in the request context ([FromContext]).
+//   - Logs: [Redact] masks secret keys in text; [RedactingHandler] wraps a [log/slog]
+//     handler so that nothing it logs carries a secret key.
+//
+// # Errors
+//
+// Every failure the core reports is an *[Error] with its numeric [Code] and the specific
+// message (which never contains a key). Each code has a sentinel value, so
+//
+//	if errors.Is(err, picket.ErrUnknownKey) { ... }
+//
+// works, and errors.As gives the *Error for its Code and Message. [HTTPStatus] and
+// [Challenge] give the HTTP answer to an authentication error.
+//
+// # Concurrency
+//
+// Functions without a receiver may be called from any goroutine. A [Registry] may be used
+// by any number of goroutines at once; [Registry.Close] waits for calls in flight. A
+// [RegistryBuilder] serialises its own calls.
+package picket

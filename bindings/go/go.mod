@@ -1,0 +1,3 @@
+module picket.invalid/picket
+
+go 1.22

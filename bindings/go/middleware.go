@@ -1,0 +1,104 @@
+package picket
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Authenticator authenticates a raw Authorization header value. *[Registry] implements
+// it; a server that swaps registries (key rolling) can implement it over its current one.
+type Authenticator interface {
+	Authenticate(header string, now time.Time, req Requirement) (Auth, error)
+}
+
+type authContextKey struct{}
+
+// NewContext returns a copy of ctx that carries auth (what [Middleware] does for each
+// request it lets through).
+func NewContext(ctx context.Context, auth Auth) context.Context {
+	return context.WithValue(ctx, authContextKey{}, auth)
+}
+
+// FromContext returns the [Auth] that [Middleware] put in a request's context.
+func FromContext(ctx context.Context) (Auth, bool) {
+	a, ok := ctx.Value(authContextKey{}).(Auth)
+	return a, ok
+}
+
+// ProjectFromContext returns the authenticated project of a request's context.
+func ProjectFromContext(ctx context.Context) (uint64, bool) {
+	a, ok := FromContext(ctx)
+	return a.Project, ok
+}
+
+// KeyKindFromContext returns the kind of the key that authenticated a request's context.
+func KeyKindFromContext(ctx context.Context) (KeyKind, bool) {
+	a, ok := FromContext(ctx)
+	return a.Kind, ok
+}
+
+// ErrorBody is the JSON body of every error answer of this package: the code's name
+// ([Code.String], e.g. "auth_unknown_key") and the specific message, which never contains
+// a key or other secret.
+type ErrorBody struct {
+	// Error is the name of the error's code, or a name of the server's own
+	// ("internal_error").
+	Error string `json:"error"`
+	// Message is the specific reason, safe to show the client.
+	Message string `json:"message"`
+}
+
+// Middleware authenticates each request against auth (a *[Registry], or anything that
+// implements [Authenticator]) for an endpoint that accepts req, using the request's raw
+// Authorization header value (r.Header.Get("Authorization"), "" when missing) and the
+// current time.
+//
+// A request that authenticates reaches next with its [Auth] in the context
+// ([FromContext], [ProjectFromContext], [KeyKindFromContext]). Any other gets the answer
+// the core decides, with an [ErrorBody] JSON body: 401 with `WWW-Authenticate:
+// Basic realm="picket"` for a missing, malformed, unknown or expired key, and 403 for a
+// valid key of the wrong kind. An error that is not the client's fault (such as
+// [ErrClosed]) is a 500 with error "internal_error".
+func Middleware(auth Authenticator, req Requirement, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := auth.Authenticate(r.Header.Get("Authorization"), time.Now(), req)
+		if err != nil {
+			WriteError(w, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), a)))
+	})
+}
+
+// WriteError answers an HTTP request with err as an authentication failure: the status of
+// [HTTPStatus], the [Challenge] as WWW-Authenticate when there is one, and an [ErrorBody].
+// Errors that are not an *[Error] are answered 500 without their text.
+func WriteError(w http.ResponseWriter, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		WriteJSON(w, http.StatusInternalServerError, ErrorBody{Error: "internal_error", Message: "internal server error"})
+		return
+	}
+	if c := e.Challenge(); c != "" {
+		w.Header().Set("WWW-Authenticate", c)
+	}
+	WriteJSON(w, e.HTTPStatus(), ErrorBody{Error: e.Code.String(), Message: e.Detail()})
+}
+
+// WriteJSON writes v as a JSON answer with status, marked not to be cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body = []byte(`{"error":"internal_error","message":"internal server error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
