@@ -35,6 +35,9 @@ cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 step "Python binding: pytest, vectors, benchmark once"
 bindings/python/test.sh
 
+step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
+bindings/go/test.sh
+
 step "Benchmarks compile"
 cargo bench --workspace --no-run
 
