@@ -142,10 +142,16 @@ fn record(name: &'static str, failure: Failure) -> picket_result {
     failure.code
 }
 
+/// Drops a caught panic's payload. Its destructor could itself panic, so the drop runs
+/// inside a boundary too; only a payload whose destructor panicked is leaked.
+fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
+    if let Err(nested) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(nested);
+    }
+}
+
 fn record_panic(name: &'static str, payload: Box<dyn std::any::Any + Send>) {
-    // Dropping a payload runs foreign code that could itself panic, outside any boundary;
-    // leak it instead (this path is a bug and should never run).
-    std::mem::forget(payload);
+    drop_payload(payload);
     set_last_error(format!(
         "{name}: a panic inside picket was caught at the C boundary (a bug: please report it)"
     ));
@@ -182,7 +188,7 @@ pub(crate) fn ffi_result_keep_message(
         Ok(Ok(())) => picket_result::Ok,
         Ok(Err(failure)) => failure.code,
         Err(payload) => {
-            std::mem::forget(payload);
+            drop_payload(payload);
             picket_result::Panic
         }
     }
