@@ -32,6 +32,9 @@ cargo run -q --release -p picket-core --example vectors -- tests/vectors/*.jsonl
 step "Vectors: C ABI"
 cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 
+step "C tests: static and shared library, valgrind, ASan+UBSan"
+if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; fi
+
 step "Python binding: pytest, vectors, benchmark once"
 bindings/python/test.sh
 
