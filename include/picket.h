@@ -28,10 +28,11 @@
  * - Enums and options are passed as uint32_t. A value that is not one of the enum's
  *   constants, or an option bit the function does not use, is
  *   PICKET_RESULT_INVALID_PARAMETER.
- * - Errors in detail: every call that returns a code other than PICKET_RESULT_OK records a
- *   message naming the rule that was broken (never a key or other secret), read with
- *   picket_last_error_message. It is per OS thread and replaced by the next failing call
- *   on the same thread; successful calls leave it alone. From Go, hold
+ * - Errors in detail: every call but picket_last_error_message itself that returns a code
+ *   other than PICKET_RESULT_OK records a message naming the rule that was broken (never a
+ *   key or other secret), read with picket_last_error_message. It is per OS thread and
+ *   replaced by the next failing call on the same thread; successful calls leave it alone.
+ *   From Go, read it in the same cgo call as the failing one (as bindings/go does), or hold
  *   runtime.LockOSThread() from the call to the read.
  * - Panics never cross the boundary: a panic inside picket (a bug) is caught and returned
  *   as PICKET_RESULT_PANIC, or as the fallback value the function documents.
