@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use subtle::{Choice, ConditionallySelectable};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
 use thiserror::Error;
 
 use crate::digest::KeyDigest;
@@ -269,17 +269,13 @@ struct Entry {
     kind: KeyKind,
 }
 
-/// `expires_at` of a key that never expires.
+/// `expires_at` of a key that never expires (valid even at `now == u64::MAX`).
 const NEVER: u64 = u64::MAX;
 
-impl Entry {
-    /// Whether the key is no longer valid at `now`. A key without expiry never is, even at
-    /// `now == u64::MAX`.
-    #[inline]
-    fn expired(&self, now: u64) -> bool {
-        self.expires_at != NEVER && now >= self.expires_at
-    }
-}
+const OUTCOME_OK: u8 = 0;
+const OUTCOME_UNKNOWN: u8 = 1;
+const OUTCOME_EXPIRED: u8 = 2;
+const OUTCOME_WRONG_KIND: u8 = 3;
 
 /// Collects projects, redirect URIs and keys, then builds a [`Registry`].
 ///
@@ -467,9 +463,16 @@ impl RegistryBuilder {
             }
             *start = next as u32;
         }
+        // Every lookup reads this many entries (see `Registry::lookup`); 0 when empty.
+        let window = directory
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize)
+            .max()
+            .unwrap_or(0);
         Ok(Registry {
             header_options: self.header_options,
             bits,
+            window,
             directory: directory.into_boxed_slice(),
             keys: keys.into_boxed_slice(),
             projects: self.projects,
@@ -517,6 +520,8 @@ fn slot_of(digest: &KeyDigest, bits: u32) -> usize {
 pub struct Registry {
     header_options: HeaderOptions,
     bits: u32,
+    /// Entries compared by every lookup: the fullest slot's occupancy (0 when empty).
+    window: usize,
     directory: Box<[u32]>,
     keys: Box<[Entry]>,
     projects: HashMap<ProjectId, Whitelist>,
@@ -575,23 +580,34 @@ impl Registry {
         now: u64,
         requirement: Requirement,
     ) -> Result<Authenticated, AuthError> {
-        let entry = self.lookup(&key.digest()).ok_or(AuthError::UnknownKey)?;
-        if entry.expired(now) {
-            return Err(AuthError::Expired);
-        }
-        if !requirement.allows(entry.kind) {
-            return Err(AuthError::WrongKind {
+        let found = self.lookup(&key.digest());
+        // The outcome is settled without branches, so a present and an absent key take the
+        // same time up to the final match on the outcome itself (which the response reveals
+        // anyway). Precedence: unknown, then expired, then wrong kind.
+        let kind_ok = match requirement {
+            Requirement::Any => Choice::from(1),
+            Requirement::Publishable => found.kind.ct_eq(&(KeyKind::Publishable as u8)),
+            Requirement::Secret => found.kind.ct_eq(&(KeyKind::Secret as u8)),
+        };
+        let mut outcome = OUTCOME_OK;
+        outcome.conditional_assign(&OUTCOME_WRONG_KIND, !kind_ok);
+        outcome.conditional_assign(&OUTCOME_EXPIRED, found.expired(now));
+        outcome.conditional_assign(&OUTCOME_UNKNOWN, !found.present);
+        match outcome {
+            OUTCOME_OK => Ok(Authenticated {
+                project: found.project,
+                kind: found.kind(),
+            }),
+            OUTCOME_EXPIRED => Err(AuthError::Expired),
+            OUTCOME_WRONG_KIND => Err(AuthError::WrongKind {
                 required: match requirement {
                     Requirement::Secret => KeyKind::Secret,
                     _ => KeyKind::Publishable,
                 },
-                presented: entry.kind,
-            });
+                presented: found.kind(),
+            }),
+            _ => Err(AuthError::UnknownKey),
         }
-        Ok(Authenticated {
-            project: entry.project,
-            kind: entry.kind,
-        })
     }
 
     /// Checks an OAuth authorize request: `client_id` must be a live publishable key of a
@@ -626,20 +642,21 @@ impl Registry {
         if key.kind() == KeyKind::Secret {
             return Err(AuthorizeError::SecretKeyExposed);
         }
-        let entry = self
-            .lookup(&key.digest())
-            .ok_or(AuthorizeError::UnknownClient)?;
-        if entry.expired(now) {
+        let found = self.lookup(&key.digest());
+        if !bool::from(found.present) {
+            return Err(AuthorizeError::UnknownClient);
+        }
+        if bool::from(found.expired(now)) {
             return Err(AuthorizeError::Expired);
         }
         let allowed = self
             .projects
-            .get(&entry.project)
+            .get(&found.project)
             .is_some_and(|list| list.matches(redirect_uri));
         if !allowed {
             return Err(AuthorizeError::RedirectNotRegistered);
         }
-        Ok(entry.project)
+        Ok(found.project)
     }
 
     /// The number of keys.
@@ -671,24 +688,56 @@ impl Registry {
         core::mem::size_of_val(&*self.keys) + core::mem::size_of_val(&*self.directory)
     }
 
-    /// Finds the entry whose digest equals `digest`. Every digest in the slot is compared
-    /// in constant time, with no early exit.
+    /// Looks `digest` up without revealing, through timing, whether it is present.
+    ///
+    /// Every lookup compares exactly `window` digests (the fullest slot's occupancy, fixed
+    /// at build) starting at the digest's slot, in constant time and with no early exit,
+    /// and copies the matching entry's fields with conditional selects. A present and an
+    /// absent key therefore read the same number of entries and do the same work;
+    /// comparing a neighbouring slot's entries is harmless, as a match needs all 32 bytes.
     #[inline]
-    fn lookup(&self, digest: &KeyDigest) -> Option<&Entry> {
+    fn lookup(&self, digest: &KeyDigest) -> Found {
         let slot = slot_of(digest, self.bits);
-        let start = self.directory[slot] as usize;
-        let end = self.directory[slot + 1] as usize;
-        let mut found = Choice::from(0);
-        let mut index = 0u32;
-        for (i, entry) in self.keys[start..end].iter().enumerate() {
+        // The window holds the whole slot: its entries start at directory[slot] and number
+        // at most `window`; near the end of the table the window slides back.
+        let start = (self.directory[slot] as usize).min(self.keys.len() - self.window);
+        let mut found = Found {
+            present: Choice::from(0),
+            project: 0,
+            expires_at: NEVER,
+            kind: 0,
+        };
+        for entry in &self.keys[start..start + self.window] {
             let eq = entry.digest.ct_eq(digest);
-            index.conditional_assign(&((start + i) as u32), eq);
-            found |= eq;
+            found.project.conditional_assign(&entry.project, eq);
+            found.expires_at.conditional_assign(&entry.expires_at, eq);
+            found.kind.conditional_assign(&(entry.kind as u8), eq);
+            found.present |= eq;
         }
-        if bool::from(found) {
-            self.keys.get(index as usize)
+        found
+    }
+}
+
+/// What [`Registry::lookup`] found: the fields of the matching entry, or of none.
+struct Found {
+    present: Choice,
+    project: ProjectId,
+    expires_at: u64,
+    /// `KeyKind as u8`, or 0 when nothing matched.
+    kind: u8,
+}
+
+impl Found {
+    /// Whether the entry is expired at `now`, without a branch on its deadline.
+    fn expired(&self, now: u64) -> Choice {
+        !self.expires_at.ct_eq(&NEVER) & !self.expires_at.ct_gt(&now)
+    }
+
+    fn kind(&self) -> KeyKind {
+        if self.kind == KeyKind::Secret as u8 {
+            KeyKind::Secret
         } else {
-            None
+            KeyKind::Publishable
         }
     }
 }
