@@ -322,8 +322,10 @@ fn is_loopback_host(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => {
             let d = d.trim_end_matches('.');
+            // `.localhost` itself (an empty first label, also spelled `%2elocalhost`) counts:
+            // browsers resolve every name ending in `.localhost` to loopback.
             d.eq_ignore_ascii_case("localhost")
-                || d.len() > ".localhost".len()
+                || d.len() >= ".localhost".len()
                     && d[d.len() - ".localhost".len()..].eq_ignore_ascii_case(".localhost")
         }
         Host::Ipv4(a) => is_local_v4(*a),
@@ -607,6 +609,22 @@ mod tests {
                 Err(RedirectError::LoopbackInProduction),
             ),
             ("https://localhostx.com/", Ok(()), Ok(())),
+            // Found by fuzz/redirect_register: a host of exactly `.localhost`.
+            (
+                "https://.localhost/",
+                Ok(()),
+                Err(RedirectError::LoopbackInProduction),
+            ),
+            (
+                "https://%2elocalhost/",
+                Ok(()),
+                Err(RedirectError::LoopbackInProduction),
+            ),
+            (
+                "https://.LOCALHOST./",
+                Ok(()),
+                Err(RedirectError::LoopbackInProduction),
+            ),
             (
                 "https://localhost../",
                 Ok(()),

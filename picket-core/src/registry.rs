@@ -380,7 +380,7 @@ impl RegistryBuilder {
     }
 
     /// Adds a key by its digest. `expires_at` (unix seconds) ends its validity: the key is
-    /// valid while `now < expires_at`. Several keys per project and kind are allowed, so a
+    /// valid while `now < expires_at`. `None` (or `Some(u64::MAX)`) means it never expires. Several keys per project and kind are allowed, so a
     /// key can be rolled with an overlap.
     ///
     /// # Errors
