@@ -50,6 +50,10 @@ else
   step "Rust tests under AddressSanitizer"
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR="$repo/target/asan" \
     cargo test -p picket-core -p picket-ffi --target x86_64-unknown-linux-gnu --lib --tests
+
+  step "Fuzzing: every target for ${FUZZ_SECONDS:-30}s (cargo-fuzz, ASan, stable + RUSTC_BOOTSTRAP)"
+  (cd fuzz && cargo test -q)
+  fuzz/ci.sh
 fi
 
 step "All tests passed in $(( $(date +%s) - start ))s"

@@ -1,0 +1,131 @@
+//! `validate_redirect_uri` on arbitrary bytes, in both modes, with and without
+//! `allow_private_use_schemes`.
+//!
+//! Properties of an accepted URI:
+//! - only bytes 0x21–0x7E, no `#`, no `*`, no `@` in the authority;
+//! - production: scheme `https` (any case); the host, as the URL parser reads it, is not
+//!   `localhost`/`*.localhost` nor a loopback or unspecified IP address;
+//! - development: scheme `http` only with the host written exactly `localhost`,
+//!   `127.0.0.1` or `[::1]`; otherwise `https`;
+//! - a scheme other than http(s) only with `allow_private_use_schemes`, and it contains `.`;
+//! - the URL parser accepts it.
+//!
+//! Monotonicity: what production accepts development accepts; what is accepted without
+//! `allow_private_use_schemes` is accepted with it. Error codes are in 400–499.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use picket_core::{validate_redirect_uri, Mode, RedirectOptions};
+use url::{Host, Url};
+
+fn check_accepted(uri: &[u8], mode: Mode, private: bool) {
+    assert!(
+        uri.iter().all(|b| (0x21..=0x7e).contains(b)),
+        "accepted a byte outside 0x21-0x7E"
+    );
+    assert!(!uri.contains(&b'#'), "accepted a fragment");
+    assert!(!uri.contains(&b'*'), "accepted a wildcard");
+    let text = core::str::from_utf8(uri).expect("printable ASCII is UTF-8");
+    let (scheme, after) = text.split_once(':').expect("accepted URI has a scheme");
+    let authority = after.strip_prefix("//").map(|rest| {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        &rest[..end]
+    });
+    if let Some(authority) = authority {
+        assert!(!authority.contains('@'), "accepted userinfo");
+    }
+    let url = Url::parse(text).expect("accepted URI the URL parser refuses");
+
+    let https = scheme.eq_ignore_ascii_case("https");
+    let http = scheme.eq_ignore_ascii_case("http");
+    if !https && !http {
+        assert!(private, "accepted a private-use scheme without the option");
+        assert!(
+            scheme.contains('.'),
+            "accepted a private-use scheme without '.'"
+        );
+        return;
+    }
+    let authority = authority.expect("accepted http(s) URI without //authority");
+    match mode {
+        Mode::Production => {
+            assert!(https, "production accepted a scheme other than https");
+            match url.host() {
+                Some(Host::Domain(d)) => {
+                    let d = d.trim_end_matches('.').to_ascii_lowercase();
+                    assert!(
+                        d != "localhost" && !d.ends_with(".localhost"),
+                        "production accepted localhost"
+                    );
+                }
+                Some(Host::Ipv4(a)) => {
+                    assert!(
+                        !a.is_loopback() && !a.is_unspecified(),
+                        "production loopback"
+                    );
+                }
+                Some(Host::Ipv6(a)) => {
+                    assert!(
+                        !a.is_loopback() && !a.is_unspecified(),
+                        "production loopback"
+                    );
+                    if let Some(v4) = a.to_ipv4_mapped() {
+                        assert!(!v4.is_loopback(), "production accepted mapped loopback");
+                    }
+                }
+                None => panic!("accepted https URI without a host"),
+            }
+        }
+        Mode::Development => {
+            if http {
+                let host = if authority.starts_with('[') {
+                    &authority[..authority.find(']').map_or(authority.len(), |i| i + 1)]
+                } else {
+                    &authority[..authority.find(':').unwrap_or(authority.len())]
+                };
+                assert!(
+                    matches!(host, "localhost" | "127.0.0.1" | "[::1]"),
+                    "development accepted http for a host not written as a loopback name"
+                );
+            }
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut accepted = [[false; 2]; 2];
+    for (m, mode) in [Mode::Development, Mode::Production]
+        .into_iter()
+        .enumerate()
+    {
+        for (p, private) in [false, true].into_iter().enumerate() {
+            let options = RedirectOptions {
+                allow_private_use_schemes: private,
+                loopback_any_port: false,
+            };
+            match validate_redirect_uri(data, mode, options) {
+                Ok(()) => {
+                    accepted[m][p] = true;
+                    check_accepted(data, mode, private);
+                }
+                Err(e) => assert!((400..=499).contains(&e.code()), "code {}", e.code()),
+            }
+            // loopback_any_port is a matching option: registration ignores it.
+            let with_any_port = RedirectOptions {
+                loopback_any_port: true,
+                ..options
+            };
+            assert_eq!(
+                validate_redirect_uri(data, mode, with_any_port),
+                validate_redirect_uri(data, mode, options)
+            );
+        }
+    }
+    let [development, production] = accepted;
+    for (dev, prod) in development.into_iter().zip(production) {
+        assert!(!prod || dev, "production accepts, development refuses");
+    }
+    for row in accepted {
+        assert!(!row[0] || row[1], "allow_private_use_schemes refused a URI");
+    }
+});
