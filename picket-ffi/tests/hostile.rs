@@ -51,7 +51,7 @@ fn every_input_taking_function_agrees_with_the_core() {
             .unwrap();
         b.build().unwrap()
     };
-    let builder = unsafe { picket_registry_builder_new() };
+    let builder = picket_registry_builder_new();
     assert!(!builder.is_null());
     unsafe {
         assert_eq!(
@@ -208,7 +208,7 @@ fn every_input_taking_function_agrees_with_the_core() {
 #[test]
 fn hostile_redirect_uris_are_refused_by_the_builder_with_the_core_code() {
     for input in hostile_inputs() {
-        let builder = unsafe { picket_registry_builder_new() };
+        let builder = picket_registry_builder_new();
         unsafe {
             assert_eq!(
                 picket_registry_builder_add_project(builder, 7, 2, 0),
