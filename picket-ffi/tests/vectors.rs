@@ -1,23 +1,16 @@
 //! Runs every file in `tests/vectors/` through the C ABI, as the `vectors` example does.
 
+#[path = "../../picket-core/examples/vectors/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
 #[path = "../examples/vectors/runner.rs"]
 #[allow(dead_code)]
 mod runner;
 
 #[test]
 fn all_vector_files_pass_through_the_c_abi() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors");
-    let mut tally = runner::Tally::default();
-    let mut files = 0;
-    for entry in std::fs::read_dir(dir).expect("tests/vectors exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "jsonl") {
-            files += 1;
-            let text = std::fs::read_to_string(&path).unwrap();
-            runner::run_text(&path.display().to_string(), &text, &mut tally);
-        }
-    }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
+    let (tally, files) = harness::run_repository_vectors(runner::run_case);
     assert!(files >= 5, "expected the five vector files, found {files}");
     assert!(tally.passed >= 150, "too few vectors: {}", tally.passed);
     assert_eq!(tally.failed, 0);

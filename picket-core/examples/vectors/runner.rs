@@ -7,43 +7,12 @@ use picket_core::{
 };
 use serde_json::Value;
 
-/// Totals over every case run.
-#[derive(Default, Debug)]
-pub struct Tally {
-    pub passed: usize,
-    pub failed: usize,
-}
+use crate::harness::string;
+pub use crate::harness::Tally;
 
-/// Runs every case of one JSON Lines text; prints a line for each failure.
+/// Runs every case of one JSON Lines text through the core.
 pub fn run_text(name: &str, text: &str, tally: &mut Tally) {
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (id, outcome) = match serde_json::from_str::<Value>(line) {
-            Ok(case) => {
-                let id = case["id"].as_str().unwrap_or("<no id>").to_string();
-                (id, run_case(&case))
-            }
-            Err(e) => (
-                format!("{name}:{}", n + 1),
-                Err(format!("invalid JSON: {e}")),
-            ),
-        };
-        match outcome {
-            Ok(()) => tally.passed += 1,
-            Err(why) => {
-                tally.failed += 1;
-                println!("FAIL {id}: {why}");
-            }
-        }
-    }
-}
-
-fn string<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
-    case[field]
-        .as_str()
-        .ok_or_else(|| format!("field {field:?} is missing or not a string"))
+    crate::harness::run_text(name, text, tally, run_case);
 }
 
 fn options(case: &Value, known: &[&str]) -> Result<Vec<String>, String> {
@@ -87,7 +56,7 @@ fn check(expected: &str, got: &str) -> Result<(), String> {
     }
 }
 
-fn run_case(case: &Value) -> Result<(), String> {
+pub fn run_case(case: &Value) -> Result<(), String> {
     let kind = string(case, "kind")?;
     let expect = string(case, "expect")?;
     match kind {

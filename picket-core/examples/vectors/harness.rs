@@ -1,0 +1,91 @@
+//! What every Rust vector runner shares (the core's and the C ABI's): reading JSON Lines,
+//! counting, printing one `FAIL id: why` line per failing case, the closing
+//! `N passed, N failed` line and the exit code. Each runner supplies only `run_case`.
+
+use serde_json::Value;
+
+/// Totals over every case run.
+#[derive(Default, Debug)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+/// Runs every case of one JSON Lines text through `run_case`; prints a line for each
+/// failure (an unparsable line is a failed case).
+pub fn run_text(
+    name: &str,
+    text: &str,
+    tally: &mut Tally,
+    run_case: impl Fn(&Value) -> Result<(), String>,
+) {
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, outcome) = match serde_json::from_str::<Value>(line) {
+            Ok(case) => {
+                let id = case["id"].as_str().unwrap_or("<no id>").to_string();
+                (id, run_case(&case))
+            }
+            Err(e) => (
+                format!("{name}:{}", n + 1),
+                Err(format!("invalid JSON: {e}")),
+            ),
+        };
+        match outcome {
+            Ok(()) => tally.passed += 1,
+            Err(why) => {
+                tally.failed += 1;
+                println!("FAIL {id}: {why}");
+            }
+        }
+    }
+}
+
+/// A string field of a case, or why it is unusable.
+pub fn string<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
+    case[field]
+        .as_str()
+        .ok_or_else(|| format!("field {field:?} is missing or not a string"))
+}
+
+/// The `main` of a runner: runs the files named on the command line, prints the closing
+/// line and exits 0 only when nothing failed (2 without arguments).
+pub fn main_over_args(run_case: impl Fn(&Value) -> Result<(), String>) -> ! {
+    let files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        eprintln!("usage: vectors FILE.jsonl...");
+        std::process::exit(2);
+    }
+    let mut tally = Tally::default();
+    for file in &files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => run_text(file, &text, &mut tally, &run_case),
+            Err(e) => {
+                println!("FAIL {file}: cannot read: {e}");
+                tally.failed += 1;
+            }
+        }
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    std::process::exit(if tally.failed == 0 { 0 } else { 1 });
+}
+
+/// Runs every `*.jsonl` file of the repository's `tests/vectors/`; returns the totals and
+/// the number of files (for the test suites).
+pub fn run_repository_vectors(run_case: impl Fn(&Value) -> Result<(), String>) -> (Tally, usize) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors");
+    let mut tally = Tally::default();
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).expect("tests/vectors exists") {
+        let path = entry.expect("a readable directory entry").path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("a readable vector file");
+            run_text(&path.display().to_string(), &text, &mut tally, &run_case);
+        }
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    (tally, files)
+}
