@@ -51,6 +51,13 @@ else
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR="$repo/target/asan" \
     cargo test -p picket-core -p picket-ffi --target x86_64-unknown-linux-gnu --lib --tests
 
+  if cargo +nightly miri --version >/dev/null 2>&1; then
+    step "Miri: the FFI crate's Rust tests"
+    MIRIFLAGS=-Zmiri-disable-isolation cargo +nightly miri test -p picket-ffi --lib --test api
+  else
+    step "Miri: skipped (no nightly toolchain with the miri component on this machine)"
+  fi
+
   step "Fuzzing: every target for ${FUZZ_SECONDS:-30}s (cargo-fuzz, ASan, stable + RUSTC_BOOTSTRAP)"
   (cd fuzz && cargo test -q)
   fuzz/ci.sh
