@@ -766,7 +766,41 @@ class Auth(NamedTuple):
 _KINDS = {int(k): k for k in KeyKind}
 
 
-class RegistryBuilder:
+_C = TypeVar("_C", bound="_Closeable")
+
+
+class _Closeable:
+    """What :class:`RegistryBuilder` and :class:`Registry` share as owners of a library
+    handle: a context manager that closes on exit, a finalizer as a safety net and a
+    ``repr`` that says whether the handle is still open. Subclasses define ``close`` and
+    ``closed``."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def closed(self) -> bool:
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown, half-built object
+            pass
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {'closed' if self.closed else 'open'}>"
+
+
+class RegistryBuilder(_Closeable):
     """Collects projects, redirect URIs and keys, then :meth:`build` s a :class:`Registry`.
 
     Add each project before its keys and redirect URIs. The methods return the builder, so
@@ -914,21 +948,6 @@ class RegistryBuilder:
         """Whether the builder was built or closed."""
         return self._handle is None
 
-    def __enter__(self) -> "RegistryBuilder":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
-
-    def __repr__(self) -> str:
-        return f"<RegistryBuilder {'closed' if self.closed else 'open'}>"
-
 
 class _Outs:
     """One thread's output parameters for :meth:`Registry.authenticate`, made once per
@@ -980,7 +999,7 @@ def _now_arg(now: Union[int, float]) -> Any:
     return arg
 
 
-class Registry:
+class Registry(_Closeable):
     """The immutable, thread-safe index of keys and projects, built by a
     :class:`RegistryBuilder`. Any number of threads may call :meth:`authenticate` and
     :meth:`authorize_redirect` at once.
@@ -1131,18 +1150,3 @@ class Registry:
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._live is None
-
-    def __enter__(self) -> "Registry":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
-
-    def __repr__(self) -> str:
-        return f"<Registry {'closed' if self.closed else 'open'}>"
