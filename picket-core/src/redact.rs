@@ -13,25 +13,21 @@ use base64::Engine as _;
 use zeroize::Zeroize;
 
 use crate::header::MAX_CREDENTIALS_LEN;
-use crate::key::{Redacted, KEY_LEN, REDACTED_LEN};
+use crate::key::{ApiKey, KeyKind, KEY_LEN, REDACTED_LEN};
 
 /// Length of the text that replaces a Basic credential: `[REDACTED ` + redacted key + `]`.
 const CREDENTIAL_MASK_LEN: usize = 10 + REDACTED_LEN + 1;
 /// Longest base64 token decoded in search of a key (what [`MAX_CREDENTIALS_LEN`] encodes to).
 const MAX_TOKEN_LEN: usize = MAX_CREDENTIALS_LEN.div_ceil(3) * 4;
 
-/// If `text` starts with `sk_` and 32 lowercase hex digits, those 35 bytes.
-fn secret_key_at(text: &[u8]) -> Option<&[u8; KEY_LEN]> {
-    let candidate: &[u8; KEY_LEN] = text.get(..KEY_LEN)?.try_into().ok()?;
-    let is_key = candidate.starts_with(b"sk_")
-        && candidate[3..]
-            .iter()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    is_key.then_some(candidate)
+/// If `text` starts with a secret key (by the key rules of [`ApiKey::parse`]), that key.
+fn secret_key_at(text: &[u8]) -> Option<ApiKey> {
+    let key = ApiKey::parse(text.get(..KEY_LEN)?).ok()?;
+    (key.kind() == KeyKind::Secret).then_some(key)
 }
 
 /// The first secret key anywhere in `bytes`.
-fn find_secret_key(bytes: &[u8]) -> Option<&[u8; KEY_LEN]> {
+fn find_secret_key(bytes: &[u8]) -> Option<ApiKey> {
     (0..bytes.len()).find_map(|i| secret_key_at(&bytes[i..]))
 }
 
@@ -44,9 +40,9 @@ struct Span {
 }
 
 impl Span {
-    fn key(start: usize, key: &[u8; KEY_LEN]) -> Span {
+    fn key(start: usize, key: &ApiKey) -> Span {
         let mut mask = [0u8; CREDENTIAL_MASK_LEN];
-        mask[..REDACTED_LEN].copy_from_slice(Redacted::of_text(key).as_bytes());
+        mask[..REDACTED_LEN].copy_from_slice(key.redacted().as_bytes());
         Span {
             start,
             end: start + KEY_LEN,
@@ -55,10 +51,10 @@ impl Span {
         }
     }
 
-    fn credential(start: usize, end: usize, key: &[u8; KEY_LEN]) -> Span {
+    fn credential(start: usize, end: usize, key: &ApiKey) -> Span {
         let mut mask = [0u8; CREDENTIAL_MASK_LEN];
         mask[..10].copy_from_slice(b"[REDACTED ");
-        mask[10..10 + REDACTED_LEN].copy_from_slice(Redacted::of_text(key).as_bytes());
+        mask[10..10 + REDACTED_LEN].copy_from_slice(key.redacted().as_bytes());
         mask[CREDENTIAL_MASK_LEN - 1] = b']';
         Span {
             start,
@@ -97,7 +93,7 @@ fn basic_credential_at(text: &[u8], i: usize) -> Result<Span, usize> {
     let mut buf = [0u8; MAX_TOKEN_LEN / 4 * 3];
     let found = match STANDARD.decode_slice(token, &mut buf) {
         Ok(n) => find_secret_key(&buf[..n])
-            .map(|key| Span::credential(token_start, token_start + token_len, key)),
+            .map(|key| Span::credential(token_start, token_start + token_len, &key)),
         Err(_) => None,
     };
     buf.zeroize();
@@ -151,7 +147,7 @@ pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
     while i < text.len() {
         let span = match text[i] {
             b's' => match secret_key_at(&text[i..]) {
-                Some(key) => Span::key(i, key),
+                Some(key) => Span::key(i, &key),
                 None => {
                     i += 1;
                     continue;
