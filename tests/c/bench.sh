@@ -28,20 +28,16 @@ iterations="${2:-1000}"
 CC="${CC:-gcc}"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 case "$target" in /*) ;; *) target="$repo/$target" ;; esac
-libdir="$target/release"
 out="$target/c-bench"
 mkdir -p "$out"
 
 cargo build --release -q -p picket-ffi
-if [ -x picket-ffi/make-pc.sh ] && command -v pkg-config >/dev/null; then
-    PKG_CONFIG_PATH="$(picket-ffi/make-pc.sh "$libdir")"
-    export PKG_CONFIG_PATH
-    read -r -a SHARED <<<"$(pkg-config --cflags --libs picket)"
-    read -r -a STATIC <<<"$(pkg-config --cflags --libs picket-static)"
-else
-    SHARED=(-I"$repo/include" -L"$libdir" -Wl,-rpath,"$libdir" -lpicket)
-    STATIC=(-I"$repo/include" "$libdir/libpicket.a" -lpthread -ldl -lm -lrt -lutil -lgcc_s -lc)
-fi
+# Linked as a C user links the installed library (see tests/c/run.sh).
+prefix="$out/prefix"
+make -s install PREFIX="$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+read -r -a SHARED <<<"$(pkg-config --cflags --libs picket) -Wl,-rpath,$prefix/lib"
+read -r -a STATIC <<<"$(pkg-config --cflags --libs picket-static)"
 CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -O2)
 "$CC" "${CFLAGS[@]}" "$here/bench_authenticate.c" "${STATIC[@]}" -o "$out/bench_authenticate-static"
 "$CC" "${CFLAGS[@]}" "$here/bench_authenticate.c" "${SHARED[@]}" -o "$out/bench_authenticate-shared"

@@ -5,9 +5,9 @@
 #   tests/c/run.sh --no-sanitizers    skip the AddressSanitizer + UBSan builds
 #   tests/c/run.sh --no-valgrind      skip the valgrind runs
 #
-# 1. Builds the library (cargo build --release -p picket-ffi) and, with picket-ffi/make-pc.sh,
-#    its pkg-config files, then takes compiler flags from `pkg-config --cflags --libs picket`
-#    (shared) and `picket-static` (static).
+# 1. Builds the library (cargo build --release -p picket-ffi), installs it with
+#    `make install PREFIX=$CARGO_TARGET_DIR/c-tests/prefix`, then takes compiler flags from
+#    `pkg-config --cflags --libs picket` (shared) and `picket-static` (static).
 # 2. Checks the header against the libraries and the tests: every function the header
 #    declares is exported by both libraries (and nothing else named picket_* is), every
 #    function is called by a test, every PICKET_RESULT_* constant is in check.h's table.
@@ -53,7 +53,6 @@ done
 CC="${CC:-gcc}"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 case "$target" in /*) ;; *) target="$repo/$target" ;; esac
-libdir="$target/release"
 out="$target/c-tests"
 logs="$out/logs"
 rm -rf "$out"
@@ -81,21 +80,19 @@ if ! cargo build --release -p picket-ffi; then
 fi
 
 CSTD=(-std=c11 -Wall -Wextra -Wpedantic -Werror)
-if [ -x picket-ffi/make-pc.sh ] && command -v pkg-config >/dev/null; then
-    PKG_CONFIG_PATH="$(picket-ffi/make-pc.sh "$libdir")" || {
-        echo "FAILED: picket-ffi/make-pc.sh"
-        echo "0 passed, 1 failed"
-        exit 1
-    }
-    export PKG_CONFIG_PATH
-    read -r -a SHARED <<<"$(pkg-config --cflags --libs picket)"
-    read -r -a STATIC <<<"$(pkg-config --cflags --libs picket-static)"
-    echo "flags from pkg-config ($PKG_CONFIG_PATH):"
-else
-    SHARED=(-I"$repo/include" -L"$libdir" -Wl,-rpath,"$libdir" -lpicket)
-    STATIC=(-I"$repo/include" "$libdir/libpicket.a" -lpthread -ldl -lm -lrt -lutil -lgcc_s -lc)
-    echo "no pkg-config files (picket-ffi/make-pc.sh) or no pkg-config; plain flags:"
+# The tests link what `make install` installs, found through its pkg-config files, as a C
+# user's build does; the shared programs get an rpath to the prefix (the .pc has none).
+prefix="$out/prefix"
+if ! make -s install PREFIX="$prefix" >"$logs/make-install.log" 2>&1 || ! command -v pkg-config >/dev/null; then
+    cat "$logs/make-install.log"
+    echo "FAILED: make install PREFIX=$prefix (or no pkg-config); nothing to test"
+    echo "0 passed, 1 failed"
+    exit 1
 fi
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+read -r -a SHARED <<<"$(pkg-config --cflags --libs picket) -Wl,-rpath,$prefix/lib"
+read -r -a STATIC <<<"$(pkg-config --cflags --libs picket-static)"
+echo "flags from pkg-config ($PKG_CONFIG_PATH):"
 echo "  shared: ${SHARED[*]}"
 echo "  static: ${STATIC[*]}"
 
@@ -106,7 +103,7 @@ declared="$(sed -nE 's/^[A-Za-z_].*[ *](picket_[a-z0-9_]+)\(.*/\1/p' "$header" |
 n_declared=$(printf '%s\n' "$declared" | grep -c .)
 # readelf, not nm: the objects of libpicket.a carry LLVM bitcode (.llvmbc), on which a
 # system nm's LTO plugin may give up and list no symbols at all.
-for lib in "$libdir/libpicket.so" "$libdir/libpicket.a"; do
+for lib in "$prefix/lib/libpicket.so" "$prefix/lib/libpicket.a"; do
     if [ "${lib##*.}" = so ]; then
         symtab=(--dyn-syms)
     else
