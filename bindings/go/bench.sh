@@ -16,7 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${ROUNDS:-5}
 
-(cd ../.. && env -u CARGO_TARGET_DIR cargo build -q --release -p picket-ffi)
+# Links the installed static library, as test.sh does.
+repo=$(cd ../.. && pwd)
+prefix="${CARGO_TARGET_DIR:-$repo/target}/prefix"
+case "$prefix" in /*) ;; *) prefix="$repo/$prefix" ;; esac
+make -s -C "$repo" install PREFIX="$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

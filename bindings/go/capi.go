@@ -1,6 +1,8 @@
 package picket
 
 // This file is the only one that talks to C. Everything else in the package is plain Go.
+// Which library it links (found through pkg-config, never through a path of this
+// repository) is said in link_static.go and link_shared.go.
 //
 // How errors cross the boundary without runtime.LockOSThread: the C ABI keeps the detailed
 // message of the last failure per OS thread, and a goroutine may move between OS threads
@@ -15,8 +17,6 @@ package picket
 // by value, so no Go pointer is handed to C for them.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: ${SRCDIR}/../../target/release/libpicket.a -ldl -lpthread -lm
 #include <stdlib.h>
 #include "picket.h"
 

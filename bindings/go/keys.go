@@ -40,24 +40,6 @@ func (k KeyKind) String() string {
 	return fmt.Sprintf("KeyKind(%d)", uint32(k))
 }
 
-// Options are opt-in behaviours, as a bit set. Each function says which bits it uses; any
-// other bit makes it fail with [ErrInvalidParameter].
-type Options uint32
-
-const (
-	// AcceptBearer also accepts `Authorization: Bearer <key>` (as Stripe does). Used by
-	// [ParseAuthorization] and [RegistryBuilder.SetOptions].
-	AcceptBearer Options = 1
-	// AllowPrivateUseSchemes accepts RFC 8252 §7.1 private-use redirect URI schemes for
-	// native apps (`com.example.app:/callback`; the scheme must contain a dot). Used by the
-	// redirect URI functions and [RegistryBuilder.AddProject].
-	AllowPrivateUseSchemes Options = 2
-	// LoopbackAnyPort lets `http://127.0.0.1` and `http://[::1]` redirect URIs of a
-	// development project match whatever the presented port (RFC 8252 §7.3); `localhost`
-	// stays exact. Used by the redirect URI functions and [RegistryBuilder.AddProject].
-	LoopbackAnyPort Options = 4
-)
-
 // Key is a well-formed API key: its kind and its text.
 //
 // A secret key never prints in full: String, every fmt verb (%v, %+v, %#v, %s, %q, ...)
@@ -177,76 +159,3 @@ func Verify(key string, digest KeyDigest) error { return cKeyVerify(key, &digest
 // several are equal), or -1 and an error matching [ErrKeyMismatch] when none matches, or
 // -1 and a key error when the key is malformed.
 func VerifyAny(key string, digests []KeyDigest) (int, error) { return cKeyVerifyAny(key, digests) }
-
-// ParseAuthorization parses an Authorization header value, exactly as received, to the
-// API key it carries: HTTP Basic with the key as the username and an empty password, in
-// both forms real clients send (`Basic base64(KEY:)` and the JS SDK's
-// `Basic  base64(KEY)`), and with [AcceptBearer] also `Bearer KEY`. opts may hold only
-// AcceptBearer. The key is not looked up: use [Registry.Authenticate] for that.
-func ParseAuthorization(header string, opts Options) (Key, error) {
-	return cAuthorizationParse(header, opts)
-}
-
-// Redact returns text with every secret key masked: a bare `sk_` key becomes `sk_…9e24`,
-// and a Basic credential whose base64 decodes to something containing a secret key becomes
-// `Basic [REDACTED sk_…9e24]`. Publishable keys and text without secret keys come back
-// byte for byte unchanged. Redacting twice changes nothing more.
-//
-// Redact never returns the original text when redaction fails (which the C ABI documents
-// as impossible short of a bug): it then returns "[picket: redaction failed]".
-func Redact(text string) string {
-	out, err := cRedact(text)
-	if err != nil {
-		return redactionFailed
-	}
-	return out
-}
-
-const redactionFailed = "[picket: redaction failed]"
-
-// VerifyPKCE verifies an RFC 7636 code_verifier against the code_challenge and
-// code_challenge_method stored with the authorization code. Only `S256` is accepted
-// (`plain` is refused, ErrPKCEPlainRefused); method names are case-sensitive. A wrong
-// verifier is ErrPKCEMismatch; every other error names the rule broken.
-func VerifyPKCE(verifier, challenge, method string) error {
-	return cPKCEVerify(verifier, challenge, method)
-}
-
-// Mode is whether a project is in development or production.
-type Mode uint32
-
-const (
-	// Development allows http redirect URIs on a host written exactly `localhost`,
-	// `127.0.0.1` or `[::1]`.
-	Development Mode = 1
-	// Production allows only https redirect URIs, and no loopback host.
-	Production Mode = 2
-)
-
-// String returns "development" or "production" (or "Mode(n)").
-func (m Mode) String() string {
-	switch m {
-	case Development:
-		return "development"
-	case Production:
-		return "production"
-	}
-	return fmt.Sprintf("Mode(%d)", uint32(m))
-}
-
-// ValidateRedirectURI checks that uri may be registered as a redirect URI by a project in
-// mode. opts may hold [AllowPrivateUseSchemes] and [LoopbackAnyPort] (the latter changes
-// only matching). The error names the first rule broken (ErrRedirect...).
-func ValidateRedirectURI(uri string, mode Mode, opts Options) error {
-	return cRedirectValidate(uri, mode, opts)
-}
-
-// MatchRedirectURI reports whether candidate matches one of the registered redirect URIs
-// of a project in mode with opts (as for [ValidateRedirectURI]). Each registered entry is
-// first validated for mode; entries that registration would refuse are left out and never
-// match. Matching is byte-exact (with [LoopbackAnyPort] in development, the port of an
-// `http://127.0.0.1` or `http://[::1]` entry may differ). The error is only for bad
-// arguments (an unknown mode or option bit).
-func MatchRedirectURI(registered []string, candidate string, mode Mode, opts Options) (bool, error) {
-	return cRedirectMatch(registered, candidate, mode, opts)
-}

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Every check of the Go binding: builds the Rust static library it links, then gofmt,
-# go vet, the tests under the race detector (among them the real-client tests of
-# cmd/picket-server and the vector runner's tests), the vector runner over the project's
-# vectors, and each benchmark once (-benchtime=1x: exercised, not timed).
+# Every check of the Go binding, built as a user builds it: installs libpicket with
+# `make install` into a prefix (target/prefix, or $CARGO_TARGET_DIR/prefix) and finds it
+# through PKG_CONFIG_PATH, as the module's cgo flags say (pkg-config, nothing of the
+# repository's paths). Then gofmt, go vet, the tests under the race detector (among them the
+# vector runner's tests), the package's tests again linked to libpicket.so
+# (-tags picket_shared), the vector runner over the project's vectors, and each benchmark
+# once (-benchtime=1x: exercised, not timed).
 #
 #   bindings/go/test.sh
 set -euo pipefail
@@ -10,9 +13,12 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Rust static library: cargo build --release -p picket-ffi"
-# The cgo flags link ../../target/release/libpicket.a: build into the workspace's target/.
-(cd ../.. && env -u CARGO_TARGET_DIR cargo build --release -p picket-ffi)
+repo=$(cd ../.. && pwd)
+prefix="${CARGO_TARGET_DIR:-$repo/target}/prefix"
+case "$prefix" in /*) ;; *) prefix="$repo/$prefix" ;; esac
+step "libpicket: make install PREFIX=$prefix"
+make -s -C "$repo" install PREFIX="$prefix" >/dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 step "gofmt and go vet"
 unformatted=$(gofmt -l .)
@@ -23,8 +29,11 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
-step "go test -race ./..."
+step "go test -race ./... (static libpicket.a, the default)"
 go test -race -count=1 ./...
+
+step "go test -tags picket_shared . (libpicket.so, found at run time through LD_LIBRARY_PATH)"
+LD_LIBRARY_PATH="$prefix/lib" go test -tags picket_shared -count=1 .
 
 step "vectors through the Go binding"
 go run ./cmd/vectors ../../tests/vectors/*.jsonl
