@@ -41,6 +41,9 @@ bindings/python/test.sh
 step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
 bindings/go/test.sh
 
+step "Consumer: make install, the README's C and Go quick starts, from outside the checkout"
+tests/consumer/run.sh
+
 step "Benchmarks compile"
 cargo bench --workspace --no-run
 

@@ -7,13 +7,16 @@
 //
 // # Building
 //
-// The package links the static library at ../../target/release/libpicket.a (relative to
-// this directory) with cgo. Build it once, from the repository root, before any go command:
+// The package calls the picket C library through cgo and finds it with pkg-config, so
+// install the library first, from a checkout of the picket repository, and point
+// pkg-config at it:
 //
-//	cargo build --release -p picket-ffi
+//	make install PREFIX=$HOME/.local
+//	export PKG_CONFIG_PATH=$HOME/.local/lib/pkgconfig
 //
-// (with CARGO_TARGET_DIR unset, so that the library lands in the workspace's target/).
-// Then `go build`, `go test` and `go run` work as usual; a C compiler is needed (cgo).
+// Then `go build`, `go test` and `go run` work as usual, with cgo on and a C compiler. The
+// default links the static library (a self-contained binary); -tags picket_shared links
+// libpicket.so instead, which must then be on the loader's path at run time.
 //
 // # Overview
 //

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# tests/consumer/run.sh: picket used as a project in another repository uses it, from a
+# temporary directory outside this checkout, with nothing of the checkout on any path.
+#
+#   tests/consumer/run.sh
+#
+# 1. `make install` into a prefix ($HOME/.local, with HOME a temporary directory, exactly
+#    as the README writes it); checks that the version of Cargo.toml, the header's macros,
+#    the .pc files, the library's file name and its SONAME agree, that the library has no
+#    RPATH/RUNPATH, and that DESTDIR staging and `make uninstall` write and remove exactly
+#    the installed files.
+# 2. The README's "C quick start": its commands and its app.c, as written (extracted from
+#    README.md, so the README cannot drift), static and shared; ldd shows which is which.
+# 3. The README's "Go quick start": a new module in a temporary directory requires the
+#    binding through a `replace` to a copy of bindings/go alone, runs the README's commands
+#    (go get, go build static and shared), serves requests from curl over loopback through
+#    picket.Middleware (200, 401 with the challenge, 403), builds again from `go mod
+#    vendor`, and a CGO_ENABLED=0 build fails with the binding's message about cgo. The
+#    install commands of bindings/go/README.md are the main README's, checked equal.
+# 4. grep -r of the prefix and of every built program for the checkout's path finds nothing.
+#
+# Environment: PICKET_CONSUMER_PORT (default 18150), the loopback port of the Go server.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+port="${PICKET_CONSUMER_PORT:-18150}"
+work="$(mktemp -d)"
+case "$work/" in "$repo"/*) echo "FAILED: the temporary directory $work is inside the checkout" >&2; exit 1 ;; esac
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+checks=0
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+die() { echo "FAILED: $*" >&2; exit 1; }
+say() { printf '\n==> %s\n' "$*"; }
+
+# The tools keep their own homes; HOME becomes the temporary one the README's $HOME means.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
+export GOPATH GOCACHE GOMODCACHE
+export HOME="$work/home"
+mkdir -p "$HOME"
+# Nothing from the caller's environment may point the compilers at the checkout.
+unset PKG_CONFIG_PATH CGO_CFLAGS CGO_LDFLAGS LD_LIBRARY_PATH LIBRARY_PATH C_INCLUDE_PATH CPATH GOFLAGS
+prefix="$HOME/.local"
+
+# block FILE HEADING LANG: the first ```LANG block under the `## HEADING` section of FILE.
+block() {
+    awk -v sec="## $2" -v fence="\`\`\`$3" '
+        $0 == sec { s = 1; next }
+        s && /^## / { exit }
+        s && !b && $0 == fence { b = 1; next }
+        b && $0 == "```" { exit }
+        b { print }' "$1"
+}
+
+# run_block DIR FILE: runs each line of the commands in FILE with bash -e, `make` lines in
+# the checkout (where the README says to run them) and the others in DIR. Prints each line.
+run_block() {
+    local dir="$1" script="$work/run-block.sh"
+    {
+        echo 'set -euo pipefail'
+        while IFS= read -r line; do
+            [ -n "$line" ] || continue
+            printf 'echo %q\n' "\$ $line"
+            case "$line" in
+                make\ *) printf 'cd %q\n' "$repo" ;;
+                *) printf 'cd %q\n' "$dir" ;;
+            esac
+            printf '%s\n' "$line"
+        done <"$2"
+    } >"$script"
+    bash "$script"
+}
+
+# --- 1. make install: versions, SONAME, no rpath, DESTDIR and uninstall -------------------
+say "C quick start commands (make install PREFIX=\$HOME/.local, app.c static and shared)"
+mkdir -p "$work/c"
+block "$repo/README.md" "C quick start" sh >"$work/c.sh"
+block "$repo/README.md" "C quick start" c >"$work/c/app.c"
+[ -s "$work/c.sh" ] && [ -s "$work/c/app.c" ] || die "no sh or c block in the README's C quick start"
+grep -q '^make install PREFIX=\$HOME/.local' "$work/c.sh" || die "the C quick start no longer installs into \$HOME/.local"
+run_block "$work/c" "$work/c.sh" | tee "$work/c.out"
+
+say "Installed files, versions and SONAME agree"
+version="$(sed -n 's/^version = "\([0-9.]*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)"
+IFS=. read -r major minor patch <<<"$version"
+if [ "$major" = 0 ]; then abi="0.$minor"; else abi="$major"; fi
+h="$prefix/include/picket.h"
+[ "$(sed -n 's/^#define PICKET_VERSION "\(.*\)"$/\1/p' "$h")" = "$version" ] || die "PICKET_VERSION of the installed header is not $version"
+[ "$(sed -n 's/^#define PICKET_VERSION_MAJOR \(.*\)$/\1/p' "$h")" = "$major" ] || die "PICKET_VERSION_MAJOR is not $major"
+[ "$(sed -n 's/^#define PICKET_VERSION_MINOR \(.*\)$/\1/p' "$h")" = "$minor" ] || die "PICKET_VERSION_MINOR is not $minor"
+[ "$(sed -n 's/^#define PICKET_VERSION_PATCH \(.*\)$/\1/p' "$h")" = "$patch" ] || die "PICKET_VERSION_PATCH is not $patch"
+ok "header macros say $version, as Cargo.toml"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+for pc in picket picket-static; do
+    [ "$(pkg-config --modversion "$pc")" = "$version" ] || die "$pc.pc says version $(pkg-config --modversion "$pc")"
+    [ "$(pkg-config --variable=prefix "$pc")" = "$prefix" ] || die "$pc.pc prefix is not $prefix"
+    [ "$(pkg-config --variable=libdir "$pc")" = "$prefix/lib" ] || die "$pc.pc libdir is not $prefix/lib"
+    [ "$(pkg-config --variable=includedir "$pc")" = "$prefix/include" ] || die "$pc.pc includedir is not $prefix/include"
+done
+grep -q -- '-lpthread' <<<"$(pkg-config --static --libs picket)" || die "picket.pc has no Libs.private for static linking"
+ok "picket.pc and picket-static.pc: version $version, prefix, libdir, includedir; Libs.private"
+lib="$prefix/lib"
+[ -f "$lib/libpicket.so.$version" ] && [ ! -L "$lib/libpicket.so.$version" ] || die "no regular file libpicket.so.$version"
+[ "$(readlink "$lib/libpicket.so.$abi")" = "libpicket.so.$version" ] || die "libpicket.so.$abi is not a link to libpicket.so.$version"
+[ "$(readlink "$lib/libpicket.so")" = "libpicket.so.$abi" ] || die "libpicket.so is not a link to libpicket.so.$abi"
+[ -f "$lib/libpicket.a" ] || die "no libpicket.a"
+soname="$(readelf -d "$lib/libpicket.so.$version" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
+[ "$soname" = "libpicket.so.$abi" ] || die "SONAME is '$soname', not libpicket.so.$abi"
+ok "libpicket.so.$version, SONAME $soname, links libpicket.so.$abi and libpicket.so"
+if grep -Eq 'RPATH|RUNPATH' <<<"$(readelf -d "$lib/libpicket.so.$version")"; then die "libpicket.so has an RPATH/RUNPATH"; fi
+ok "libpicket.so has no RPATH or RUNPATH"
+
+stage="$work/stage"
+make -s -C "$repo" install PREFIX=/usr DESTDIR="$stage" >/dev/null
+[ "$(sed -n 's/^prefix=//p' "$stage/usr/lib/pkgconfig/picket.pc")" = /usr ] || die "a DESTDIR install's picket.pc does not say prefix=/usr"
+installed="$(cd "$prefix" && find . \( -type f -o -type l \) | sort)"
+staged="$(cd "$stage/usr" && find . \( -type f -o -type l \) | sort)"
+[ "$installed" = "$staged" ] || die "DESTDIR install differs from the PREFIX install: $(diff <(echo "$installed") <(echo "$staged"))"
+make -s -C "$repo" uninstall PREFIX=/usr DESTDIR="$stage" >/dev/null
+left="$(find "$stage" \( -type f -o -type l \))"
+[ -z "$left" ] || die "make uninstall left: $left"
+ok "DESTDIR=stage PREFIX=/usr: the same $(echo "$installed" | wc -l) files, prefix=/usr in the .pc; make uninstall removes them all"
+
+# --- 2. the C quick start ran: check what it built --------------------------------------
+say "C quick start: results"
+[ "$(grep -c '^authenticated: project 1, publishable$' "$work/c.out")" = 2 ] || die "app-static and app did not both print 'authenticated: project 1, publishable'"
+ok "the README's app.c authenticates, static and shared"
+if grep -q libpicket <<<"$(ldd "$work/c/app-static")"; then die "app-static loads libpicket at run time"; fi
+ok "app-static does not load libpicket (ldd)"
+grep -qF "libpicket.so.$abi => $lib/libpicket.so.$abi" <<<"$(LD_LIBRARY_PATH="$lib" ldd "$work/c/app")" || die "app does not load libpicket.so.$abi from the prefix"
+ok "app loads libpicket.so.$abi from the prefix (ldd)"
+if "$work/c/app" >/dev/null 2>"$work/noload.txt"; then die "app ran without LD_LIBRARY_PATH: it has an rpath"; fi
+grep -q "libpicket.so.$abi" "$work/noload.txt" || die "app without the prefix on the loader's path failed otherwise: $(cat "$work/noload.txt")"
+ok "app without LD_LIBRARY_PATH fails to find libpicket.so.$abi (no rpath)"
+
+# --- 3. the Go quick start, from a copy of bindings/go alone ----------------------------
+say "Go quick start: a new module requiring a copy of bindings/go alone"
+cp -R "$repo/bindings/go" "$work/picket-go"
+mkdir -p "$work/goapp"
+block "$repo/README.md" "Go quick start" sh >"$work/go.sh"
+block "$repo/README.md" "Go quick start" go >"$work/goapp/main.go"
+[ -s "$work/go.sh" ] && [ -s "$work/goapp/main.go" ] || die "no sh or go block in the README's Go quick start"
+[ "$(block "$repo/bindings/go/README.md" "Install" sh)" = "$(cat "$work/go.sh")" ] ||
+    die "the commands of bindings/go/README.md's Install differ from the README's Go quick start"
+ok "bindings/go/README.md's install commands are the README's"
+module=github.com/picket-dev/picket/bindings/go
+[ "$(sed -n 's/^module //p' "$work/picket-go/go.mod")" = "$module" ] || die "bindings/go/go.mod is not module $module"
+# Until the module is published, `go get` resolves it to the copy: the replace goes in right
+# after `go mod init`, and the go command may not reach the network.
+awk -v rep="go mod edit -replace=$module=$work/picket-go" '{ print } /^go mod init / { print rep }' "$work/go.sh" >"$work/go-replaced.sh"
+GOPROXY=off GOFLAGS=-mod=mod run_block "$work/goapp" "$work/go-replaced.sh"
+ok "the README's Go commands ran (go get, go build, go build -tags picket_shared)"
+
+if grep -q libpicket <<<"$(ldd "$work/goapp/app" 2>&1)"; then die "the default Go build loads libpicket at run time"; fi
+ok "app (default build) does not load libpicket (ldd)"
+grep -qF "libpicket.so.$abi => $lib/libpicket.so.$abi" <<<"$(LD_LIBRARY_PATH="$lib" ldd "$work/goapp/app-shared")" || die "app-shared does not load libpicket.so.$abi"
+ok "app-shared (-tags picket_shared) loads libpicket.so.$abi (ldd)"
+
+sk=sk_e1f767d29fa6e533f2e5c62342fb9e24
+pk=pk_d9960d04426c1e9f3941bec7e39c8854
+url="http://127.0.0.1:$port/v1/whoami"
+# serve PROGRAM: starts it on the port and waits until it answers.
+serve() {
+    ADDR="127.0.0.1:$port" "$@" >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do
+        curl -s -o /dev/null "$url" && return 0
+        kill -0 "$server_pid" 2>/dev/null || die "$1 exited: $(cat "$work/server.log")"
+        sleep 0.1
+    done
+    die "$1 does not answer on 127.0.0.1:$port"
+}
+stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+# expect STATUS BODY-REGEX CURL-ARGS...: one request; status and body must match.
+expect() {
+    local want="$1" body="$2"
+    shift 2
+    local got
+    got="$(curl -s -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$url")"
+    [ "$got" = "$want" ] || die "curl $* -> $got, want $want: $(cat "$work/body")"
+    grep -Eq "$body" "$work/body" || die "curl $* -> body $(cat "$work/body"), want /$body/"
+}
+
+serve "$work/goapp/app"
+expect 200 '^project 1$' -u "$sk:"
+expect 200 '^project 1$' -H "Authorization: Basic  $(printf %s "$sk" | base64 -w0)"
+expect 401 '"error":"header_missing"'
+grep -qi '^WWW-Authenticate: Basic realm="picket"' "$work/headers" || die "401 without the challenge"
+expect 403 '"error":"auth_wrong_kind"' -u "$pk:"
+expect 401 '"error":"auth_unknown_key"' -u "sk_00000000000000000000000000000000:"
+stop
+ok "app serves through picket.Middleware: 200 (curl -u, JS SDK form), 401 + challenge, 403, 401 unknown"
+LD_LIBRARY_PATH="$lib" serve "$work/goapp/app-shared"
+expect 200 '^project 1$' -u "$sk:"
+stop
+ok "app-shared serves a request"
+
+say "go mod vendor"
+(cd "$work/goapp" && GOPROXY=off go mod tidy && GOPROXY=off go mod vendor && go build -mod=vendor -o app-vendored .)
+[ -f "$work/goapp/vendor/$module/capi.go" ] || die "go mod vendor did not vendor the binding"
+serve "$work/goapp/app-vendored"
+expect 200 '^project 1$' -u "$sk:"
+stop
+ok "go mod vendor; go build -mod=vendor; it serves a request"
+
+say "CGO_ENABLED=0"
+if (cd "$work/goapp" && CGO_ENABLED=0 go build -o app-nocgo .) >"$work/nocgo.txt" 2>&1; then die "a CGO_ENABLED=0 build succeeded"; fi
+head -n 3 "$work/nocgo.txt"
+grep -q 'picket_requires_cgo__build_with_CGO_ENABLED_1_after_make_install' <<<"$(sed -n 2p "$work/nocgo.txt")" ||
+    die "the first error of a CGO_ENABLED=0 build does not name cgo and make install: $(cat "$work/nocgo.txt")"
+ok "CGO_ENABLED=0 fails first on picket_requires_cgo__build_with_CGO_ENABLED_1_after_make_install..."
+
+# --- 4. nothing refers to the checkout --------------------------------------------------
+say "No path of the checkout ($repo) in what was installed or built"
+[ -n "$repo" ] && [ "$repo" != / ] || die "no checkout path to look for"
+built=("$work/c/app-static" "$work/c/app" "$work/goapp/app" "$work/goapp/app-shared" "$work/goapp/app-vendored")
+if grep -rl -- "$repo" "$prefix" "${built[@]}"; then die "the files above contain $repo"; fi
+# The check can fail: a file holding the path is found.
+printf 'x%sx' "$repo" >"$work/probe"
+grep -rlq -- "$repo" "$work/probe" || die "grep does not find the checkout path in a file holding it"
+ok "grep -r finds $repo in none of the prefix ($(find "$prefix" -type f | wc -l) files) and the ${#built[@]} programs"
+
+echo
+echo "consumer test: $checks checks passed"
