@@ -51,10 +51,10 @@ awk '
     return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    printf "\n%-32s %13s %15s %8s %10s\n", "benchmark (median of runs)", "ns/op", "cpu-ns/op", "B/op", "allocs/op"
+    printf "\n%-36s %13s %15s %8s %10s\n", "benchmark (median of runs)", "ns/op", "cpu-ns/op", "B/op", "allocs/op"
     for (i = 1; i <= n; i++) {
       b = order[i]; wall[b] = median(ns[b]); c[b] = median(cpu[b])
-      printf "%-32s %13.1f %15s %8s %10s\n", b, wall[b], (c[b] < 0 ? "-" : sprintf("%.1f", c[b])), bytes[b], allocs[b]
+      printf "%-36s %13.1f %15s %8s %10s\n", b, wall[b], (c[b] < 0 ? "-" : sprintf("%.1f", c[b])), bytes[b], allocs[b]
     }
     a = "BenchmarkAuthenticate"; d = "BenchmarkIdiom"
     if ((a in wall) && (d in wall)) {
@@ -64,6 +64,10 @@ awk '
     }
     if (("BenchmarkCgoOverhead" in wall) && (a in wall)) {
       printf "cgo call overhead: %.1f ns/op (%.1f cpu-ns/op), %.0f%% of one Authenticate\n", wall["BenchmarkCgoOverhead"], c["BenchmarkCgoOverhead"], 100 * wall["BenchmarkCgoOverhead"] / wall[a]
+    }
+    l = "BenchmarkAuthenticateNoLock"
+    if ((l in wall) && (a in wall)) {
+      printf "registry read lock (Close-safety): %.1f ns/op (%.1f cpu-ns/op) of one Authenticate\n", wall[a] - wall[l], c[a] - c[l]
     }
   }
 ' "$work/out"

@@ -202,3 +202,42 @@ func BenchmarkAuthenticateParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAuthenticateNoLock is BenchmarkAuthenticate's C call without the registry's
+// read lock (which makes a Close racing an Authenticate safe): the difference between the
+// two is what that safety costs per request. Not a way to call the library.
+func BenchmarkAuthenticateNoLock(b *testing.B) {
+	s := newBenchSet(b)
+	h := s.reg.s.h
+	now := unixSeconds(s.now)
+	b.ReportAllocs()
+	clock := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		a, err := cRegistryAuthenticate(h, s.headers[i%benchKeys], now, RequireAny)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sinkProject += a.Project
+	}
+	clock.report(b)
+}
+
+// BenchmarkAuthenticateParallelNoLock is BenchmarkAuthenticateParallel without the read
+// lock: the lock's cost when every CPU takes it at once.
+func BenchmarkAuthenticateParallelNoLock(b *testing.B) {
+	s := newBenchSet(b)
+	h := s.reg.s.h
+	now := unixSeconds(s.now)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := cRegistryAuthenticate(h, s.headers[i%benchKeys], now, RequireAny); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}

@@ -352,7 +352,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestErrorCodesMatchTheHeader(t *testing.T) {
-	header, err := os.ReadFile("../../include/picket.h")
+	header, err := os.ReadFile(installedHeader(t))
 	if err != nil {
 		t.Fatal(err)
 	}

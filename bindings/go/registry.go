@@ -56,26 +56,59 @@ func unixSeconds(t time.Time) uint64 {
 // Its methods may be called from several goroutines: they are serialised. A builder is
 // consumed by [RegistryBuilder.Build]; release one that is not built with
 // [RegistryBuilder.Close] (a finalizer does it otherwise, as a safety net).
+//
+// Memory safety does not depend on the caller: the C handle is used, consumed (Build) and
+// freed (Close, the finalizer) only under one lock, so a Close or Build racing an Add* on
+// another goroutine either waits for it or makes it return [ErrClosed]. Copies of the
+// struct share that state, and the zero RegistryBuilder or a nil *RegistryBuilder is a
+// closed one.
 type RegistryBuilder struct {
+	s *builderState
+}
+
+// builderState is what every copy of a RegistryBuilder shares: the lock and the handle. The
+// finalizer is on it, so that it runs only once no copy can reach the handle.
+type builderState struct {
 	mu sync.Mutex
 	h  builderHandle
 }
 
 // NewRegistryBuilder returns an empty builder: no project, Basic authentication only.
 func NewRegistryBuilder() *RegistryBuilder {
-	b := &RegistryBuilder{h: cBuilderNew()}
-	runtime.SetFinalizer(b, (*RegistryBuilder).Close)
-	return b
+	s := &builderState{h: cBuilderNew()}
+	runtime.SetFinalizer(s, (*builderState).free)
+	return &RegistryBuilder{s: s}
 }
 
-// with runs f with the live handle, or returns ErrClosed.
+// with runs f with the live handle under the lock, or returns ErrClosed.
 func (b *RegistryBuilder) with(f func(builderHandle) error) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.h == nil {
+	if b == nil || b.s == nil {
 		return ErrClosed
 	}
-	return f(b.h)
+	s := b.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.h == nil {
+		return ErrClosed
+	}
+	return f(s.h)
+}
+
+// take returns the live handle and leaves none behind (nil when closed), under the lock.
+func (s *builderState) take() builderHandle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.h
+	s.h = nil
+	runtime.SetFinalizer(s, nil)
+	return h
+}
+
+// free is the finalizer and Close: frees the handle if one is left.
+func (s *builderState) free() {
+	if h := s.take(); h != nil {
+		cBuilderFree(h)
+	}
 }
 
 // SetOptions sets the options [Registry.Authenticate] uses: [AcceptBearer] (also accept
@@ -115,28 +148,27 @@ func (b *RegistryBuilder) AddKey(digest KeyDigest, project uint64, kind KeyKind,
 func (b *RegistryBuilder) Build() (*Registry, error) {
 	var reg *Registry
 	err := b.with(func(h builderHandle) error {
-		b.h = nil
-		runtime.SetFinalizer(b, nil)
+		// The C call consumes h: forget it first, under the lock, so that nothing (Close,
+		// the finalizer, a second Build) can reach it again.
+		b.s.h = nil
+		runtime.SetFinalizer(b.s, nil)
 		r, err := cBuilderBuild(h)
 		if err != nil {
 			return err
 		}
-		reg = &Registry{h: r}
-		runtime.SetFinalizer(reg, (*Registry).Close)
+		rs := &registryState{h: r}
+		runtime.SetFinalizer(rs, (*registryState).free)
+		reg = &Registry{s: rs}
 		return nil
 	})
 	return reg, err
 }
 
 // Close releases a builder that was not built. It is idempotent, and does nothing after
-// Build.
+// Build; it waits for a call in progress on another goroutine.
 func (b *RegistryBuilder) Close() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.h != nil {
-		cBuilderFree(b.h)
-		b.h = nil
-		runtime.SetFinalizer(b, nil)
+	if b != nil && b.s != nil {
+		b.s.free()
 	}
 	return nil
 }
@@ -148,10 +180,30 @@ func (b *RegistryBuilder) Close() error {
 //
 // Close waits for the calls in flight and frees the C registry; later calls return
 // [ErrClosed]. A finalizer frees a registry that becomes unreachable without Close.
+// Memory safety does not depend on the caller: calls hold a read lock for their C call
+// and Close the write lock to free, so a Close racing an Authenticate never frees the
+// handle under it. Copies of the struct share that state; the zero Registry or a nil
+// *Registry is a closed one.
 type Registry struct {
-	// mu guards h: the methods hold it for reading during their C call, Close for writing.
+	s *registryState
+}
+
+// registryState is what every copy of a Registry shares. The finalizer is on it.
+type registryState struct {
+	// mu guards h: the methods hold it for reading during their C call, free for writing.
 	mu sync.RWMutex
 	h  registryHandle
+}
+
+// free is the finalizer and Close: waits for the calls in flight, then frees the handle.
+func (s *registryState) free() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.h != nil {
+		cRegistryFree(s.h)
+		s.h = nil
+		runtime.SetFinalizer(s, nil)
+	}
 }
 
 // Authenticate authenticates a request from its raw Authorization header value (""
@@ -165,14 +217,18 @@ type Registry struct {
 //
 // A successful call is one cgo call and allocates nothing.
 func (r *Registry) Authenticate(header string, now time.Time, req Requirement) (Auth, error) {
-	r.mu.RLock()
-	h := r.h
+	if r == nil || r.s == nil {
+		return Auth{}, ErrClosed
+	}
+	s := r.s
+	s.mu.RLock()
+	h := s.h
 	if h == nil {
-		r.mu.RUnlock()
+		s.mu.RUnlock()
 		return Auth{}, ErrClosed
 	}
 	a, err := cRegistryAuthenticate(h, header, unixSeconds(now), req)
-	r.mu.RUnlock()
+	s.mu.RUnlock()
 	return a, err
 }
 
@@ -184,23 +240,23 @@ func (r *Registry) Authenticate(header string, now time.Time, req Requirement) (
 // client_id, known or not: it must be rolled), ErrUnknownClient, ErrClientExpired,
 // ErrRedirectNotRegistered; [ErrClosed] after Close.
 func (r *Registry) AuthorizeRedirect(clientID, redirectURI string, now time.Time) (uint64, error) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if r.h == nil {
+	if r == nil || r.s == nil {
 		return 0, ErrClosed
 	}
-	return cRegistryAuthorizeRedirect(r.h, clientID, redirectURI, unixSeconds(now))
+	s := r.s
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.h == nil {
+		return 0, ErrClosed
+	}
+	return cRegistryAuthorizeRedirect(s.h, clientID, redirectURI, unixSeconds(now))
 }
 
 // Close frees the registry once the calls in flight have returned. It is idempotent and
 // always returns nil.
 func (r *Registry) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.h != nil {
-		cRegistryFree(r.h)
-		r.h = nil
-		runtime.SetFinalizer(r, nil)
+	if r != nil && r.s != nil {
+		r.s.free()
 	}
 	return nil
 }
