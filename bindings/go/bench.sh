@@ -17,11 +17,7 @@ cd "$(dirname "$0")"
 rounds=${ROUNDS:-5}
 
 # Links the installed static library, as test.sh does.
-repo=$(cd ../.. && pwd)
-prefix="${CARGO_TARGET_DIR:-$repo/target}/prefix"
-case "$prefix" in /*) ;; *) prefix="$repo/$prefix" ;; esac
-make -s -C "$repo" install PREFIX="$prefix" >/dev/null
-export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+if [ -z "${PICKET_PREFIX:-}" ]; then exec ../../scripts/with-libpicket.sh ./bench.sh "$@"; fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -13,12 +13,10 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-repo=$(cd ../.. && pwd)
-prefix="${CARGO_TARGET_DIR:-$repo/target}/prefix"
-case "$prefix" in /*) ;; *) prefix="$repo/$prefix" ;; esac
-step "libpicket: make install PREFIX=$prefix"
-make -s -C "$repo" install PREFIX="$prefix" >/dev/null
-export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+# Re-run under scripts/with-libpicket.sh: make install into target/prefix, PKG_CONFIG_PATH.
+if [ -z "${PICKET_PREFIX:-}" ]; then exec ../../scripts/with-libpicket.sh ./test.sh "$@"; fi
+prefix="$PICKET_PREFIX"
+step "libpicket installed in $prefix (PKG_CONFIG_PATH=$PKG_CONFIG_PATH)"
 
 step "gofmt and go vet"
 unformatted=$(gofmt -l .)
