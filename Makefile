@@ -3,7 +3,8 @@
 # and symlinks, and pkg-config files for the prefix.
 #
 #   make                                     cargo build --release -p picket-ffi
-#   make install PREFIX=/usr/local           (PREFIX defaults to /usr/local)
+#   make install PREFIX=/usr/local           (PREFIX defaults to /usr/local; builds first)
+#   make && sudo make install                a system prefix, cargo run as yourself
 #   make install PREFIX=/usr DESTDIR=/tmp/stage   staged, for a package: .pc files say /usr
 #   make uninstall PREFIX=/usr/local [DESTDIR=...] removes exactly what install wrote
 #
@@ -57,8 +58,16 @@ NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 .PHONY: all build install uninstall
 all: build
 
+# Under sudo, cargo is often not on root's PATH: `make` as yourself, then `sudo make install`
+# installs what that built (with a warning) instead of failing.
 build:
-	$(CARGO) build --release -p picket-ffi
+	@if command -v $(CARGO) >/dev/null 2>&1; then \
+	  echo "$(CARGO) build --release -p picket-ffi"; $(CARGO) build --release -p picket-ffi; \
+	elif [ -f $(BUILD_DIR)/libpicket.so ] && [ -f $(BUILD_DIR)/libpicket.a ]; then \
+	  echo "make: $(CARGO) not found (under sudo?): installing what $(BUILD_DIR) holds, built by an earlier make" >&2; \
+	else \
+	  echo "make: $(CARGO) not found and nothing built in $(BUILD_DIR): run make as yourself first, then make install" >&2; exit 1; \
+	fi
 
 # $(1): output file, $(2): Name, $(3): Description, $(4): Libs, $(5): Libs.private
 define write_pc
