@@ -27,9 +27,9 @@ import (
 	"strings"
 	"time"
 
-	picket "github.com/picket-dev/picket/bindings/go"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	picket "github.com/picket-dev/picket/bindings/go"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
 //go:embed migrations
@@ -51,6 +51,9 @@ const (
 )
 
 var errNoMigrations = errors.New("store: no migrations embedded")
+
+// DefaultGrace is how long a rolled key stays valid when no grace is given.
+const DefaultGrace = 24 * time.Hour
 
 // Store is an open database.
 type Store struct {
