@@ -113,9 +113,12 @@ func (a *App) Reload() error {
 	defer a.reloadMu.Unlock()
 	err := a.holder.Reload()
 	if err != nil {
+		a.metrics.reloads.WithLabelValues("error").Inc()
 		a.log.Error("registry reload failed: the previous registry stays in use", "error", err)
+		return err
 	}
-	return err
+	a.metrics.reloads.WithLabelValues("ok").Inc()
+	return nil
 }
 
 // WatchChanges polls the store's change counter every interval and reloads when another

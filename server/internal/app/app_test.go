@@ -249,6 +249,20 @@ func TestWholeFlow(t *testing.T) {
 			wantStatus(t, "validate with a publishable key", status, 403, body)
 			wantError(t, "validate with a publishable key", body, "auth_wrong_kind")
 
+			// Another project's secret key learns nothing about the token.
+			p2, err := e.st.CreateProject(context.Background(), "Other", picket.Development, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := e.app.IssueKey(context.Background(), p2.ID, picket.Secret, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, body = e.api("POST", "/v1/tokens/validate", other.Secret, `{"token":"`+access+`"}`)
+			if body["active"] != false || len(body) != 1 {
+				t.Fatalf("token validated by another project: %v", body)
+			}
+
 			// Replay: refused, and the token issued from the code is revoked.
 			status, body = e.tokenRequest(tokenForm(code, callback, e.pk, verifier))
 			wantStatus(t, "replayed code", status, 400, body)
@@ -621,7 +635,8 @@ func TestCORSAndProbes(t *testing.T) {
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`picket_auth_total{outcome="ok"}`, `picket_auth_total{outcome="header_missing"} 1`, `picket_http_request_duration_seconds_bucket{method="GET",route="/v1/ping",status="200"`} {
+	for _, want := range []string{`picket_auth_total{outcome="ok"}`, `picket_auth_total{outcome="header_missing"} 1`, `picket_http_request_duration_seconds_bucket{method="GET",route="/v1/ping",status="200"`,
+		`picket_registry_reloads_total{outcome="ok"} 1`} {
 		if !strings.Contains(string(raw), want) {
 			t.Fatalf("metrics lack %q", want)
 		}
