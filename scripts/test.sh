@@ -41,11 +41,11 @@ bindings/python/test.sh
 step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
 bindings/go/test.sh
 
-step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
-server/test.sh
-
 step "Benchmarks compile"
 cargo bench --workspace --no-run
+
+step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
+server/test.sh
 
 if [ "$quick" = 1 ]; then
   step "Quick run: fuzzing and Rust sanitizer builds skipped"
