@@ -31,8 +31,7 @@ type App struct {
 	// reloadMu serialises reloads with the version they record.
 	reloadMu sync.Mutex
 
-	// Grace is the default grace of a key roll; CodeTTL and TokenTTL the lifetimes of
-	// authorization codes and access tokens.
+	// CodeTTL and TokenTTL are the lifetimes of authorization codes and access tokens.
 	CodeTTL  time.Duration
 	TokenTTL time.Duration
 }

@@ -446,6 +446,15 @@ func testManagement(t *testing.T, e *env) {
 			t.Fatalf("during the grace: %d %v", status, body)
 		}
 	}
+	// After the grace the old key is expired, the new one still valid.
+	e.app.now = func() time.Time { return time.Now().Add(61 * time.Second) }
+	status, body = e.api("GET", "/v1/ping", e.sk, "")
+	wantStatus(t, "old key after the grace", status, 401, body)
+	wantError(t, "old key after the grace", body, "auth_expired")
+	if status, body := e.api("GET", "/v1/ping", rolled, ""); status != 200 {
+		t.Fatalf("new key after the grace: %d %v", status, body)
+	}
+	e.app.now = time.Now
 	status, body = e.api("POST", "/v1/keys/2/revoke", rolled, "")
 	wantStatus(t, "revoke", status, 200, body)
 	if body["revoked"] != true {
