@@ -50,6 +50,12 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 }
 
 func (a *App) internal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		// The client went away mid-request: nothing is wrong with the server.
+		a.log.Info(what+": request canceled by the client")
+		writeErr(w, http.StatusServiceUnavailable, "canceled", "the request was canceled")
+		return
+	}
 	a.log.Error(what, "error", err)
 	writeErr(w, http.StatusInternalServerError, "internal_error", "internal server error")
 }
