@@ -52,7 +52,7 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 func (a *App) internal(w http.ResponseWriter, what string, err error) {
 	if errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nothing is wrong with the server.
-		a.log.Info(what+": request canceled by the client")
+		a.log.Info(what + ": request canceled by the client")
 		writeErr(w, http.StatusServiceUnavailable, "canceled", "the request was canceled")
 		return
 	}
