@@ -55,16 +55,19 @@
 mod boundary;
 mod io;
 
+// cbindgen writes the functions in module order: these two first, as the header has them.
+pub mod version;
+
+pub mod messages;
+
 pub mod auth;
 pub mod constants;
 pub mod enums;
 pub mod keys;
-pub mod messages;
 pub mod pkce;
 pub mod redirect;
 pub mod registry;
 pub mod result;
-pub mod version;
 
 pub use auth::*;
 pub use constants::*;
