@@ -61,11 +61,11 @@ def registry_seed(keys, headers, uris, candidates):
 
 
 def ffi_seed(op, fields, n=0, fault=0, size=0):
-    """An ffi input (layout in fuzz_targets/ffi.rs): function, fault, size, n, fields."""
+    """An ffi input (layout in src/ffi/mod.rs): function, fault, size, n, fields."""
     return bytes([op, fault, size]) + struct.pack("<Q", n) + b"\n".join(fields)
 
 
-# Function numbers of fuzz_targets/ffi.rs.
+# Function numbers: indexes of the OPS table of src/ffi/mod.rs.
 FFI_KEY_PARSE, FFI_KEY_FORMAT, FFI_KEY_DIGEST, FFI_KEY_DIGEST_HEX = 0, 1, 3, 4
 FFI_VERIFY, FFI_VERIFY_ANY, FFI_REDACTED, FFI_REDACT, FFI_PKCE = 6, 7, 8, 9, 10
 FFI_VALIDATE, FFI_MATCH, FFI_AUTH_PARSE, FFI_CODES, FFI_REGISTRY = 11, 12, 13, 14, 15

@@ -6,6 +6,8 @@
 //! server could call.
 #![deny(missing_docs)]
 
+pub mod ffi;
+
 /// Length of an API key's text (`pk_`/`sk_` and 32 hex digits).
 pub const KEY_TEXT_LEN: usize = 35;
 
@@ -133,6 +135,54 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ffi_table_names_each_exported_function() {
+        let header = include_str!("../../include/picket.h");
+        assert_eq!(
+            ffi::OPS.len(),
+            17,
+            "a saved corpus picks an operation modulo 17"
+        );
+        for (i, op) in ffi::OPS.iter().enumerate() {
+            assert!(
+                ffi::OPS[..i].iter().all(|o| o.name != op.name),
+                "{} twice",
+                op.name
+            );
+            for name in op.name.split(", ") {
+                let name = name.trim_end_matches('*');
+                assert!(header.contains(name), "{name} is not in picket.h");
+            }
+        }
+    }
+
+    #[test]
+    fn the_ffi_seed_corpus_passes() {
+        // What `cargo fuzz run ffi` starts from: every seed must pass every property.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/ffi");
+        let mut seeds = 0;
+        for entry in std::fs::read_dir(dir).expect("fuzz/seeds/ffi exists") {
+            ffi::run(&std::fs::read(entry.unwrap().path()).unwrap());
+            seeds += 1;
+        }
+        assert!(seeds >= 100, "only {seeds} seeds");
+    }
+
+    #[test]
+    fn every_ffi_operation_runs_on_plain_and_faulty_input() {
+        // Selector byte 0..17 picks each operation; fault selectors 0 (none) and 4..16
+        // (each fault); the fields are a key, a URI and a header.
+        let fields: &[u8] =
+            b"pk_d9960d04426c1e9f3941bec7e39c8854\nhttps://example.com/cb\nBasic  eA==";
+        for op in 0..ffi::OPS.len() as u8 {
+            for fault in [0u8, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15] {
+                let mut input = vec![op, fault, 40, 1, 0, 0, 0, 0, 0, 0, 0];
+                input.extend_from_slice(fields);
+                ffi::run(&input);
+            }
+        }
+    }
 
     #[test]
     fn ports() {

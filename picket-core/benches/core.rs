@@ -282,7 +282,7 @@ mod redirect {
 mod ops {
     use super::*;
 
-    const SK: &[u8] = b"sk_e1f767d29fa6e533f2e5c62342fb9e24";
+    const SK: &[u8] = picket_test_support::keys::SK.as_bytes();
 
     #[divan::bench]
     fn key_parse(bencher: Bencher) {

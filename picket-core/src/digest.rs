@@ -57,20 +57,6 @@ pub enum DigestError {
     },
 }
 
-impl DigestError {
-    /// The stable numeric code of this error (range 200–299), exposed by the C ABI.
-    ///
-    /// ```
-    /// assert_eq!(picket_core::DigestError::WrongLength { found: 0 }.code(), 200);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            DigestError::WrongLength { .. } => 200,
-            DigestError::InvalidCharacter { .. } => 201,
-        }
-    }
-}
-
 impl KeyDigest {
     /// SHA-256 of the key's 35-byte text.
     ///

@@ -100,35 +100,6 @@ pub enum HeaderError {
     Key(KeyError),
 }
 
-impl HeaderError {
-    /// The stable numeric code of this error (range 300–399; a [`KeyError`] inside keeps
-    /// its own code), exposed by the C ABI.
-    ///
-    /// ```
-    /// use picket_core::{HeaderError, KeyError};
-    /// assert_eq!(HeaderError::Missing.code(), 300);
-    /// assert_eq!(HeaderError::Key(KeyError::Empty).code(), KeyError::Empty.code());
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            HeaderError::Missing => 300,
-            HeaderError::TooLong => 301,
-            HeaderError::ControlCharacter { .. } => 302,
-            HeaderError::NonAscii { .. } => 303,
-            HeaderError::UnsupportedScheme => 304,
-            HeaderError::BearerNotEnabled => 305,
-            HeaderError::TabSeparator => 306,
-            HeaderError::MissingCredentials => 307,
-            HeaderError::InvalidBase64 => 308,
-            HeaderError::CredentialsTooLong => 309,
-            HeaderError::EmptyKey => 310,
-            HeaderError::KeyInPassword => 311,
-            HeaderError::NonEmptyPassword => 312,
-            HeaderError::Key(e) => e.code(),
-        }
-    }
-}
-
 impl From<KeyError> for HeaderError {
     fn from(e: KeyError) -> HeaderError {
         HeaderError::Key(e)

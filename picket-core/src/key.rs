@@ -115,24 +115,6 @@ pub enum KeyError {
     },
 }
 
-impl KeyError {
-    /// The stable numeric code of this error (range 100–199), exposed by the C ABI.
-    ///
-    /// ```
-    /// assert_eq!(picket_core::KeyError::Empty.code(), 100);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            KeyError::Empty => 100,
-            KeyError::UnknownPrefix => 101,
-            KeyError::WrongLength { .. } => 102,
-            KeyError::NonHex { .. } => 103,
-            KeyError::SurroundingWhitespace => 104,
-            KeyError::Uppercase { .. } => 105,
-        }
-    }
-}
-
 /// A well-formed API key: its kind and its 35-byte text.
 ///
 /// The text is held in a fixed-size array that is zeroized on drop. A secret key's

@@ -67,26 +67,6 @@ pub enum PkceError {
     Mismatch,
 }
 
-impl PkceError {
-    /// The stable numeric code (700–719), exposed by the C ABI.
-    ///
-    /// ```
-    /// assert_eq!(picket_core::PkceError::Mismatch.code(), 707);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            PkceError::PlainRefused => 700,
-            PkceError::UnsupportedMethod => 701,
-            PkceError::VerifierLength { .. } => 702,
-            PkceError::VerifierCharacter { .. } => 703,
-            PkceError::ChallengeLength { .. } => 704,
-            PkceError::ChallengeCharacter { .. } => 705,
-            PkceError::ChallengeNotCanonical => 706,
-            PkceError::Mismatch => 707,
-        }
-    }
-}
-
 fn check_verifier(verifier: &[u8]) -> Result<(), PkceError> {
     if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&verifier.len()) {
         return Err(PkceError::VerifierLength {

@@ -132,34 +132,6 @@ pub enum RedirectError {
     LoopbackInProduction,
 }
 
-impl RedirectError {
-    /// The stable numeric code of this error (range 400–499), exposed by the C ABI.
-    ///
-    /// ```
-    /// assert_eq!(picket_core::RedirectError::Empty.code(), 400);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            RedirectError::Empty => 400,
-            RedirectError::TooLong => 401,
-            RedirectError::NonPrintable { .. } => 402,
-            RedirectError::UnsafeCharacter { .. } => 403,
-            RedirectError::Fragment => 404,
-            RedirectError::Wildcard => 405,
-            RedirectError::BadPercentEncoding { .. } => 406,
-            RedirectError::MissingScheme => 407,
-            RedirectError::DisallowedScheme => 408,
-            RedirectError::MissingAuthority => 409,
-            RedirectError::Userinfo => 410,
-            RedirectError::EmptyHost => 411,
-            RedirectError::InvalidPort => 412,
-            RedirectError::InvalidUrl(_) => 413,
-            RedirectError::InsecureScheme => 414,
-            RedirectError::LoopbackInProduction => 415,
-        }
-    }
-}
-
 /// Checks that `uri` may be registered by a project in `mode`.
 ///
 /// # Errors

@@ -107,20 +107,6 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// The stable numeric code (500–519; a header or key error keeps its own code).
-    ///
-    /// ```
-    /// assert_eq!(picket_core::AuthError::UnknownKey.code(), 500);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            AuthError::Header(e) => e.code(),
-            AuthError::UnknownKey => 500,
-            AuthError::Expired => 501,
-            AuthError::WrongKind { .. } => 502,
-        }
-    }
-
     /// The HTTP status a server should answer: 403 for a valid key of the wrong kind, 401
     /// for everything else.
     ///
@@ -181,23 +167,6 @@ pub enum AuthorizeError {
     RedirectNotRegistered,
 }
 
-impl AuthorizeError {
-    /// The stable numeric code (520–539; a key error keeps its own code).
-    ///
-    /// ```
-    /// assert_eq!(picket_core::AuthorizeError::UnknownClient.code(), 522);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            AuthorizeError::InvalidClientId(e) => e.code(),
-            AuthorizeError::SecretKeyExposed => 521,
-            AuthorizeError::UnknownClient => 522,
-            AuthorizeError::Expired => 523,
-            AuthorizeError::RedirectNotRegistered => 524,
-        }
-    }
-}
-
 /// Why a registry cannot be built.
 ///
 /// ```
@@ -240,23 +209,6 @@ pub enum BuildError {
         /// Why the URI was refused.
         error: RedirectError,
     },
-}
-
-impl BuildError {
-    /// The stable numeric code (600–619; a redirect error keeps its own code).
-    ///
-    /// ```
-    /// assert_eq!(picket_core::BuildError::TooManyKeys.code(), 603);
-    /// ```
-    pub const fn code(&self) -> u32 {
-        match self {
-            BuildError::UnknownProject { .. } => 600,
-            BuildError::DuplicateProject { .. } => 601,
-            BuildError::DuplicateKey { .. } => 602,
-            BuildError::TooManyKeys => 603,
-            BuildError::Redirect { error, .. } => error.code(),
-        }
-    }
 }
 
 /// One key as stored: 56 bytes.

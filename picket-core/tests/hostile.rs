@@ -5,24 +5,7 @@
 
 use picket_core::*;
 
-const MIB: usize = 1 << 20;
-
-fn hostile_inputs() -> Vec<Vec<u8>> {
-    let mut inputs = vec![
-        Vec::new(),
-        vec![b'a'; MIB],
-        vec![0u8; MIB],
-        vec![0xff, 0xfe, 0xc3, 0x28],
-    ];
-    for b in 0..=255u8 {
-        inputs.push(vec![b]);
-    }
-    for c in [b'%', b'@', b':', b'/', b'[', b']'] {
-        inputs.push(vec![c; 10_000]);
-        inputs.push(vec![c; MIB]);
-    }
-    inputs
-}
+use picket_test_support::hostile::{hostile_inputs, in_uri_path, MIB};
 
 fn registry() -> Registry {
     let mut b = RegistryBuilder::new();
@@ -78,8 +61,7 @@ fn every_entry_point_refuses_hostile_input() {
             ));
         }
         // The same runs inside a real URI's path: whatever the answer, it is an answer.
-        let mut uri = b"https://example.com/".to_vec();
-        uri.extend_from_slice(&input[..input.len().min(1000)]);
+        let uri = in_uri_path(&input);
         for mode in [Mode::Development, Mode::Production] {
             let _ = validate_redirect_uri(&uri, mode, all_opts);
         }

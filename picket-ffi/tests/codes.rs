@@ -1,22 +1,23 @@
-//! `picket_result`: every picket-core error code has its variant (and back), values are
-//! explicit and unique, the header agrees, and every code has a static message.
+//! `picket_result`: the files generated from the one table of codes (`codegen/src/table.rs`)
+//! are fresh, every picket-core error has the code and text of its row, values are explicit
+//! and unique, the header agrees, and every code has a static message.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
 use picket::{picket_result, picket_result_text};
+use picket_codegen::table::CODES;
 use picket_core::{
     validate_redirect_uri, AuthError, AuthorizeError, BuildError, DigestError, HeaderError,
     KeyError, KeyKind, Mode, PkceError, RedirectError, RedirectOptions,
 };
-use syn::visit::Visit;
 
 const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 
 /// One value of every error variant of picket-core that has a code of its own (variants
 /// that wrap another error take the inner code and are checked separately).
-fn core_variants() -> Vec<(u32, String)> {
+fn core_variants() -> Vec<(u32, String, String)> {
     let invalid_url = validate_redirect_uri(
         b"https://[::1/cb",
         Mode::Production,
@@ -26,7 +27,7 @@ fn core_variants() -> Vec<(u32, String)> {
     assert!(matches!(invalid_url, RedirectError::InvalidUrl(_)));
     let mut out = Vec::new();
     macro_rules! add {
-        ($($e:expr),* $(,)?) => { $( out.push(($e.code(), format!("{:?}", $e))); )* };
+        ($($e:expr),* $(,)?) => { $( out.push(($e.code(), format!("{:?}", $e), $e.to_string())); )* };
     }
     add!(
         KeyError::Empty,
@@ -110,21 +111,48 @@ fn ffi_core_codes() -> BTreeSet<u32> {
 }
 
 #[test]
-fn every_core_variant_maps_to_a_distinct_result_and_back() {
+fn every_core_variant_has_the_code_and_text_of_its_row() {
     let variants = core_variants();
     let mut seen = BTreeSet::new();
-    for (code, name) in &variants {
-        let r = picket_result::from_code(*code)
-            .unwrap_or_else(|| panic!("{name} (code {code}) has no picket_result variant"));
-        assert_eq!(r as u32, *code, "{name}");
+    for (code, debug, display) in &variants {
+        let row = CODES
+            .iter()
+            .find(|c| c.value == *code)
+            .unwrap_or_else(|| panic!("{debug} (code {code}) has no row in the table"));
+        let pattern = row
+            .core
+            .unwrap_or_else(|| panic!("row {code} names no core variant"));
+        let variant = debug.split([' ', '(']).next().unwrap();
+        assert!(
+            pattern
+                .split([' ', '('])
+                .next()
+                .unwrap()
+                .ends_with(&format!("::{variant}")),
+            "{debug} has code {code}, which the table gives to {pattern}"
+        );
+        let r = picket_result::from_code(*code).expect("every row has its picket_result");
         assert!(
             seen.insert(r as u32),
-            "{name}: {r:?} is the code of another variant too"
+            "{debug}: {r:?} is the code of another variant too"
         );
+        if !debug.contains(['{', '(']) {
+            // A variant without fields: its message is the row's text, word for word.
+            assert_eq!(
+                display, row.text,
+                "{debug}: Display and the table's text differ"
+            );
+        }
     }
-    // And back: every FFI code in the core ranges is the code of a core variant.
-    let core: BTreeSet<u32> = variants.iter().map(|(c, _)| *c).collect();
+    // And back: every row with a core variant is the code of one listed above.
+    let core: BTreeSet<u32> = variants.iter().map(|(c, _, _)| *c).collect();
     assert_eq!(ffi_core_codes(), core);
+    let rows: BTreeSet<u32> = CODES
+        .iter()
+        .filter(|c| c.core.is_some())
+        .map(|c| c.value)
+        .collect();
+    assert_eq!(rows, core);
 }
 
 #[test]
@@ -145,52 +173,22 @@ fn wrapping_errors_keep_the_inner_code() {
     );
 }
 
-/// Every integer literal a `fn code` of picket-core returns, found by parsing its source:
-/// a variant added to the core without a `picket_result` variant fails the test below,
-/// even if nobody adds it to `core_variants`.
-fn core_source_codes() -> BTreeSet<u32> {
-    struct Codes(BTreeSet<u32>, bool);
-    impl<'ast> Visit<'ast> for Codes {
-        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-            let inside = self.1;
-            self.1 = f.sig.ident == "code";
-            syn::visit::visit_impl_item_fn(self, f);
-            self.1 = inside;
-        }
-        fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-            if self.1 {
-                if let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Int(n),
-                    ..
-                }) = &*arm.body
-                {
-                    self.0.insert(n.base10_parse().unwrap());
-                }
-            }
-            syn::visit::visit_arm(self, arm);
-        }
-    }
-    let mut codes = Codes(BTreeSet::new(), false);
-    let dir = Path::new(CRATE).join("../picket-core/src");
-    for entry in fs::read_dir(&dir).expect("picket-core/src exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let file = syn::parse_file(&fs::read_to_string(&path).unwrap()).unwrap();
-            codes.visit_file(&file);
-        }
-    }
-    codes.0
-}
-
+/// The generated files (the FFI enum, the core's `code()`, the Go, Python and C lists) are
+/// what the table gives today: a row added or changed without regenerating fails here.
 #[test]
-fn every_code_in_the_core_source_has_a_result() {
-    let source = core_source_codes();
-    assert!(
-        source.len() >= 50,
-        "only {} codes found in picket-core",
-        source.len()
-    );
-    assert_eq!(source, ffi_core_codes());
+fn generated_files_are_fresh() {
+    let root = Path::new(CRATE).join("..");
+    let files = picket_codegen::outputs().expect("the table is well-formed");
+    assert!(files.len() >= 5);
+    for file in files {
+        let on_disk = fs::read_to_string(root.join(file.path))
+            .unwrap_or_else(|e| panic!("{}: {e}", file.path));
+        assert!(
+            on_disk == file.text,
+            "{} is stale: run `cargo run -p picket-codegen`",
+            file.path
+        );
+    }
 }
 
 /// `(variant name, value)` of `picket_result` as written in `src/result.rs`.

@@ -1,5 +1,6 @@
 //! Hostile input through the C ABI: every exported function that takes bytes is given
-//! empty input, 1 MiB, every single byte value, invalid UTF-8 and long runs of `%@:/[]`.
+//! empty input, 1 MiB, every single byte value, invalid UTF-8 and long runs of `%@:/[]`
+//! (the inputs of picket-test-support), each alone and inside a real URI's path.
 //! Each must return exactly the code picket-core gives for the same bytes (never
 //! `PICKET_RESULT_PANIC`), and outputs must agree with the core.
 //!
@@ -13,24 +14,18 @@ use picket_core::{
     KeyDigest, KeyKind, Mode, RedirectOptions, RegistryBuilder, Requirement,
 };
 
-const MIB: usize = 1 << 20;
+use picket_test_support::hostile::{hostile_inputs, in_uri_path};
 
-fn hostile_inputs() -> Vec<Vec<u8>> {
-    let mut inputs = vec![
-        Vec::new(),
-        vec![b'a'; MIB],
-        vec![0u8; MIB],
-        vec![0xff, 0xfe, 0xc3, 0x28],
-    ];
-    inputs.extend((0..=255u8).map(|b| vec![b]));
-    for c in [b'%', b'@', b':', b'/', b'[', b']'] {
-        inputs.push(vec![c; 10_000]);
-        inputs.push(vec![c; MIB]);
-        let mut uri = b"https://example.com/".to_vec();
-        uri.extend(std::iter::repeat_n(c, 1000));
-        inputs.push(uri);
-    }
-    inputs
+/// The shared hostile inputs, each also inside a real URI's path (which reaches the
+/// redirect rules past the first character).
+fn inputs() -> Vec<Vec<u8>> {
+    hostile_inputs()
+        .into_iter()
+        .flat_map(|input| {
+            let uri = in_uri_path(&input);
+            [input, uri]
+        })
+        .collect()
 }
 
 /// The C ABI's code for a core result: 0 on success, else the core error's code.
@@ -74,7 +69,7 @@ fn every_input_taking_function_agrees_with_the_core() {
         picket_result::Ok
     );
 
-    for input in hostile_inputs() {
+    for input in inputs() {
         let (p, n) = (input.as_ptr(), input.len());
         let what = format!("{} bytes starting {:?}", n, &input[..n.min(8)]);
         let key_code = code(ApiKey::parse(&input), |e| e.code());
@@ -207,7 +202,7 @@ fn every_input_taking_function_agrees_with_the_core() {
 
 #[test]
 fn hostile_redirect_uris_are_refused_by_the_builder_with_the_core_code() {
-    for input in hostile_inputs() {
+    for input in inputs() {
         let builder = picket_registry_builder_new();
         unsafe {
             assert_eq!(

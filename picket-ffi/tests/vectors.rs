@@ -1,8 +1,6 @@
 //! Runs every file in `tests/vectors/` through the C ABI, as the `vectors` example does.
 
-#[path = "../../picket-core/examples/vectors/harness.rs"]
-#[allow(dead_code)]
-mod harness;
+use picket_test_support::vectors as harness;
 
 #[path = "../examples/vectors/runner.rs"]
 #[allow(dead_code)]

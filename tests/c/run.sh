@@ -10,7 +10,7 @@
 #    `pkg-config --cflags --libs picket` (shared) and `picket-static` (static).
 # 2. Checks the header against the libraries and the tests: every function the header
 #    declares is exported by both libraries (and nothing else named picket_* is), every
-#    function is called by a test, every PICKET_RESULT_* constant is in check.h's table.
+#    function is called by a test, every PICKET_RESULT_* constant is in check.h's table (codes.h).
 # 3. Compiles each tests/c/test_*.c with -std=c11 -Wall -Wextra -Wpedantic -Werror three
 #    times: against the shared library, the static library, and the static library with
 #    -fsanitize=address,undefined -fno-sanitize-recover=all. Compiles the benchmark too (and
@@ -134,13 +134,13 @@ header_codes="$(grep -oE '^ *PICKET_RESULT_[A-Z0-9_]+ = [0-9]+' "$header" | awk 
 n_codes=$(printf '%s\n' "$header_codes" | grep -c .)
 missing_in_table=()
 while read -r name value; do
-    grep -q "CHECK_CODE_(${name#PICKET_RESULT_})" "$here/check.h" || missing_in_table+=("$name")
+    grep -q "CHECK_CODE_(${name#PICKET_RESULT_})" "$here/codes.h" || missing_in_table+=("$name")
 done <<<"$header_codes"
 if [ ${#missing_in_table[@]} -eq 0 ]; then
     pass
-    echo "ok: check.h lists all $n_codes result codes of picket.h"
+    echo "ok: check.h (codes.h) lists all $n_codes result codes of picket.h"
 else
-    fail "codes of picket.h missing from check.h's table: ${missing_in_table[*]}"
+    fail "codes of picket.h missing from check.h's table (codes.h): ${missing_in_table[*]}"
 fi
 
 # --- 3. compile ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 This module is private: the public API is in :mod:`picket`. It finds the library, declares
 ``argtypes`` and ``restype`` for every function the header declares (:data:`PROTOTYPES`),
-and holds the result codes (:class:`Code`).
+and re-exports the result codes (:class:`Code`, generated in :mod:`picket._codes`).
 
 The library is looked up, in order:
 
@@ -15,7 +15,6 @@ The library is looked up, in order:
 from __future__ import annotations
 
 import ctypes
-import enum
 import os
 import sys
 from ctypes import (
@@ -31,6 +30,8 @@ from ctypes import (
 )
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
+
+from ._codes import Code
 
 __all__ = [
     "Code",
@@ -181,81 +182,6 @@ def _declare(library: ctypes.CDLL) -> None:
 
 _declare(lib)
 _declare(lib_gil)
-
-
-class Code(enum.IntEnum):
-    """Every value of ``picket_result`` (``PICKET_RESULT_<NAME>`` in the header).
-
-    0 is success; 1-99 are conditions of the C ABI itself; 100-199 a malformed key; 200-299
-    a malformed hex digest; 300-399 a malformed ``Authorization`` header; 400-499 a redirect
-    URI that cannot be registered; 500-519 a failed authentication; 520-539 a refused OAuth
-    authorize request; 600-699 a registry that cannot be built; 700-799 a failed PKCE check.
-    """
-
-    OK = 0
-    PANIC = 1
-    NULL_PARAMETER = 2
-    BUFFER_TOO_SMALL = 3
-    INVALID_PARAMETER = 4
-    RANDOM_UNAVAILABLE = 5
-    KEY_MISMATCH = 6
-    INTERNAL_ERROR = 7
-    KEY_EMPTY = 100
-    KEY_UNKNOWN_PREFIX = 101
-    KEY_WRONG_LENGTH = 102
-    KEY_NON_HEX = 103
-    KEY_SURROUNDING_WHITESPACE = 104
-    KEY_UPPERCASE = 105
-    DIGEST_WRONG_LENGTH = 200
-    DIGEST_INVALID_CHARACTER = 201
-    HEADER_MISSING = 300
-    HEADER_TOO_LONG = 301
-    HEADER_CONTROL_CHARACTER = 302
-    HEADER_NON_ASCII = 303
-    HEADER_UNSUPPORTED_SCHEME = 304
-    HEADER_BEARER_NOT_ENABLED = 305
-    HEADER_TAB_SEPARATOR = 306
-    HEADER_MISSING_CREDENTIALS = 307
-    HEADER_INVALID_BASE64 = 308
-    HEADER_CREDENTIALS_TOO_LONG = 309
-    HEADER_EMPTY_KEY = 310
-    HEADER_KEY_IN_PASSWORD = 311
-    HEADER_NON_EMPTY_PASSWORD = 312
-    REDIRECT_EMPTY = 400
-    REDIRECT_TOO_LONG = 401
-    REDIRECT_NON_PRINTABLE = 402
-    REDIRECT_UNSAFE_CHARACTER = 403
-    REDIRECT_FRAGMENT = 404
-    REDIRECT_WILDCARD = 405
-    REDIRECT_BAD_PERCENT_ENCODING = 406
-    REDIRECT_MISSING_SCHEME = 407
-    REDIRECT_DISALLOWED_SCHEME = 408
-    REDIRECT_MISSING_AUTHORITY = 409
-    REDIRECT_USERINFO = 410
-    REDIRECT_EMPTY_HOST = 411
-    REDIRECT_INVALID_PORT = 412
-    REDIRECT_INVALID_URL = 413
-    REDIRECT_INSECURE_SCHEME = 414
-    REDIRECT_LOOPBACK_IN_PRODUCTION = 415
-    AUTH_UNKNOWN_KEY = 500
-    AUTH_EXPIRED = 501
-    AUTH_WRONG_KIND = 502
-    AUTHORIZE_SECRET_KEY_EXPOSED = 521
-    AUTHORIZE_UNKNOWN_CLIENT = 522
-    AUTHORIZE_EXPIRED = 523
-    AUTHORIZE_REDIRECT_NOT_REGISTERED = 524
-    BUILD_UNKNOWN_PROJECT = 600
-    BUILD_DUPLICATE_PROJECT = 601
-    BUILD_DUPLICATE_KEY = 602
-    BUILD_TOO_MANY_KEYS = 603
-    PKCE_PLAIN_REFUSED = 700
-    PKCE_UNSUPPORTED_METHOD = 701
-    PKCE_VERIFIER_LENGTH = 702
-    PKCE_VERIFIER_CHARACTER = 703
-    PKCE_CHALLENGE_LENGTH = 704
-    PKCE_CHALLENGE_CHARACTER = 705
-    PKCE_CHALLENGE_NOT_CANONICAL = 706
-    PKCE_MISMATCH = 707
 
 
 def version() -> Optional[str]:

@@ -7,9 +7,9 @@
 //! Prints one line for each failing case and ends with `N passed, N failed`; exits 1 when
 //! a case failed or a file could not be read.
 
+// The harness every Rust runner shares (crate picket-test-support).
+use picket_test_support::vectors as harness;
 // Shared with the test suite, which uses items this binary does not.
-#[allow(dead_code)]
-mod harness;
 #[allow(dead_code)]
 mod runner;
 

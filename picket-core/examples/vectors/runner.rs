@@ -1,4 +1,4 @@
-//! Runs test-vector files (format: shared/vectors/SCHEMA.md) against picket-core.
+//! Runs test-vector files (format: tests/vectors/SCHEMA.md) against picket-core.
 //! Shared by the `vectors` example and the integration test.
 
 use picket_core::{

@@ -1,4 +1,4 @@
-//! Runs test-vector files (format: shared/vectors/SCHEMA.md) through the C ABI: only the
+//! Runs test-vector files (format: tests/vectors/SCHEMA.md) through the C ABI: only the
 //! exported `picket_*` functions are called, with (pointer, length) inputs exactly as a C
 //! caller passes them. Shared by the `vectors` example and `tests/vectors.rs`.
 

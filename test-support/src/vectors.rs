@@ -7,12 +7,25 @@ use serde_json::Value;
 /// Totals over every case run.
 #[derive(Default, Debug)]
 pub struct Tally {
+    /// Cases whose outcome was the expected one.
     pub passed: usize,
+    /// Cases that failed, or could not be read.
     pub failed: usize,
 }
 
 /// Runs every case of one JSON Lines text through `run_case`; prints a line for each
 /// failure (an unparsable line is a failed case).
+///
+/// ```
+/// use picket_test_support::vectors::{run_text, Tally};
+/// let mut tally = Tally::default();
+/// let text = "{\"id\":\"a\",\"x\":1}\nnot json\n";
+/// run_text("t", text, &mut tally, |case| match case["x"].as_u64() {
+///     Some(1) => Ok(()),
+///     _ => Err("x is not 1".into()),
+/// });
+/// assert_eq!((tally.passed, tally.failed), (1, 1));
+/// ```
 pub fn run_text(
     name: &str,
     text: &str,
@@ -44,6 +57,12 @@ pub fn run_text(
 }
 
 /// A string field of a case, or why it is unusable.
+///
+/// ```
+/// let case = serde_json::json!({"id": "k1", "n": 3});
+/// assert_eq!(picket_test_support::vectors::string(&case, "id"), Ok("k1"));
+/// assert!(picket_test_support::vectors::string(&case, "n").is_err());
+/// ```
 pub fn string<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
     case[field]
         .as_str()
@@ -52,6 +71,10 @@ pub fn string<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
 
 /// The `main` of a runner: runs the files named on the command line, prints the closing
 /// line and exits 0 only when nothing failed (2 without arguments).
+///
+/// ```no_run
+/// picket_test_support::vectors::main_over_args(|_case| Ok(()));
+/// ```
 pub fn main_over_args(run_case: impl Fn(&Value) -> Result<(), String>) -> ! {
     let files: Vec<String> = std::env::args().skip(1).collect();
     if files.is_empty() {
@@ -74,6 +97,11 @@ pub fn main_over_args(run_case: impl Fn(&Value) -> Result<(), String>) -> ! {
 
 /// Runs every `*.jsonl` file of the repository's `tests/vectors/`; returns the totals and
 /// the number of files (for the test suites).
+///
+/// ```
+/// let (tally, files) = picket_test_support::vectors::run_repository_vectors(|_case| Ok(()));
+/// assert!(files >= 5 && tally.failed == 0);
+/// ```
 pub fn run_repository_vectors(run_case: impl Fn(&Value) -> Result<(), String>) -> (Tally, usize) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors");
     let mut tally = Tally::default();
