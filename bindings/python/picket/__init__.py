@@ -1,8 +1,9 @@
 """picket: API key authentication and OAuth redirect URI guarding for Python servers.
 
 A binding over the C ABI of the picket Rust core: ``libpicket`` is compiled into the
-extension module ``picket._native`` (cffi, API mode, over ``include/picket.h``). Every rule (key format, ``Authorization`` grammar, redirect URI rules,
-PKCE, redaction) is the core's; this package only converts and calls.
+extension module ``picket._native`` (cffi, API mode, over ``include/picket.h``). Every
+rule (key format, ``Authorization`` grammar, redirect URI rules, PKCE, redaction) is the
+core's; this package only converts and calls.
 
 A tour::
 

@@ -75,7 +75,6 @@ class Requirement(enum.IntEnum):
         return self.name.lower()
 
 
-
 def _utf8(value: Text, what: str) -> bytes:
     """Input bytes: ``bytes`` as they are, ``str`` as UTF-8, other buffers copied."""
     if value.__class__ is bytes:
@@ -152,7 +151,7 @@ def _read_string(call: Callable[..., int], *head: Any, size: int = 256) -> Tuple
         size = out_len[0]
         buf = ffi.new("uint8_t[]", max(size, 1))
         code = call(*head, buf, size, out_len)
-    return code, ffi.buffer(buf, out_len[0])[:] if code == Code.OK else b""
+    return code, bytes(ffi.buffer(buf, out_len[0])) if code == Code.OK else b""
 
 
 def _message(code: int) -> str:

@@ -92,7 +92,7 @@ def authenticate(
         raise ValueError("this Registry is closed")
     if header.__class__ is str:
         try:
-            header = header.encode("latin-1")  # type: ignore[union-attr]
+            header = header.encode("latin-1")
         except UnicodeEncodeError:
             header = _header_bytes(header)
     elif header.__class__ is not bytes:
@@ -108,7 +108,7 @@ def authenticate(
     except (OverflowError, TypeError):
         # cffi refused a value for its C type: say which and why.
         now = _seconds(now, "now")
-        requirement = _enum(requirement, Requirement, "requirement")  # type: ignore[assignment]
+        requirement = Requirement(_enum(requirement, Requirement, "requirement"))
         code = _authenticate(live, header, len(header), now, requirement, outs[0], outs[1])
     if code == 0:
         found = (outs[0][0] << 2) | outs[1][0]

@@ -183,7 +183,7 @@ def digest(key: Union[Key, Text]) -> bytes:
     code = _key_digest(raw, len(raw), out)
     if code != Code.OK:
         raise _error(code, InvalidKeyError)
-    return ffi.buffer(out)[:]
+    return bytes(ffi.buffer(out))
 
 
 def digest_hex(key: Union[Key, Text]) -> str:
@@ -211,7 +211,7 @@ def digest_from_hex(text: Text) -> bytes:
     code = _digest_from_hex(raw, len(raw), out)
     if code != Code.OK:
         raise _error(code, DigestError)
-    return ffi.buffer(out)[:]
+    return bytes(ffi.buffer(out))
 
 
 def _digest_arg(value: bytes, what: str = "digest") -> bytes:

@@ -126,9 +126,7 @@ class RegistryBuilder(_Closeable):
         """Sets the header options :meth:`Registry.authenticate` uses: ``accept_bearer``
         also accepts ``Authorization: Bearer <key>``."""
         with self._lock:
-            code = _builder_set_options(
-                self._live(), _OPTION_ACCEPT_BEARER if accept_bearer else 0
-            )
+            code = _builder_set_options(self._live(), _OPTION_ACCEPT_BEARER if accept_bearer else 0)
         if code != Code.OK:
             raise _error(code)
         return self
@@ -416,7 +414,9 @@ class RegistryHolder:
     def refresh(self) -> bool:
         """Reloads if ``version()`` changed since the last load; returns whether it did."""
         if self._version is None:
-            raise ValueError("refresh needs a version function: RegistryHolder(loader, version=...)")
+            raise ValueError(
+                "refresh needs a version function: RegistryHolder(loader, version=...)"
+            )
         if self._version() == self._seen:
             return False
         self.reload()

@@ -56,7 +56,7 @@ def parse_authorization(header: Text, *, accept_bearer: bool = False) -> Key:
     code = _authorization_parse(raw, len(raw), options, kind, buf, KEY_LEN, out_len)
     if code != Code.OK:
         raise _error(code, HeaderError)
-    return _new_key(ffi.buffer(buf, out_len[0])[:])
+    return _new_key(bytes(ffi.buffer(buf, out_len[0])))
 
 
 _status_cache: Dict[int, int] = {}
@@ -211,4 +211,4 @@ def _redact_bytes(raw: bytes) -> bytes:
     code = _redact(raw, size, buf, size, out_len)
     if code != Code.OK:
         raise _error(code)
-    return ffi.buffer(buf, out_len[0])[:]
+    return bytes(ffi.buffer(buf, out_len[0]))

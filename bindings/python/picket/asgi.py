@@ -27,8 +27,17 @@ from __future__ import annotations
 
 import inspect
 import time
-from typing import Any, Awaitable, Callable, Dict, Iterable, Mapping, MutableMapping, Optional
-from typing import Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterable,
+    Mapping,
+    MutableMapping,
+    Optional,
+    Union,
+)
 
 from ._convert import Requirement
 from ._fast import Auth
@@ -128,10 +137,9 @@ def require_key(
         def admin(auth: picket.Auth = Depends(require_key(registry, Requirement.SECRET))):
             return {"project": auth.project}
     """
-    try:
-        from fastapi import HTTPException
-    except ImportError:  # pragma: no cover - Starlette alone
-        from starlette.exceptions import HTTPException
+    # Starlette's HTTPException (FastAPI's subclasses it): FastAPI and Starlette both turn
+    # it into the response, with its headers.
+    from starlette.exceptions import HTTPException
     from starlette.requests import Request
 
     wanted = Requirement(requirement)
@@ -145,9 +153,10 @@ def require_key(
             headers: Dict[str, str] = {}
             if error.challenge:
                 headers["WWW-Authenticate"] = error.challenge
+            detail: Any = {"error": error.name.lower(), "message": error.message}
             raise HTTPException(
                 status_code=error.http_status,
-                detail={"error": error.name.lower(), "message": error.message},
+                detail=detail,
                 headers=headers or None,
             ) from None
 

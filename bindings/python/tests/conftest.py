@@ -21,8 +21,9 @@ import picket  # noqa: E402
 from picket import KeyKind, Mode  # noqa: E402
 
 if os.environ.get("PICKET_TEST_INSTALLED") == "1":
-    # The installed wheel, not a copy in the checkout.
-    assert REPO not in Path(picket.__file__).resolve().parents, picket.__file__
+    # The installed wheel, not the package's sources in the checkout.
+    _where = Path(picket.__file__).resolve()
+    assert BINDING not in _where.parents and "site-packages" in _where.parts, _where
 
 # Keys from the core's own tests and docs.
 PK = "pk_d9960d04426c1e9f3941bec7e39c8854"

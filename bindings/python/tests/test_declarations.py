@@ -80,8 +80,12 @@ def test_every_header_function_is_in_the_compiled_module_with_its_c_types() -> N
     for name, (ret, params) in functions.items():
         function = compiled[name]
         assert function.kind == "function", name
-        assert function.result.cname == ("void" if ret == "void" else ffi.typeof(_c_type(ret)).cname), name
-        assert [a.cname for a in function.args] == [ffi.typeof(_c_type(p)).cname for p in params], name
+        assert function.result.cname == (
+            "void" if ret == "void" else ffi.typeof(_c_type(ret)).cname
+        ), name
+        assert [a.cname for a in function.args] == [ffi.typeof(_c_type(p)).cname for p in params], (
+            name
+        )
 
 
 def test_speedups_prototype_is_the_header_s() -> None:
@@ -92,7 +96,9 @@ def test_speedups_prototype_is_the_header_s() -> None:
     assert match, "authenticate_fn typedef not found"
     declared = [" ".join(p.split()) for p in match.group(1).split(",")]
     header = header_functions()["picket_registry_authenticate"][1]
-    assert [_c_type(d) for d in declared] == [_c_type(h.replace("picket_requirement", "uint32_t")) for h in header]
+    assert [_c_type(d) for d in declared] == [
+        _c_type(h.replace("picket_requirement", "uint32_t")) for h in header
+    ]
 
 
 def test_code_enum_is_the_header_enum() -> None:
@@ -197,8 +203,17 @@ def test_building_without_rust_says_what_to_install(tmp_path: Path) -> None:
         "PIP_NO_INDEX": "1",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(tmp_path / "out"), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "out"),
+            str(source),
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,

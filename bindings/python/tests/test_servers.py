@@ -195,9 +195,7 @@ SERVERS = {
 
 def _starlette_with_add_middleware(reg: picket.Registry) -> Tuple[str, Callable[[], None]]:
     app = starlette_app()
-    app.add_middleware(
-        picket.asgi.PicketMiddleware, registry=reg, requirement=None, routes=ROUTES
-    )
+    app.add_middleware(picket.asgi.PicketMiddleware, registry=reg, requirement=None, routes=ROUTES)
     return serve_asgi(app, 18212)
 
 
@@ -275,7 +273,10 @@ NODE_CLIENT = r"""
 const [base, pk, sk] = process.argv.slice(2);
 const sdk = (key) => "Basic  " + Buffer.from(key).toString("base64");
 const out = [];
-for (const [path, key] of [["/widget", pk], ["/admin", sk], ["/admin", pk], ["/admin", null], ["/no-such-page", null]]) {
+const cases = [
+  ["/widget", pk], ["/admin", sk], ["/admin", pk], ["/admin", null], ["/no-such-page", null],
+];
+for (const [path, key] of cases) {
   const headers = key ? { Authorization: sdk(key) } : {};
   const r = await fetch(base + path, { headers });
   out.push([path, r.status, r.headers.get("www-authenticate"), await r.text()]);
