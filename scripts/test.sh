@@ -35,7 +35,7 @@ cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 step "C tests: static and shared library, valgrind, ASan+UBSan"
 if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; fi
 
-step "Python binding: pytest, vectors, benchmark once"
+step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
 bindings/python/test.sh
 
 step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
