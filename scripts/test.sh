@@ -51,6 +51,9 @@ else
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR="$repo/target/asan" \
     cargo test -p picket-core -p picket-ffi --target x86_64-unknown-linux-gnu --lib --tests
 
+  step "Python binding: thread and lifetime tests under AddressSanitizer"
+  bindings/python/asan.sh
+
   if cargo +nightly miri --version >/dev/null 2>&1; then
     step "Miri: the FFI crate's Rust tests"
     MIRIFLAGS=-Zmiri-disable-isolation cargo +nightly miri test -p picket-ffi --lib --test api

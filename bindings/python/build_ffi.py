@@ -61,7 +61,14 @@ def static_library(root: Path) -> Path:
 
 
 def cargo_build(root: Path) -> Path:
-    """Runs ``cargo build --release -p picket-ffi`` and returns ``libpicket.a``."""
+    """Runs ``cargo build --release -p picket-ffi`` and returns ``libpicket.a``; with
+    ``PICKET_STATIC_LIB`` set (a prebuilt ``libpicket.a``, e.g. the AddressSanitizer build
+    of ``asan.sh``), returns that instead."""
+    prebuilt = os.environ.get("PICKET_STATIC_LIB")
+    if prebuilt:
+        if not Path(prebuilt).is_file():
+            raise RuntimeError(f"picket: PICKET_STATIC_LIB={prebuilt} is not a file")
+        return Path(prebuilt)
     cargo = os.environ.get("CARGO") or shutil.which("cargo")
     if not cargo:
         home_cargo = Path.home() / ".cargo" / "bin" / "cargo"
@@ -123,7 +130,8 @@ def native_libraries() -> List[str]:
 def make_ffi(build: bool) -> FFI:
     root = rust_root()
     header = (root / "include" / "picket.h").read_text(encoding="utf-8")
-    library = cargo_build(root) if build else static_library(root)
+    prebuilt = os.environ.get("PICKET_STATIC_LIB")
+    library = cargo_build(root) if build else Path(prebuilt) if prebuilt else static_library(root)
     link_args: List[str] = []
     if sys.platform.startswith("linux"):
         # Keep the Rust symbols of libpicket.a private to this module: another extension

@@ -7,8 +7,9 @@ AddressSanitizer by bindings/python/asan.sh."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from typing import List
+from typing import Iterator, List
 
 import pytest
 from conftest import basic
@@ -21,6 +22,19 @@ NOW = 1_000
 ROUNDS = int(os.environ.get("PICKET_RACE_ROUNDS", "150"))
 
 
+@pytest.fixture(autouse=True)
+def switch_often() -> Iterator[None]:
+    """The interpreter switches threads every microsecond instead of every 5 ms, so that a
+    thread is often preempted between taking a handle and calling the library with it:
+    the window a missing lock would leave open."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def test_speedups_are_what_authenticate_is() -> None:
     """The C path is used when built, unless PICKET_NO_SPEEDUPS=1 (the tests run both)."""
     wanted = os.environ.get("PICKET_NO_SPEEDUPS") != "1"
@@ -31,63 +45,80 @@ def test_speedups_are_what_authenticate_is() -> None:
         assert (type(registry.authenticate).__name__ == "Authenticator") is wanted
 
 
-def test_build_racing_add_key_never_frees_under_it() -> None:
-    """One thread adds keys as fast as it can while another builds: every add either
-    completes before the build (its key is in the registry) or fails with ValueError
-    after it; none runs on a freed builder."""
+def _long_uri(n: int) -> str:
+    """A redirect URI near the 2,048-byte limit: the library spends a while validating it,
+    inside the call, with the GIL released."""
+    return f"https://app.example.com/{n:08d}/" + "a" * 1990
+
+
+def test_build_racing_add_never_frees_under_it() -> None:
+    """One thread adds redirect URIs as fast as it can while another builds: every add
+    either completes before the build (its URI is in the registry) or fails with
+    ValueError after it; none runs on a freed builder. The main thread waits for the GIL
+    while the adder is inside the library, so it builds right then."""
+    pk = picket.format_key(KeyKind.PUBLISHABLE, os.urandom(16))
     for _ in range(ROUNDS):
         builder = RegistryBuilder()
-        builder.add_project(1, Mode.PRODUCTION)
-        added: List[picket.Key] = []
+        builder.add_project(1, Mode.DEVELOPMENT).add_key(pk, 1)
+        added: List[str] = []
         refused: List[str] = []
         go = threading.Barrier(2)
 
         def adder() -> None:
             go.wait()
+            n = 0
             while True:
-                key = picket.format_key(KeyKind.SECRET, os.urandom(16))
+                uri = _long_uri(n)
                 try:
-                    builder.add_key(key, 1)
+                    builder.add_redirect_uri(1, uri)
                 except ValueError as error:
                     refused.append(str(error))
                     return
-                added.append(key)
+                added.append(uri)
+                n += 1
 
         thread = threading.Thread(target=adder)
         thread.start()
         go.wait()
+        while not added:  # the adder is running: from here it is mostly inside the library
+            pass
         registry = builder.build()
         thread.join()
         assert refused == ["this RegistryBuilder is closed or already built"]
         with registry:
-            for key in added:  # every add that returned is in the registry
-                assert registry.authenticate(basic(key.expose() + ":"), NOW).project == 1
+            for uri in added:  # every add that returned is in the registry
+                assert registry.authorize_redirect(pk.expose(), uri, NOW) == 1
 
 
 def test_close_racing_builder_use() -> None:
     for _ in range(ROUNDS):
         builder = RegistryBuilder()
+        builder.add_project(1, Mode.DEVELOPMENT)
         errors: List[BaseException] = []
         go = threading.Barrier(3)
 
-        def user() -> None:
+        def user(index: int) -> None:
             go.wait()
-            project = 0
+            n = 0
             while True:
                 try:
-                    builder.add_project(project, Mode.DEVELOPMENT)
-                    builder.add_redirect_uri(project, "http://localhost:3000/cb")
+                    builder.add_redirect_uri(1, _long_uri(n))
+                    builder.add_project(1_000_000 * (index + 1) + n, Mode.DEVELOPMENT)
                 except ValueError:
                     return
                 except BaseException as error:  # pragma: no cover - the failure reported
                     errors.append(error)
                     return
-                project += 1
+                n += 1
+                done.append(n)
 
-        threads = [threading.Thread(target=user) for _ in range(2)]
+        done: List[int] = []
+        threads = [threading.Thread(target=user, args=(i,)) for i in range(2)]
         for thread in threads:
             thread.start()
         go.wait()
+        while not done:
+            pass
         builder.close()
         for thread in threads:
             thread.join()
