@@ -25,7 +25,11 @@ class Routes:
     ``/admin/users``, not ``/administrator``. The longest matching prefix wins. ``exempt``
     lists more prefixes mapped to ``None``. A path no prefix matches gets ``default``:
     pass ``default=None`` to authenticate only the listed prefixes, so that a request for
-    a path the application does not serve reaches it and gets its 404, not a 401.
+    a path the application does not serve reaches it and gets its 404, not a 401. Paths
+    are compared as the server decoded them, byte for byte: with ``default=None``, list
+    every prefix the application serves under a key, as its router spells it (a router
+    that also answers ``/Admin`` or ``//admin`` for ``/admin`` needs those listed too);
+    protecting every path and exempting a few is the safer default.
 
     Example::
 

@@ -95,8 +95,8 @@ class PicketMiddleware:
         if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        path = scope.get("root_path", "") + scope.get("path", "")
-        requirement = self.routes.requirement(path or "/")
+        # The full path: ASGI servers and Starlette's mounts include root_path in it.
+        requirement = self.routes.requirement(scope.get("path") or "/")
         if requirement is None:
             await self.app(scope, receive, send)
             return
