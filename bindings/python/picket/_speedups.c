@@ -19,6 +19,10 @@
  * Anything else (keyword arguments, other types, a str with wider characters, a value cffi
  * would refuse) goes to the Python `slow(header, now, requirement)`: the same rules, in
  * Python. Nothing is validated here that the library validates itself.
+ *
+ * An Authenticator is made only by picket._fast.bind, from the addresses cffi gives; like
+ * a ctypes call, one made by hand from other integers would call whatever they point to.
+ * One that was never initialised (or was cleared) refuses every call.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -45,6 +49,10 @@ typedef struct {
 
 static PyObject *slow_path(Authenticator *self, PyObject *const *args, size_t nargsf,
                            PyObject *kwnames) {
+    if (self->slow == NULL) { /* never initialised, or cleared by the garbage collector */
+        PyErr_SetString(PyExc_ValueError, "this Registry is closed");
+        return NULL;
+    }
     return PyObject_Vectorcall(self->slow, args, nargsf, kwnames);
 }
 
@@ -61,7 +69,11 @@ static PyObject *authenticator_call(PyObject *op, PyObject *const *args, size_t 
     if (PyBytes_CheckExact(header)) {
         data = (const uint8_t *)PyBytes_AS_STRING(header);
         len = PyBytes_GET_SIZE(header);
-    } else if (PyUnicode_CheckExact(header) && PyUnicode_KIND(header) == PyUnicode_1BYTE_KIND) {
+    } else if (PyUnicode_CheckExact(header) &&
+#if PY_VERSION_HEX < 0x030C0000
+               PyUnicode_READY(header) == 0 &&
+#endif
+               PyUnicode_KIND(header) == PyUnicode_1BYTE_KIND) {
         data = PyUnicode_1BYTE_DATA(header);
         len = PyUnicode_GET_LENGTH(header);
     } else {

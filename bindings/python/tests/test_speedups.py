@@ -93,3 +93,15 @@ def test_closed_registry_is_refused_by_both_paths(registry: picket.Registry) -> 
     for call in (fast, slow, registry.authenticate):
         with pytest.raises(ValueError, match="closed"):
             call(SK_CURL, 1_000)
+
+
+def test_an_uninitialised_authenticator_refuses_calls() -> None:
+    if not _fast.SPEEDUPS:
+        pytest.skip("picket._speedups is not in use")
+    from picket import _speedups  # type: ignore[attr-defined]
+
+    bare = _speedups.Authenticator.__new__(_speedups.Authenticator)
+    with pytest.raises(ValueError, match="closed"):
+        bare(SK_CURL, 1_000)
+    with pytest.raises(TypeError):
+        _speedups.Authenticator()  # no arguments: refused, and then unusable
