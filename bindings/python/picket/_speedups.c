@@ -161,6 +161,16 @@ static PyObject *authenticator_call(PyObject *op, PyObject *const *args, size_t 
     return auth;
 }
 
+static PyObject *authenticator_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    (void)args;
+    (void)kwds;
+    Authenticator *self = (Authenticator *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        self->vectorcall = authenticator_call; /* refuses calls until initialised */
+    }
+    return (PyObject *)self;
+}
+
 static int authenticator_init(PyObject *op, PyObject *args, PyObject *kwds) {
     Authenticator *self = (Authenticator *)op;
     unsigned long long function, registry;
@@ -192,7 +202,6 @@ static int authenticator_init(PyObject *op, PyObject *args, PyObject *kwds) {
     self->fail = fail;
     Py_INCREF(slow);
     self->slow = slow;
-    self->vectorcall = authenticator_call;
     return 0;
 }
 
@@ -246,7 +255,7 @@ static PyTypeObject AuthenticatorType = {
     .tp_basicsize = sizeof(Authenticator),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_doc = "Registry.authenticate for one registry, in C (see picket._fast).",
-    .tp_new = PyType_GenericNew,
+    .tp_new = authenticator_new,
     .tp_init = authenticator_init,
     .tp_dealloc = authenticator_dealloc,
     .tp_traverse = authenticator_traverse,
