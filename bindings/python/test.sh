@@ -19,9 +19,11 @@ py="$venv/bin/python"
 out="$repo/target/python-dist"
 rm -rf "$out"
 mkdir -p "$out"
-step "python -m build: sdist, then the wheel built from the sdist (runs cargo)"
+step "python -m build bindings/python (as the README shows): sdist, then the wheel built from the sdist"
 # CARGO_TARGET_DIR would send the sdist's cargo build elsewhere; the sdist builds alone.
-env -u CARGO_TARGET_DIR "$py" -m build --outdir "$out/dist" "$here"
+rm -rf "$here/dist"
+(cd "$repo" && PATH="$venv/bin:$PATH" env -u CARGO_TARGET_DIR python -m build bindings/python)
+mv "$here/dist" "$out/dist"
 sdist=("$out"/dist/picket-*.tar.gz)
 wheel=("$out"/dist/picket-*.whl)
 listing="$(tar -tzf "${sdist[0]}")"
