@@ -35,7 +35,7 @@ cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 step "C tests: static and shared library, valgrind, ASan+UBSan"
 if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; fi
 
-step "Python binding: pytest, vectors, benchmark once"
+step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
 bindings/python/test.sh
 
 step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
@@ -56,6 +56,9 @@ else
   step "Rust tests under AddressSanitizer"
   RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR="$repo/target/asan" \
     cargo test -p picket-core -p picket-ffi --target x86_64-unknown-linux-gnu --lib --tests
+
+  step "Python binding: thread and lifetime tests under AddressSanitizer"
+  bindings/python/asan.sh
 
   if cargo +nightly miri --version >/dev/null 2>&1; then
     step "Miri: the FFI crate's Rust tests"

@@ -1,58 +1,95 @@
 #!/usr/bin/env bash
-# Tests the Python binding: builds libpicket, runs pytest, the shared vectors and the
-# benchmark once. No install needed: the package is used from this directory.
+# Tests the Python binding as a user gets it: builds the sdist and, from the sdist, the
+# wheel (python -m build: cargo compiles libpicket into the package), repairs the wheel to
+# a manylinux tag (auditwheel), installs it into a venv, and runs pytest, the shared
+# vectors and the benchmark once from a temporary directory, with nothing from the
+# checkout on any path. Then the hot path's Python fallback, and types and lint.
 #
 #   bindings/python/test.sh
-#
-# The library is the one `cargo build --release -p picket-ffi` writes to target/release
-# (or to $CARGO_TARGET_DIR/release when that is set); PICKET_LIB, when set, wins.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-python="${PYTHON:-python3}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Build libpicket (cargo build --release -p picket-ffi)"
-(cd "$repo" && cargo build --release -p picket-ffi)
-if [[ -z "${PICKET_LIB:-}" && -n "${CARGO_TARGET_DIR:-}" ]]; then
-  target="$CARGO_TARGET_DIR"
-  [[ "$target" = /* ]] || target="$repo/$target"
-  export PICKET_LIB="$target/release/libpicket.so"
-fi
+step "Virtual environment with the pinned tools (bindings/python/venv.sh)"
+venv="$("$here/venv.sh")"
+py="$venv/bin/python"
 
-if ! "$python" -c 'import pytest' 2>/dev/null; then
-  step "Install pytest"
-  "$python" -m pip install --quiet pytest
-fi
+out="$repo/target/python-dist"
+rm -rf "$out"
+mkdir -p "$out"
+step "python -m build bindings/python (as the README shows): sdist, then the wheel built from the sdist"
+# CARGO_TARGET_DIR would send the sdist's cargo build elsewhere; the sdist builds alone.
+rm -rf "$here/dist"
+(cd "$repo" && PATH="$venv/bin:$PATH" env -u CARGO_TARGET_DIR python -m build bindings/python)
+mv "$here/dist" "$out/dist"
+sdist=("$out"/dist/picket-*.tar.gz)
+wheel=("$out"/dist/picket-*.whl)
+listing="$(tar -tzf "${sdist[0]}")"
+for needed in rust/Cargo.toml rust/Cargo.lock rust/include/picket.h rust/picket-core/src/lib.rs \
+  rust/picket-ffi/src/lib.rs picket/_speedups.c build_ffi.py; do
+  grep -qx "picket-[^/]*/$needed" <<<"$listing" || {
+    echo "the sdist lacks $needed" >&2
+    exit 1
+  }
+done
 
+step "auditwheel repair: a manylinux wheel"
+"$venv/bin/auditwheel" repair --wheel-dir "$out/wheelhouse" "${wheel[0]}"
+repaired=("$out"/wheelhouse/picket-*manylinux*.whl)
+[[ -f "${repaired[0]}" ]] || { echo "auditwheel made no manylinux wheel" >&2; exit 1; }
+echo "wheel: $(basename "${repaired[0]}")"
+
+step "Install the wheel into the venv"
+"$py" -m pip install -q --force-reinstall --no-deps "${repaired[0]}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp -r "$here/tests" "$work/tests"
+cd "$work"
+export PICKET_REPO="$repo" PICKET_TEST_INSTALLED=1
+unset PYTHONPATH
+
+run_pytest() {
+  local status=0
+  "$py" -m pytest -q -p no:cacheprovider "$@" || status=$?
+  if [[ $status -eq 5 ]]; then
+    echo "pytest collected no tests: that is a failure" >&2
+    exit 1
+  elif [[ $status -ne 0 ]]; then
+    exit "$status"
+  fi
+}
+
+step "pytest, from $work (the installed wheel; README quick start installed as written)"
+PICKET_TEST_PIP_INSTALL=1 run_pytest tests
+
+step "pytest again on the Python fallback of the hot path (PICKET_NO_SPEEDUPS=1)"
+PICKET_NO_SPEEDUPS=1 run_pytest tests/test_registry.py tests/test_threads.py tests/test_races.py \
+  tests/test_servers.py
+
+step "Vectors through the Python binding (python -m picket.vectors), from $work"
+"$py" -m picket.vectors "$repo"/tests/vectors/*.jsonl
+step "Vectors, the README's command as written (from the repository root)"
+(cd "$repo" && PATH="$venv/bin:$PATH" python3 -m picket.vectors tests/vectors/*.jsonl)
+
+step "Benchmark, once (no timing), and its JSON form"
+"$py" "$here/bench.py" --quick
+"$py" "$here/bench.py" --json --repeat 1 --number 1 | "$py" -c '
+import json, sys
+rows = [json.loads(line) for line in sys.stdin]
+keys = {"figure", "value", "unit", "reference", "target_ratio", "note"}
+assert rows and all(set(r) == keys and r["unit"] == "ns" for r in rows), rows
+names = {r["figure"] for r in rows}
+assert len(names) == len(rows) and all(r["reference"] in names | {None} for r in rows), rows
+print(f"bench --json: {len(rows)} figures, well formed")'
+
+step "Types and lint (mypy --strict, ruff)"
 cd "$here"
-export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
-
-step "pytest"
-status=0
-"$python" -m pytest -q tests || status=$?
-if [[ $status -eq 5 ]]; then
-  echo "pytest collected no tests: that is a failure" >&2
-  exit 1
-elif [[ $status -ne 0 ]]; then
-  exit "$status"
-fi
-
-step "Vectors through the Python binding"
-"$python" -m picket.vectors "$repo"/tests/vectors/*.jsonl
-
-step "Benchmark, once (no timing)"
-"$python" bench.py --quick
-
-if "$python" -c 'import mypy, ruff' 2>/dev/null; then
-  step "Types and lint (mypy --strict, ruff)"
-  "$python" -m mypy
-  "$python" -m ruff check picket tests bench.py
-  "$python" -m ruff format --check picket tests bench.py
-else
-  step "Types and lint: skipped (pip install mypy ruff to run them)"
-fi
+"$py" -m mypy
+"$py" -m ruff check picket tests bench.py build_ffi.py setup.py
+"$py" -m ruff format --check picket tests bench.py build_ffi.py setup.py
 
 echo
 echo "Python binding: all checks passed"

@@ -1,8 +1,9 @@
 """picket: API key authentication and OAuth redirect URI guarding for Python servers.
 
-A binding over the C ABI of the picket Rust core (``libpicket``, through ``ctypes``: no
-compiler needed). Every rule (key format, ``Authorization`` grammar, redirect URI rules,
-PKCE, redaction) is the core's; this package only converts and calls.
+A binding over the C ABI of the picket Rust core: ``libpicket`` is compiled into the
+extension module ``picket._native`` (cffi, API mode, over ``include/picket.h``). Every
+rule (key format, ``Authorization`` grammar, redirect URI rules, PKCE, redaction) is the
+core's; this package only converts and calls.
 
 A tour::
 
@@ -30,16 +31,15 @@ Errors are :class:`PicketError` subclasses carrying the library's ``code`` and a
 :mod:`picket.errors`. :class:`AuthError` also carries the ``http_status`` (401 or 403) and
 the ``WWW-Authenticate`` ``challenge``.
 
-Also: :mod:`picket.wsgi` (WSGI middleware), :mod:`picket.logging` (a ``logging.Filter``
-that redacts secret keys), and ``python3 -m picket.vectors FILE...`` (the shared test
-vectors).
-
-The library is found through the ``PICKET_LIB`` environment variable, else at
-``target/release/libpicket.so`` (then ``target/debug``) of the repository this package is
-in; build it with ``cargo build --release -p picket-ffi``.
+Also: :mod:`picket.wsgi` and :mod:`picket.asgi` (middleware with per-route requirements
+and exempt paths; :func:`picket.asgi.require_key` for FastAPI's ``Depends``),
+:class:`RegistryHolder` (a registry that reloads and swaps atomically),
+:mod:`picket.logging` (a ``logging.Filter`` that redacts secret keys), and
+``python3 -m picket.vectors FILE...`` (the shared test vectors).
 """
 
-from ._api import (
+from ._codes import Code
+from ._convert import (
     DIGEST_HEX_LEN,
     DIGEST_LEN,
     KEY_LEN,
@@ -47,33 +47,35 @@ from ._api import (
     MAX_REDIRECT_URI_LEN,
     NO_EXPIRY,
     REDACTED_LEN,
-    Auth,
-    Key,
     KeyKind,
     Mode,
-    Registry,
-    RegistryBuilder,
     Requirement,
+    library_version,
+    result_text,
+)
+from ._fast import Auth
+from ._keys import (
+    Key,
     digest,
     digest_from_hex,
     digest_hex,
     format_key,
     generate_key,
-    http_status,
-    library_version,
-    match_redirect_uri,
-    parse_authorization,
     parse_key,
-    redact,
     redacted,
-    result_text,
-    validate_redirect_uri,
     verify,
     verify_any,
+)
+from ._registry import Registry, RegistryBuilder, RegistryHolder
+from ._rules import (
+    http_status,
+    match_redirect_uri,
+    parse_authorization,
+    redact,
+    validate_redirect_uri,
     verify_pkce,
     www_authenticate,
 )
-from ._ffi import Code
 from .errors import (
     AuthError,
     AuthorizeError,
@@ -103,6 +105,7 @@ __all__ = [
     "Auth",
     "RegistryBuilder",
     "Registry",
+    "RegistryHolder",
     "NO_EXPIRY",
     "KEY_LEN",
     "DIGEST_LEN",
@@ -141,4 +144,11 @@ __all__ = [
     "AuthorizeError",
     "BuildError",
     "PkceError",
+    "asgi",
+    "logging",
+    "wsgi",
 ]
+
+# The integrations, so that `import picket` is enough for `picket.wsgi.…`, `picket.asgi.…`
+# and `picket.logging.…` (none of them imports a web framework).
+from . import asgi, logging, wsgi  # noqa: E402

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple, Type
 
-from ._ffi import Code
+from ._codes import Code
 
 __all__ = [
     "PicketError",

@@ -5,9 +5,8 @@
     import logging
     from picket.logging import RedactingFilter
 
-    handler = logging.StreamHandler()
-    handler.addFilter(RedactingFilter())
-    logging.getLogger().addHandler(handler)
+    logging.basicConfig(level=logging.INFO)
+    picket.logging.redact_handlers()   # a RedactingFilter on each handler of the root logger
 
     logging.info("request with %s", "Authorization: Basic c2tf...")
     # -> request with Authorization: Basic [REDACTED sk_…9e24]
@@ -28,9 +27,9 @@ from __future__ import annotations
 
 import logging
 
-from ._api import redact
+from ._rules import redact
 
-__all__ = ["RedactingFilter"]
+__all__ = ["RedactingFilter", "redact_handlers"]
 
 
 class RedactingFilter(logging.Filter):
@@ -65,3 +64,27 @@ class RedactingFilter(logging.Filter):
             if record.stack_info:
                 record.stack_info = redact(record.stack_info)
         return True
+
+
+def redact_handlers(logger: "logging.Logger | None" = None) -> RedactingFilter:
+    """Attaches one :class:`RedactingFilter` to every handler of ``logger`` (the root
+    logger by default) and returns it. A record of any logger that propagates to those
+    handlers (``logging.getLogger("app.db")``, a library's logger) is redacted before it is
+    written; a filter on the logger itself would see only that logger's own records.
+
+    Example::
+
+        logging.basicConfig(level=logging.INFO)
+        picket.logging.redact_handlers()
+        logging.getLogger("app.db").info("key %s", "sk_e1f7...")   # written redacted
+    """
+    target = logging.getLogger() if logger is None else logger
+    if not target.handlers:
+        raise ValueError(
+            f"logger {target.name!r} has no handler yet: configure logging first "
+            "(logging.basicConfig(), dictConfig...), then call redact_handlers()"
+        )
+    redacting = RedactingFilter()
+    for handler in target.handlers:
+        handler.addFilter(redacting)
+    return redacting

@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Optional, Sequence, TextIO
 
-from ._api import (
+from . import (
     KeyKind,
     Mode,
     match_redirect_uri,

@@ -1,24 +1,29 @@
-"""Shared fixtures. The package is imported from this checkout (no install needed)."""
+"""Shared fixtures. The package under test is the installed one (a wheel in a venv, from
+bindings/python/test.sh); nothing from the checkout is on sys.path. The repository (for
+the header, the vectors, the binding's sources) is $PICKET_REPO, else the one these tests
+sit in."""
 
 from __future__ import annotations
 
 import base64
-import sys
+import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-BINDING = Path(__file__).resolve().parents[1]
-REPO = BINDING.parents[1]
+REPO = Path(os.environ.get("PICKET_REPO") or Path(__file__).resolve().parents[3])
+BINDING = REPO / "bindings" / "python"
 HEADER = REPO / "include" / "picket.h"
 VECTORS = REPO / "tests" / "vectors"
 
-if str(BINDING) not in sys.path:
-    sys.path.insert(0, str(BINDING))
-
 import picket  # noqa: E402
 from picket import KeyKind, Mode  # noqa: E402
+
+if os.environ.get("PICKET_TEST_INSTALLED") == "1":
+    # The installed wheel, not the package's sources in the checkout.
+    _where = Path(picket.__file__).resolve()
+    assert BINDING not in _where.parents and "site-packages" in _where.parts, _where
 
 # Keys from the core's own tests and docs.
 PK = "pk_d9960d04426c1e9f3941bec7e39c8854"

@@ -1,14 +1,13 @@
-"""The ctypes declarations match include/picket.h: every function, every type, every code."""
+"""The compiled module matches include/picket.h: every function, every type, every code;
+and the package carries the library inside."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
 import subprocess
 import sys
-from ctypes import POINTER, c_bool, c_char_p, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -16,7 +15,8 @@ import pytest
 from conftest import BINDING, HEADER, REPO
 
 import picket
-from picket import _api, _ffi
+from picket import _convert
+from picket._ffi import ffi, lib
 
 
 def _header_text() -> str:
@@ -42,28 +42,6 @@ def header_functions() -> Dict[str, Tuple[str, List[str]]]:
     return found
 
 
-C_TYPES: Dict[str, Any] = {
-    "void": None,
-    "picket_result": c_uint32,
-    "uint16_t": c_uint16,
-    "uint32_t": c_uint32,
-    "uint64_t": c_uint64,
-    "size_t": c_size_t,
-    "const char*": c_char_p,
-    "const uint8_t*": c_char_p,
-    "uint8_t*": c_void_p,
-    "uint32_t*": POINTER(c_uint32),
-    "uint64_t*": POINTER(c_uint64),
-    "size_t*": POINTER(c_size_t),
-    "bool*": POINTER(c_bool),
-    "const struct picket_slice*": POINTER(_ffi.Slice),
-    "struct picket_registry_builder*": c_void_p,
-    "struct picket_registry*": c_void_p,
-    "const struct picket_registry*": c_void_p,
-    "struct picket_registry**": POINTER(c_void_p),
-}
-
-
 def test_header_is_parsed() -> None:
     functions = header_functions()
     assert len(functions) >= 29
@@ -78,34 +56,49 @@ def test_header_is_parsed() -> None:
     ]
 
 
-def test_every_header_function_is_declared_with_its_c_types() -> None:
-    functions = header_functions()
-    assert set(functions) == set(_ffi.PROTOTYPES), "PROTOTYPES differs from the header"
-    for library in (_ffi.lib, _ffi.lib_gil):
-        for name, (ret, params) in functions.items():
-            function = getattr(library, name)
-            assert function.argtypes is not None, f"{name} has no argtypes"
-            assert list(function.argtypes) == [C_TYPES[p] for p in params], name
-            assert function.restype is C_TYPES[ret], f"{name} restype"
-
-
-def _address(function: Any) -> int:
-    return ctypes.cast(function, c_void_p).value  # type: ignore[return-value]
-
-
-def test_the_api_uses_the_declared_functions() -> None:
-    """Every ctypes function object the API calls is a declared one, except the one
-    documented fast path of Registry.authenticate, which is the same C function."""
-    declared = {
-        id(getattr(lib, name)) for lib in (_ffi.lib, _ffi.lib_gil) for name in _ffi.PROTOTYPES
+def _cffi_functions() -> Dict[str, Any]:
+    return {
+        name: ffi.typeof(ffi.addressof(lib, name))
+        for name in dir(lib)
+        if name.startswith("picket_") and callable(getattr(lib, name))
     }
-    used = {k: v for k, v in vars(_api).items() if isinstance(v, ctypes._CFuncPtr)}  # type: ignore[attr-defined]
-    assert len(used) >= len(_ffi.PROTOTYPES) - 2
-    undeclared = {k for k, v in used.items() if id(v) not in declared}
-    assert undeclared == {"_registry_authenticate_fast"}
-    fast = used["_registry_authenticate_fast"]
-    assert _address(fast) == _address(_ffi.lib.picket_registry_authenticate)
-    assert fast.restype is c_uint32 and fast.argtypes is None
+
+
+def _c_type(text: str) -> str:
+    """A header type as cffi spells it: the enum typedefs are uint32_t."""
+    for alias in ("picket_result", "picket_key_kind", "picket_mode", "picket_requirement"):
+        text = text.replace(alias, "uint32_t")
+    return text.replace("*", " *").replace("  ", " ").strip()
+
+
+def test_every_header_function_is_in_the_compiled_module_with_its_c_types() -> None:
+    """cffi compiled a call to each declared function against the real header (a mismatch
+    fails the build); this checks that none is missing and that the types agree."""
+    functions = header_functions()
+    compiled = _cffi_functions()
+    assert set(functions) == set(compiled), "the cdef differs from the header"
+    for name, (ret, params) in functions.items():
+        function = compiled[name]
+        assert function.kind == "function", name
+        assert function.result.cname == (
+            "void" if ret == "void" else ffi.typeof(_c_type(ret)).cname
+        ), name
+        assert [a.cname for a in function.args] == [ffi.typeof(_c_type(p)).cname for p in params], (
+            name
+        )
+
+
+def test_speedups_prototype_is_the_header_s() -> None:
+    """picket/_speedups.c calls picket_registry_authenticate through a pointer type it
+    declares: that type must be the header's prototype."""
+    source = (BINDING / "picket" / "_speedups.c").read_text()
+    match = re.search(r"typedef picket_result \(\*authenticate_fn\)\(([^;]*)\);", source, re.S)
+    assert match, "authenticate_fn typedef not found"
+    declared = [" ".join(p.split()) for p in match.group(1).split(",")]
+    header = header_functions()["picket_registry_authenticate"][1]
+    assert [_c_type(d) for d in declared] == [
+        _c_type(h.replace("picket_requirement", "uint32_t")) for h in header
+    ]
 
 
 def test_code_enum_is_the_header_enum() -> None:
@@ -124,19 +117,19 @@ def _define(name: str) -> str:
 
 def test_constants_match_the_header() -> None:
     assert int(_define("PICKET_KEY_LEN")) == picket.KEY_LEN
-    assert int(_define("PICKET_KEY_RANDOM_LEN")) == _api.KEY_RANDOM_LEN
+    assert int(_define("PICKET_KEY_RANDOM_LEN")) == _convert.KEY_RANDOM_LEN
     assert int(_define("PICKET_DIGEST_LEN")) == picket.DIGEST_LEN
     assert int(_define("PICKET_DIGEST_HEX_LEN")) == picket.DIGEST_HEX_LEN
     assert int(_define("PICKET_REDACTED_LEN")) == picket.REDACTED_LEN
     assert int(_define("PICKET_MAX_HEADER_LEN")) == picket.MAX_HEADER_LEN
     assert int(_define("PICKET_MAX_REDIRECT_URI_LEN")) == picket.MAX_REDIRECT_URI_LEN
     assert _define("PICKET_NO_EXPIRY") == "UINT64_MAX" and picket.NO_EXPIRY == 2**64 - 1
-    assert int(_define("PICKET_OPTION_ACCEPT_BEARER")) == _api._OPTION_ACCEPT_BEARER
+    assert int(_define("PICKET_OPTION_ACCEPT_BEARER")) == _convert._OPTION_ACCEPT_BEARER
     assert (
         int(_define("PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES"))
-        == _api._OPTION_ALLOW_PRIVATE_USE_SCHEMES
+        == _convert._OPTION_ALLOW_PRIVATE_USE_SCHEMES
     )
-    assert int(_define("PICKET_OPTION_LOOPBACK_ANY_PORT")) == _api._OPTION_LOOPBACK_ANY_PORT
+    assert int(_define("PICKET_OPTION_LOOPBACK_ANY_PORT")) == _convert._OPTION_LOOPBACK_ANY_PORT
     text = _header_text()
     for enum_name, cls in (
         ("KEY_KIND", picket.KeyKind),
@@ -153,31 +146,31 @@ def test_versions_agree() -> None:
     assert f'version = "{picket.__version__}"' in pyproject
 
 
-def _import_in_subprocess(env: Dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "import picket"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_constants_are_the_compiled_header_s() -> None:
+    """The integer #defines as the C compiler saw them (cffi API mode)."""
+    assert lib.PICKET_KEY_LEN == picket.KEY_LEN
+    assert lib.PICKET_NO_EXPIRY == picket.NO_EXPIRY
+    assert lib.PICKET_MAX_HEADER_LEN == picket.MAX_HEADER_LEN
 
 
-def test_picket_lib_that_is_missing_is_an_import_error(tmp_path: Path) -> None:
-    env = dict(os.environ, PICKET_LIB=str(tmp_path / "nowhere.so"), PYTHONPATH=str(BINDING))
-    result = _import_in_subprocess(env, tmp_path)
-    assert result.returncode != 0
-    assert "ImportError" in result.stderr
-    assert "PICKET_LIB" in result.stderr and "nowhere.so" in result.stderr
+def test_the_library_is_inside_the_package() -> None:
+    """One extension module with libpicket linked in: no libpicket.so next to it or
+    needed by it, and no environment variable."""
+    import picket._native as native
+
+    path = Path(native.__file__)
+    assert path.parent == Path(picket.__file__).parent
+    assert not list(path.parent.glob("libpicket*"))
+    assert "PICKET_LIB" not in os.environ
+    if shutil.which("ldd"):
+        needed = subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+        assert "libpicket" not in needed
 
 
-def test_picket_lib_is_used(tmp_path: Path) -> None:
-    copy = tmp_path / "libpicket-copy.so"
-    shutil.copy(_ffi.library_path, copy)
-    env = dict(os.environ, PICKET_LIB=str(copy), PYTHONPATH=str(BINDING))
+def test_import_works_from_any_directory_with_no_environment(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PICKET", "PYTHONPATH"))}
     result = subprocess.run(
-        [sys.executable, "-c", "from picket import _ffi; print(_ffi.library_path)"],
+        [sys.executable, "-c", "import picket; print(picket.library_version(), picket.__file__)"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -185,26 +178,48 @@ def test_picket_lib_is_used(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(copy)
+    assert result.stdout.startswith(picket.__version__ + " ")
 
 
-def test_no_library_anywhere_names_both_ways(tmp_path: Path) -> None:
-    # A copy of the package outside the repository has no build output next to it.
-    shutil.copytree(BINDING / "picket", tmp_path / "a" / "b" / "c" / "picket")
-    env = {k: v for k, v in os.environ.items() if k != "PICKET_LIB"}
-    env["PYTHONPATH"] = str(tmp_path / "a" / "b" / "c")
-    result = _import_in_subprocess(env, tmp_path)
-    assert result.returncode != 0
-    assert "ImportError" in result.stderr
-    assert "PICKET_LIB" in result.stderr
-    assert "target/release/libpicket.so" in result.stderr
-    assert "cargo build --release -p picket-ffi" in result.stderr
-
-
-def test_default_library_is_the_repository_build() -> None:
-    if "PICKET_LIB" in os.environ:
-        pytest.skip("PICKET_LIB is set")
-    assert _ffi.library_path in (
-        REPO / "target" / "release" / "libpicket.so",
-        REPO / "target" / "debug" / "libpicket.so",
+def test_building_without_rust_says_what_to_install(tmp_path: Path) -> None:
+    """`pip wheel` of the binding on a machine with no cargo fails with the message that
+    names what to install."""
+    if not (BINDING / "build_ffi.py").is_file():
+        pytest.skip("the binding's sources are not at hand")
+    source = tmp_path / "src"
+    shutil.copytree(
+        BINDING, source, ignore=shutil.ignore_patterns("build", "*.so", "__pycache__", "*.egg-info")
     )
+    # The Rust sources where an sdist has them, so the build gets as far as cargo.
+    rust = source / "rust"
+    rust.mkdir()
+    for item in ("picket-ffi", "include"):
+        (rust / item).mkdir()
+    shutil.copy(REPO / "picket-ffi" / "Cargo.toml", rust / "picket-ffi" / "Cargo.toml")
+    shutil.copy(HEADER, rust / "include" / "picket.h")
+    env = {
+        "PATH": str(tmp_path / "empty-bin"),
+        "HOME": str(tmp_path),
+        "PIP_NO_INDEX": "1",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "needs a Rust toolchain" in output and "rustup" in output, output[-3000:]

@@ -210,40 +210,47 @@ def test_registry_lifetime() -> None:
 
 
 def test_handles_are_freed_when_collected(monkeypatch: pytest.MonkeyPatch) -> None:
-    from picket import _api
+    from picket import _registry
+    from picket._ffi import ffi
 
     freed: list = []
 
     def counting(real):  # type: ignore[no-untyped-def]
         def free(handle):  # type: ignore[no-untyped-def]
-            freed.append((real.__name__, handle.value))
+            freed.append((real.__name__, int(ffi.cast("uintptr_t", handle))))
             real(handle)
 
         return free
 
-    monkeypatch.setattr(_api, "_registry_free", counting(_api._registry_free))
-    monkeypatch.setattr(_api, "_builder_free", counting(_api._builder_free))
+    monkeypatch.setattr(_registry, "_registry_free", counting(_registry._registry_free))
+    monkeypatch.setattr(_registry, "_builder_free", counting(_registry._builder_free))
     with RegistryBuilder() as builder:
         registry = builder.build()
     assert freed == []  # a built builder is the library's to free, not ours
-    address = registry._handle.value  # type: ignore[union-attr]
+    address = int(ffi.cast("uintptr_t", registry._live))
     del registry  # no close(): the garbage collector frees it
     gc.collect()
     assert freed == [("picket_registry_free", address)]
     builder2 = RegistryBuilder()
-    address = builder2._handle.value  # type: ignore[union-attr]
+    address = int(ffi.cast("uintptr_t", builder2._handle))
     del builder2
     gc.collect()
     assert freed[1:] == [("picket_registry_builder_free", address)]
     # close() frees at once, and only once.
     builder3 = RegistryBuilder()
-    address = builder3._handle.value  # type: ignore[union-attr]
+    address = int(ffi.cast("uintptr_t", builder3._handle))
     builder3.close()
+    assert freed[2:] == [("picket_registry_builder_free", address)]
     builder3.close()
     del builder3
     gc.collect()
     assert freed[2:] == [("picket_registry_builder_free", address)]
-    assert not _api._RegistryHandle()  # a NULL handle is never freed
+    # A closed registry is freed at close() when no call is in flight.
+    with RegistryBuilder() as builder:
+        registry = builder.build()
+    address = int(ffi.cast("uintptr_t", registry._live))
+    registry.close()
+    assert freed[3:] == [("picket_registry_free", address)]
 
 
 def test_close_while_other_threads_authenticate() -> None:
@@ -318,10 +325,33 @@ def test_results_are_shared_objects(registry: Registry) -> None:
     assert a == b == (1, KeyKind.SECRET) and isinstance(a, Auth)
 
 
-def test_fast_path_agrees_with_the_declared_function() -> None:
-    """Registry.authenticate calls picket_registry_authenticate through a function object
-    without converters; the declared one (argtypes) must give the same answers, for
-    64-bit projects and times too (a truncated argument would change them)."""
+def _typed(registry: picket.Registry, header: bytes, now: int, requirement: int) -> tuple:
+    """The C function called directly through cffi: (code, project, kind)."""
+    from picket._ffi import ffi, lib
+
+    project = ffi.new("uint64_t *")
+    kind = ffi.new("uint32_t *")
+    code = lib.picket_registry_authenticate(
+        registry._live, header, len(header), now, int(requirement), project, kind
+    )
+    return (code, 0, 0) if code else (0, project[0], kind[0])
+
+
+def _answer(call, *args) -> tuple:  # type: ignore[no-untyped-def]
+    try:
+        auth = call(*args)
+        return (0, auth.project, int(auth.kind))
+    except AuthError as error:
+        return (int(error.code), 0, 0)
+
+
+def test_fast_paths_agree_with_the_c_function() -> None:
+    """Registry.authenticate (the C path of picket._speedups when built, and the Python
+    path it falls back on) gives the C function's answers, for 64-bit projects and times
+    too (a truncated argument would change them), with str, bytes and float inputs."""
+    from picket import _fast
+
+    slow = _fast.authenticate
     big = 2**64 - 2
     keys = [
         picket.format_key(kind, bytes([i]) * 16)
@@ -337,15 +367,14 @@ def test_fast_path_agrees_with_the_declared_function() -> None:
         for header in headers:
             for now in (0, 2**32 + 1, 2**33 + 3, 2**64 - 1):
                 for requirement in Requirement:
-                    typed = registry._authenticate_typed(header.encode(), now, requirement)
-                    try:
-                        auth = registry.authenticate(header, now, requirement)
-                        fast = (0, auth.project, int(auth.kind))
-                    except AuthError as error:
-                        fast = (int(error.code), 0, 0)
-                    if typed[0] != 0:
-                        typed = (typed[0], 0, 0)
-                    assert fast == typed, (header, now, requirement)
+                    typed = _typed(registry, header.encode(), now, requirement)
+                    for args in (
+                        (header, now, requirement),
+                        (header.encode(), now, int(requirement)),
+                        (header, float(now) + 0.5 if now < 2**52 else now, requirement),
+                    ):
+                        assert _answer(registry.authenticate, *args) == typed, args
+                        assert _answer(slow, registry, *args) == typed, args
         assert registry.authenticate(headers[1], 2**33).project == big
         assert registry.authenticate(headers[0], 2**33 - 1).project == 2**32 + 5
         with pytest.raises(AuthError):

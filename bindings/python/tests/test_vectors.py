@@ -7,15 +7,19 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Optional
 
-from conftest import BINDING, VECTORS
+from conftest import VECTORS
 
 from picket import vectors
 
 
-def run(*args: str, cwd: Path = BINDING) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(BINDING))
+def run(*args: str, cwd: Optional[Path] = None) -> subprocess.CompletedProcess:
+    """The runner of the installed package, from a directory outside the checkout."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    cwd = cwd or Path(tempfile.gettempdir())
     return subprocess.run(
         [sys.executable, "-m", "picket.vectors", *args],
         cwd=cwd,
