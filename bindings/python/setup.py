@@ -21,9 +21,11 @@ sys.path.insert(0, str(HERE))
 
 import build_ffi  # noqa: E402
 
-# What an sdist carries in rust/: the two crates libpicket is made of, the header, and the
-# workspace's manifest (its members cut to those two) and lock file (the exact versions).
-RUST_ITEMS = ("picket-core", "picket-ffi", "include", "Cargo.lock")
+# What an sdist carries in rust/: the two crates libpicket is made of, the two unpublished
+# crates their tests depend on (cargo reads every path dependency's manifest, dev ones too),
+# the header, and the workspace's manifest (its members cut to those) and lock file.
+RUST_CRATES = ("picket-core", "picket-ffi", "test-support", "codegen")
+RUST_ITEMS = (*RUST_CRATES, "include", "Cargo.lock")
 IGNORED = shutil.ignore_patterns("target", "*.rs.bk", ".git*")
 
 
@@ -53,7 +55,9 @@ class SdistWithRust(sdist):
                 shutil.copy2(source, dest / item)
         manifest = (root / "Cargo.toml").read_text(encoding="utf-8")
         manifest, count = re.subn(
-            r"(?m)^members\s*=\s*\[[^\]]*\]", 'members = ["picket-core", "picket-ffi"]', manifest
+            r"(?m)^members\s*=\s*\[[^\]]*\]",
+            "members = [" + ", ".join(f'"{c}"' for c in RUST_CRATES) + "]",
+            manifest,
         )
         if count != 1:
             raise RuntimeError("picket: cannot find `members` in the workspace Cargo.toml")
