@@ -526,4 +526,25 @@ mod tests {
         assert_eq!(redact(&once), once);
         assert!(!once.contains(SK));
     }
+
+    /// Hostile input, 1 MiB each: near-keys back to back, escapes back to back, one base64
+    /// run carrying a key at its very end. The work is bounded by design (see the module
+    /// documentation), so these finish like any other input; the answers are checked.
+    #[test]
+    fn hostile_input_is_linear_and_exact() {
+        const MIB: usize = 1 << 20;
+        let near = format!("{}x", &SK[..KEY_LEN - 1]);
+        for unit in [near.as_str(), "sk_", "%73%6b%5f", "%", "\\/", "A", "Basic "] {
+            let input = unit.repeat(MIB / unit.len());
+            assert!(matches!(redact(&input), Cow::Borrowed(_)), "{unit}");
+        }
+        // A long run whose carrier of the key is at the end, at every alignment.
+        for pad in 0..4 {
+            let input = format!("{}{}", "A".repeat(MIB + pad), b64(&format!(":{SK}")));
+            let out = redact(&input);
+            assert_eq!(out, "[REDACTED sk_…9e24]", "alignment {pad}");
+        }
+        let many = SK.repeat(MIB / KEY_LEN);
+        assert_eq!(redact(&many), "sk_…9e24".repeat(MIB / KEY_LEN));
+    }
 }
