@@ -71,6 +71,7 @@
 #![warn(clippy::all)]
 
 mod digest;
+mod exposure;
 mod header;
 mod key;
 mod pkce;
