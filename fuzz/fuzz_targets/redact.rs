@@ -136,7 +136,13 @@ fn render(key: &str, choice: u64) -> (Vec<u8>, Option<String>) {
     let key: String = key
         .chars()
         .enumerate()
-        .map(|(i, c)| if bit(i as u32) { c.to_ascii_uppercase() } else { c })
+        .map(|(i, c)| {
+            if bit(i as u32) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
         .collect();
     // Bits 35..38 pick which characters are %-encoded: every k-th, or none.
     let every = field(35, 8);
@@ -184,9 +190,12 @@ fn render(key: &str, choice: u64) -> (Vec<u8>, Option<String>) {
     if trailing_bits && token.len() % 4 != 0 {
         let want = lenient.decode(&token).expect("own encoding decodes");
         let stem = token[..token.len() - 1].to_string();
-        if let Some(c) = alphabet.as_str().chars().rev().find(|&c| {
-            lenient.decode(format!("{stem}{c}")).ok().as_ref() == Some(&want)
-        }) {
+        if let Some(c) = alphabet
+            .as_str()
+            .chars()
+            .rev()
+            .find(|&c| lenient.decode(format!("{stem}{c}")).ok().as_ref() == Some(&want))
+        {
             token = format!("{stem}{c}");
         }
     }
@@ -225,7 +234,10 @@ fn check_form(data: &[u8]) {
     for text in [out.to_vec(), url_decoded(&out)] {
         assert!(!folded_contains(&text, body), "the key's body survived");
         if let Some(c) = &carrier {
-            assert!(!contains(&text, c.as_bytes()), "the base64 carrier survived");
+            assert!(
+                !contains(&text, c.as_bytes()),
+                "the base64 carrier survived"
+            );
         }
     }
 

@@ -6,11 +6,9 @@ use picket::{
     picket_authorization_parse, picket_key_kind, picket_key_parse, picket_key_redacted,
     picket_last_error_message, picket_mode, picket_pkce_verify, picket_redact,
     picket_redirect_match, picket_redirect_validate, picket_registry,
-    picket_registry_authorize_redirect, picket_registry_builder_build,
-    picket_registry_builder_new, picket_registry_free, picket_result, picket_slice,
-    PICKET_KEY_LEN,
-    PICKET_OPTION_ACCEPT_BEARER, PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES,
-    PICKET_OPTION_LOOPBACK_ANY_PORT, PICKET_REDACTED_LEN,
+    picket_registry_authorize_redirect, picket_registry_builder_build, picket_registry_builder_new,
+    picket_registry_free, picket_result, picket_slice, PICKET_KEY_LEN, PICKET_OPTION_ACCEPT_BEARER,
+    PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES, PICKET_OPTION_LOOPBACK_ANY_PORT, PICKET_REDACTED_LEN,
 };
 use serde_json::Value;
 
@@ -257,10 +255,8 @@ pub fn run_case(case: &Value) -> Result<(), String> {
             // used once and freed once; `input` and `uri` are valid for reads of their
             // lengths, `project` for one u64.
             let r = unsafe {
-                let built = picket_registry_builder_build(
-                    picket_registry_builder_new(),
-                    &mut registry,
-                );
+                let built =
+                    picket_registry_builder_build(picket_registry_builder_new(), &mut registry);
                 if built != picket_result::Ok {
                     return Err(format!("cannot build a registry: {}", error_text()));
                 }
