@@ -207,6 +207,7 @@ fn carrier_spans(
     view: &[u8],
     engine: &GeneralPurpose,
     in_alphabet: fn(&u8) -> bool,
+    worth_decoding: fn(&[u8]) -> bool,
     buf: &mut Vec<u8>,
     each: &mut impl FnMut(Span),
 ) {
@@ -218,7 +219,7 @@ fn carrier_spans(
         }
         let start = i;
         i += view[i..].iter().take_while(|b| in_alphabet(b)).count();
-        if i - start < MIN_CARRIER_LEN {
+        if i - start < MIN_CARRIER_LEN || !worth_decoding(&view[start..i]) {
             continue;
         }
         if let Some(key) = key_in_base64(&view[start..i], engine, buf) {
@@ -232,6 +233,18 @@ fn carrier_spans(
             i = end;
         }
     }
+}
+
+/// The two passes decode the runs of each alphabet. A URL-safe run without `-` or `_` is
+/// all letters and digits, so it lies inside a standard run, whose four alignments decode
+/// every byte it carries (a partial last group yields the same whole bytes either way):
+/// the URL-safe pass skips it.
+fn standard_run_worth_decoding(_: &[u8]) -> bool {
+    true
+}
+
+fn url_safe_run_worth_decoding(run: &[u8]) -> bool {
+    run.iter().any(|&b| matches!(b, b'-' | b'_'))
 }
 
 fn standard_alphabet(b: &u8) -> bool {
@@ -253,6 +266,7 @@ fn spans(view: &[u8]) -> Vec<Span> {
             view,
             &STANDARD_LENIENT,
             standard_alphabet,
+            standard_run_worth_decoding,
             &mut buf,
             &mut |s| standard.push(s),
         );
@@ -260,6 +274,7 @@ fn spans(view: &[u8]) -> Vec<Span> {
             view,
             &URL_SAFE_LENIENT,
             url_safe_alphabet,
+            url_safe_run_worth_decoding,
             &mut buf,
             &mut |s| url_safe.push(s),
         );
