@@ -16,7 +16,8 @@
 //! case, `%XX`, base64 alphabet, padding, trailing bits, scheme, separator, text around it
 //! inside the credential; the rest is the text around it): neither the key's 32-digit body
 //! in any case nor the base64 characters that encode it survive, in the output or in its
-//! URL-decoded form; the same form of a publishable key leaves the text unchanged.
+//! URL-decoded form (unless the fuzzer planted them in the surrounding text itself); the
+//! same form of a publishable key leaves the text unchanged.
 #![no_main]
 
 use std::borrow::Cow;
@@ -231,7 +232,19 @@ fn check_form(data: &[u8]) {
     let out = redact_bytes(&input);
     assert!(out.len() <= input.len(), "output longer than input");
     let body = &sk.expose().as_bytes()[3..];
+    // The text around the key is the fuzzer's: it may plant the body or the carrier there
+    // itself (it learns them from the comparisons below). The 32 digits alone, or their
+    // base64, carry no `sk_` and are left alone by design (a hex digest looks the same),
+    // so only the key the form placed is judged.
+    let planted = [before, after].iter().any(|t| {
+        [t.to_vec(), url_decoded(t)].iter().any(|t| {
+            folded_contains(t, body) || carrier.as_ref().is_some_and(|c| contains(t, c.as_bytes()))
+        })
+    });
     for text in [out.to_vec(), url_decoded(&out)] {
+        if planted {
+            break;
+        }
         assert!(!folded_contains(&text, body), "the key's body survived");
         if let Some(c) = &carrier {
             assert!(
