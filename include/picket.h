@@ -399,7 +399,8 @@ enum picket_result
      */
     PICKET_RESULT_REDIRECT_INSECURE_SCHEME = 414,
     /**
-     * The redirect URI's host is a loopback address in a production project.
+     * The redirect URI's host is the local machine (a loopback address or a name the
+     * default hosts files give it) in a production project.
      */
     PICKET_RESULT_REDIRECT_LOOPBACK_IN_PRODUCTION = 415,
     /**

@@ -92,7 +92,7 @@ const (
 	CodeRedirectInvalidURL Code = 413
 	// CodeRedirectInsecureScheme: The redirect URI uses http where https is required.
 	CodeRedirectInsecureScheme Code = 414
-	// CodeRedirectLoopbackInProduction: The redirect URI's host is a loopback address in a production project.
+	// CodeRedirectLoopbackInProduction: The redirect URI's host is the local machine (a loopback address or a name the default hosts files give it) in a production project.
 	CodeRedirectLoopbackInProduction Code = 415
 	// CodeAuthUnknownKey: No project has this key (never issued, or revoked). HTTP 401.
 	CodeAuthUnknownKey Code = 500

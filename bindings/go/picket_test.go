@@ -330,15 +330,16 @@ func TestPKCE(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	cases := map[string]string{
-		"":                                         "",
-		"key=" + skText + "&x=1":                   "key=sk_…9e24&x=1",
-		"Authorization: " + basic(skText):          "Authorization: Basic [REDACTED sk_…9e24]",
-		"Authorization: " + jsSDK(skText):          "Authorization: Basic  [REDACTED sk_…9e24]",
-		`{"pk":"` + pkText + `"}`:                  `{"pk":"` + pkText + `"}`,
-		"no keys here, but a NUL \x00 and é":       "no keys here, but a NUL \x00 and é",
-		skText + "\x00" + skText:                   "sk_…9e24\x00sk_…9e24",
-		"Authorization: " + basic(pkText):          "Authorization: " + basic(pkText),
-		"sk_E1F767D29FA6E533F2E5C62342FB9E24 (uc)": "sk_E1F767D29FA6E533F2E5C62342FB9E24 (uc)",
+		"":                                   "",
+		"key=" + skText + "&x=1":             "key=sk_…9e24&x=1",
+		"Authorization: " + basic(skText):    "Authorization: Basic [REDACTED sk_…9e24]",
+		"Authorization: " + jsSDK(skText):    "Authorization: Basic  [REDACTED sk_…9e24]",
+		`{"pk":"` + pkText + `"}`:            `{"pk":"` + pkText + `"}`,
+		"no keys here, but a NUL \x00 and é": "no keys here, but a NUL \x00 and é",
+		skText + "\x00" + skText:             "sk_…9e24\x00sk_…9e24",
+		"Authorization: " + basic(pkText):    "Authorization: " + basic(pkText),
+		// Case folding recovers the key: masked (issue #10.1).
+		"sk_E1F767D29FA6E533F2E5C62342FB9E24 (uc)": "sk_…9e24 (uc)",
 	}
 	for in, want := range cases {
 		got := Redact(in)

@@ -1,27 +1,35 @@
-//! `redact_bytes` / `redact` on arbitrary bytes.
+//! `redact_bytes` / `redact` on arbitrary bytes, and on secret keys the fuzzer writes in
+//! any recoverable form inside arbitrary bytes.
 //!
-//! Properties:
-//! - no secret key (`sk_` and 32 lowercase hex digits) is left in the output; in
+//! Properties, on any input:
+//! - no secret key (`sk_` and 32 hex digits, any case) is left in the output; in
 //!   particular no key present in the input survives;
-//! - an input with no secret key and no `basic` word (any case) is returned unchanged and
-//!   borrowed;
+//! - an input with no `s`/`S`, no escape (`%`, `\`) and no run of 47 base64 characters
+//!   cannot hold a key: it is returned unchanged and borrowed;
 //! - redacting twice equals redacting once;
 //! - the output is never longer than the input;
 //! - on UTF-8 input, `redact` agrees with `redact_bytes` and its output is UTF-8;
 //! - if the input is an `Authorization` value that yields a secret key, the output no
 //!   longer yields a secret key (with or without `accept_bearer`).
+//!
+//! And on a key the fuzzer places (the first 24 bytes choose the key and its form: letter
+//! case, `%XX`, base64 alphabet, padding, trailing bits, scheme, separator, text around it
+//! inside the credential; the rest is the text around it): neither the key's 32-digit body
+//! in any case nor the base64 characters that encode it survive, in the output or in its
+//! URL-decoded form (unless the fuzzer planted them in the surrounding text itself); the
+//! same form of a publishable key leaves the text unchanged.
 #![no_main]
 
 use std::borrow::Cow;
 
+use base64::alphabet::{Alphabet, STANDARD, URL_SAFE};
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
-use picket_core::{parse_authorization, redact, redact_bytes, HeaderOptions, KeyKind};
+use picket_core::{
+    parse_authorization, redact, redact_bytes, ApiKey, HeaderOptions, KeyKind, KEY_LEN,
+};
 use picket_fuzz::{contains, secret_keys};
-
-/// Whether `text` has `basic` (any case) anywhere.
-fn has_basic(text: &[u8]) -> bool {
-    text.windows(5).any(|w| w.eq_ignore_ascii_case(b"basic"))
-}
 
 fn yields_secret(header: &[u8]) -> bool {
     [false, true].into_iter().any(|accept_bearer| {
@@ -30,7 +38,60 @@ fn yields_secret(header: &[u8]) -> bool {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+/// Whether `text` may hold a key in some form the redactor decodes.
+fn may_hold_key(text: &[u8]) -> bool {
+    let mut run = 0;
+    for &b in text {
+        if matches!(b, b's' | b'S' | b'%' | b'\\') {
+            return true;
+        }
+        run = if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_') {
+            run + 1
+        } else {
+            0
+        };
+        if run >= 47 {
+            return true;
+        }
+    }
+    false
+}
+
+fn folded_contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// `text` with `%XX` decoded once and `\/` unescaped.
+fn url_decoded(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let escaped = text
+            .get(i + 1..i + 3)
+            .filter(|pair| text[i] == b'%' && pair.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|pair| core::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            _ if text[i] == b'\\' && text.get(i + 1) == Some(&b'/') => {
+                out.push(b'/');
+                i += 2;
+            }
+            _ => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn check_any(data: &[u8]) {
     let out = redact_bytes(data);
     let keys_in = secret_keys(data);
     assert!(
@@ -40,7 +101,7 @@ fuzz_target!(|data: &[u8]| {
     for key in &keys_in {
         assert!(!contains(&out, key), "an input secret key survived");
     }
-    if keys_in.is_empty() && !has_basic(data) {
+    if !may_hold_key(data) {
         assert!(
             matches!(out, Cow::Borrowed(_)),
             "text without keys was copied"
@@ -60,5 +121,155 @@ fuzz_target!(|data: &[u8]| {
             !yields_secret(&out),
             "a redacted header still authenticates"
         );
+    }
+}
+
+const SCHEMES: [&str; 5] = ["", "Basic", "basic", "BASIC", "Authorization: Basic"];
+const SEPARATORS: [&str; 7] = ["", " ", "\t", "  ", "+", "%20", " \t "];
+const INNER_AFTER: [&str; 4] = ["", ":", ":x", "\n"];
+
+/// The key written in the form `choice` selects; for a base64 form, also the characters
+/// that encode the key's body alone.
+fn render(key: &str, choice: u64) -> (Vec<u8>, Option<String>) {
+    let bit = |n: u32| choice >> n & 1 == 1;
+    let field = |shift: u32, modulus: u64| ((choice >> shift) % modulus) as usize;
+    // Bits 0..35: letter case of each character.
+    let key: String = key
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if bit(i as u32) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect();
+    // Bits 35..38 pick which characters are %-encoded: every k-th, or none.
+    let every = field(35, 8);
+    let percent = |i: usize, c: char| {
+        if every != 0 && i % every == 0 {
+            format!("%{:02X}", c as u32)
+        } else {
+            c.to_string()
+        }
+    };
+    if !bit(38) {
+        return (
+            key.chars()
+                .enumerate()
+                .map(|(i, c)| percent(i, c))
+                .collect::<String>()
+                .into_bytes(),
+            None,
+        );
+    }
+    let url_safe = bit(39);
+    let padded = bit(40);
+    let trailing_bits = bit(41);
+    let json_slash = bit(42);
+    let scheme = SCHEMES[field(43, SCHEMES.len() as u64)];
+    let separator = SEPARATORS[field(46, SEPARATORS.len() as u64)];
+    let inner_after = INNER_AFTER[field(49, INNER_AFTER.len() as u64)];
+    let inner_before = match field(51, 4) {
+        0 => String::new(),
+        1 => "pk_d9960d04426c1e9f3941bec7e39c8854:".to_string(),
+        n => format!("{}:", "x".repeat(field(53, 400) + n)),
+    };
+    let alphabet: &Alphabet = if url_safe { &URL_SAFE } else { &STANDARD };
+    let lenient = GeneralPurpose::new(
+        alphabet,
+        GeneralPurposeConfig::new()
+            .with_encode_padding(false)
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let mut token = lenient.encode(format!("{inner_before}{key}{inner_after}"));
+    let first = (inner_before.len() + 3).div_ceil(3) * 4;
+    let last = (inner_before.len() + KEY_LEN) / 3 * 4;
+    let carrier = token[first..last].to_string();
+    if trailing_bits && token.len() % 4 != 0 {
+        let want = lenient.decode(&token).expect("own encoding decodes");
+        let stem = token[..token.len() - 1].to_string();
+        if let Some(c) = alphabet
+            .as_str()
+            .chars()
+            .rev()
+            .find(|&c| lenient.decode(format!("{stem}{c}")).ok().as_ref() == Some(&want))
+        {
+            token = format!("{stem}{c}");
+        }
+    }
+    if padded {
+        while token.len() % 4 != 0 {
+            token.push('=');
+        }
+    }
+    let token: String = token
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match c {
+            '=' | '+' | '/' => percent(i, c),
+            _ => c.to_string(),
+        })
+        .collect();
+    let mut text = format!("{scheme}{separator}{token}");
+    if json_slash {
+        text = text.replace('/', "\\/");
+    }
+    (text.into_bytes(), Some(carrier))
+}
+
+fn check_form(data: &[u8]) {
+    let (head, text) = data.split_at(24);
+    let random: [u8; 16] = head[..16].try_into().expect("16 bytes");
+    let choice = u64::from_le_bytes(head[16..24].try_into().expect("8 bytes"));
+    let (before, after) = text.split_at(text.len() / 2);
+
+    let sk = ApiKey::from_random_bytes(KeyKind::Secret, random);
+    let (carried, carrier) = render(sk.expose(), choice);
+    let input = [before, &carried, after].concat();
+    let out = redact_bytes(&input);
+    assert!(out.len() <= input.len(), "output longer than input");
+    let body = &sk.expose().as_bytes()[3..];
+    // The text around the key is the fuzzer's: it may plant the body or the carrier there
+    // itself (it learns them from the comparisons below). The 32 digits alone, or their
+    // base64, carry no `sk_` and are left alone by design (a hex digest looks the same),
+    // so only the key the form placed is judged.
+    let planted = [before, after].iter().any(|t| {
+        [t.to_vec(), url_decoded(t)].iter().any(|t| {
+            folded_contains(t, body) || carrier.as_ref().is_some_and(|c| contains(t, c.as_bytes()))
+        })
+    });
+    for text in [out.to_vec(), url_decoded(&out)] {
+        if planted {
+            break;
+        }
+        assert!(!folded_contains(&text, body), "the key's body survived");
+        if let Some(c) = &carrier {
+            assert!(
+                !contains(&text, c.as_bytes()),
+                "the base64 carrier survived"
+            );
+        }
+    }
+
+    // The same form of a publishable key, in text that holds no secret key itself.
+    if !may_hold_key(before) && !may_hold_key(after) {
+        let pk = ApiKey::from_random_bytes(KeyKind::Publishable, random);
+        let (carried, _) = render(pk.expose(), choice);
+        let harmless = [before, &carried, after].concat();
+        let out = redact_bytes(&harmless);
+        assert!(
+            matches!(out, Cow::Borrowed(_)),
+            "a publishable key was masked"
+        );
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    check_any(data);
+    if data.len() >= 24 {
+        check_form(data);
     }
 });

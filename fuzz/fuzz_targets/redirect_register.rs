@@ -4,7 +4,10 @@
 //! Properties of an accepted URI:
 //! - only bytes 0x21–0x7E, no `#`, no `*`, no `@` in the authority;
 //! - production: scheme `https` (any case); the host, as the URL parser reads it, is not
-//!   `localhost`/`*.localhost` nor a loopback or unspecified IP address;
+//!   `localhost`/`*.localhost`/`*.localhost.localdomain`, nor a name of the default hosts
+//!   files (`localhost.localdomain`, `ip6-localhost`, …: the list below, written out
+//!   again from the distributions' files), nor a loopback or unspecified IP address, nor
+//!   a name that is such an address once its trailing dots are removed;
 //! - development: scheme `http` only with the host written exactly `localhost`,
 //!   `127.0.0.1` or `[::1]`; otherwise `https`;
 //! - a scheme other than http(s) only with `allow_private_use_schemes`, and it contains `.`;
@@ -17,6 +20,35 @@
 use libfuzzer_sys::fuzz_target;
 use picket_core::{validate_redirect_uri, Mode, RedirectOptions};
 use url::{Host, Url};
+
+/// The local names of the default hosts files (Debian/Ubuntu/Docker, Fedora/RHEL,
+/// openSUSE, Alpine, Gentoo, macOS).
+const HOSTS_FILE_NAMES: [&str; 24] = [
+    "localhost.localdomain",
+    "localhost4",
+    "localhost4.localdomain4",
+    "localhost6",
+    "localhost6.localdomain6",
+    "ip6-localhost",
+    "ip6-loopback",
+    "ip6-localnet",
+    "ip6-mcastprefix",
+    "ip6-allnodes",
+    "ip6-allrouters",
+    "ip6-allhosts",
+    "ipv6-localhost",
+    "ipv6-loopback",
+    "ipv6-localnet",
+    "ipv6-mcastprefix",
+    "ipv6-allnodes",
+    "ipv6-allrouters",
+    "ipv6-allhosts",
+    "ip4-localhost",
+    "ip4-loopback",
+    "ip4-allnodes",
+    "ip4-allrouters",
+    "broadcasthost",
+];
 
 fn check_accepted(uri: &[u8], mode: Mode, private: bool) {
     assert!(
@@ -54,9 +86,21 @@ fn check_accepted(uri: &[u8], mode: Mode, private: bool) {
                 Some(Host::Domain(d)) => {
                     let d = d.trim_end_matches('.').to_ascii_lowercase();
                     assert!(
-                        d != "localhost" && !d.ends_with(".localhost"),
+                        d != "localhost"
+                            && !d.ends_with(".localhost")
+                            && !d.ends_with(".localhost.localdomain"),
                         "production accepted localhost"
                     );
+                    assert!(
+                        !HOSTS_FILE_NAMES.contains(&d.as_str()),
+                        "production accepted a hosts-file local name"
+                    );
+                    if let Ok(Host::Ipv4(a)) = Host::parse(&d) {
+                        assert!(
+                            !a.is_loopback() && a.octets()[0] != 0,
+                            "production accepted a loopback address with trailing dots"
+                        );
+                    }
                 }
                 Some(Host::Ipv4(a)) => {
                     assert!(

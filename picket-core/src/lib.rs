@@ -72,6 +72,7 @@
 
 mod codes;
 mod digest;
+mod exposure;
 mod header;
 mod key;
 mod pkce;

@@ -1,115 +1,341 @@
 //! Masking secret keys in text that is about to be logged.
 //!
-//! [`redact`] replaces every secret key with its redacted form (`sk_…9e24`) and every
-//! `Basic` credential that decodes to something containing a secret key with
-//! `[REDACTED sk_…9e24]`. Publishable keys and text without secret keys are left
-//! byte-for-byte unchanged. One pass, linear in the input; the output is never longer
-//! than the input.
+//! A log holds what clients sent, not what the parser accepts. [`redact`] therefore masks a
+//! secret key in every form from which it is recovered by a trivial transformation:
+//!
+//! - **the key itself, in any letter case**: `sk_` and 32 hex digits, whatever their case
+//!   (`SK_E1F7…` lowercases to the live key), becomes `sk_…9e24`;
+//! - **URL-encoded**: every `%XX` escape is decoded once before the search (`sk%5Fe1f7…`,
+//!   `Basic%20c2tf…%3D`), and so is the JSON escape `\/` (PHP writes base64's `/` so);
+//! - **in base64**: every run of at least 47 base64 characters (standard or URL-safe
+//!   alphabet, at any of the four alignments, padding absent or present, trailing bits set
+//!   or not) is decoded with the `base64` crate's lenient configuration; a run whose decoding
+//!   contains a secret key in any case (the key alone, `KEY:`, `pk:sk`, `"x"*300 + ":" + sk`)
+//!   is replaced, with the `=` padding after it, by `[REDACTED sk_…9e24]`. The separator
+//!   before the run does not matter (SP, HTAB, several spaces, `+`, `%20`, none).
+//!
+//! Publishable keys and text without a secret key are left byte-for-byte unchanged.
+//!
+//! **Not covered** (not a trivial transformation of the logged text): doubly URL-encoded
+//! text (`%255F`), base64 wrapped across lines or split by separators inside the token, a
+//! key encoded twice (base64 of base64), other encodings (hex of the key's bytes, HTML
+//! entities, JSON `\u0073` escapes).
+//!
+//! **Cost.** Linear in the input, whatever it holds: one pass builds the URL-decoded view
+//! (only when the text has an escape), one pass finds keys (each candidate costs at most
+//! 35 bytes, and candidates do not overlap), and each base64 run is decoded at most eight
+//! times (two alphabets, four alignments), runs of one alphabet being disjoint. The output
+//! is never longer than the input: every mask is shorter than the 35 or more bytes it
+//! replaces.
 
 use std::borrow::Cow;
 
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use zeroize::Zeroize;
 
-use crate::header::MAX_CREDENTIALS_LEN;
-use crate::key::{ApiKey, KeyKind, KEY_LEN, REDACTED_LEN};
+use crate::key::{ApiKey, KeyKind, Redacted, KEY_LEN, REDACTED_LEN};
 
-/// Length of the text that replaces a Basic credential: `[REDACTED ` + redacted key + `]`.
+/// The `base64` crate's most lenient decoding: padding optional, trailing bits ignored.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_allow_trailing_bits(true)
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// Shortest base64 text that can carry a whole key: 35 bytes need 47 characters.
+const MIN_CARRIER_LEN: usize = (KEY_LEN * 4).div_ceil(3);
+/// `[REDACTED ` + redacted key + `]`.
 const CREDENTIAL_MASK_LEN: usize = 10 + REDACTED_LEN + 1;
-/// Longest base64 token decoded in search of a key (what [`MAX_CREDENTIALS_LEN`] encodes to).
-const MAX_TOKEN_LEN: usize = MAX_CREDENTIALS_LEN.div_ceil(3) * 4;
+// Every span is at least one key long: masking never lengthens the text.
+const _: () = assert!(CREDENTIAL_MASK_LEN < KEY_LEN && REDACTED_LEN < KEY_LEN);
 
-/// If `text` starts with a secret key (by the key rules of [`ApiKey::parse`]), that key.
-fn secret_key_at(text: &[u8]) -> Option<ApiKey> {
-    let key = ApiKey::parse(text.get(..KEY_LEN)?).ok()?;
-    (key.kind() == KeyKind::Secret).then_some(key)
+/// The text as the search sees it: `%XX` and `\/` decoded once, with the offset in the
+/// original text of each byte.
+struct View<'a> {
+    bytes: Cow<'a, [u8]>,
+    /// `starts[j]` is where view byte `j` begins in the text; one more entry for the end.
+    /// `None`: the view is the text itself.
+    starts: Option<Vec<usize>>,
 }
 
-/// The first secret key anywhere in `bytes`.
-fn find_secret_key(bytes: &[u8]) -> Option<ApiKey> {
-    (0..bytes.len()).find_map(|i| secret_key_at(&bytes[i..]))
+/// The byte an escape starting at `text[i]` stands for, and the escape's length.
+fn escape_at(text: &[u8], i: usize) -> Option<(u8, usize)> {
+    match text[i] {
+        b'%' => {
+            let mut byte = [0u8; 1];
+            hex::decode_to_slice(text.get(i + 1..i + 3)?, &mut byte).ok()?;
+            Some((byte[0], 3))
+        }
+        b'\\' if text.get(i + 1) == Some(&b'/') => Some((b'/', 2)),
+        _ => None,
+    }
 }
 
-/// One replacement: bytes `start..end` of the input become `mask[..mask_len]`.
+impl<'a> View<'a> {
+    fn of(text: &'a [u8]) -> View<'a> {
+        let first = text
+            .iter()
+            .enumerate()
+            .position(|(i, &b)| matches!(b, b'%' | b'\\') && escape_at(text, i).is_some());
+        let Some(first) = first else {
+            return View {
+                bytes: Cow::Borrowed(text),
+                starts: None,
+            };
+        };
+        let mut bytes = Vec::with_capacity(text.len());
+        let mut starts = Vec::with_capacity(text.len() + 1);
+        bytes.extend_from_slice(&text[..first]);
+        starts.extend(0..first);
+        let mut i = first;
+        while i < text.len() {
+            starts.push(i);
+            match escape_at(text, i) {
+                Some((b, len)) => {
+                    bytes.push(b);
+                    i += len;
+                }
+                None => {
+                    bytes.push(text[i]);
+                    i += 1;
+                }
+            }
+        }
+        starts.push(text.len());
+        View {
+            bytes: Cow::Owned(bytes),
+            starts: Some(starts),
+        }
+    }
+
+    /// Where view bytes `start..end` lie in the text.
+    fn source(&self, start: usize, end: usize) -> (usize, usize) {
+        match &self.starts {
+            None => (start, end),
+            Some(s) => (s[start], s[end]),
+        }
+    }
+}
+
+impl Drop for View<'_> {
+    fn drop(&mut self) {
+        // A decoded view may hold a key that the text holds only escaped.
+        if let Cow::Owned(bytes) = &mut self.bytes {
+            bytes.zeroize();
+        }
+    }
+}
+
+/// If `text` starts with `sk_` and 32 hex digits in any letter case, the redacted form of
+/// the key they fold to (by the key rules of [`ApiKey::parse`]).
+fn secret_key_at(text: &[u8]) -> Option<Redacted> {
+    let candidate = text.get(..KEY_LEN)?;
+    if !candidate[..3].eq_ignore_ascii_case(b"sk_") {
+        return None;
+    }
+    let mut folded = [0u8; KEY_LEN];
+    for (f, b) in folded.iter_mut().zip(candidate) {
+        *f = b.to_ascii_lowercase();
+    }
+    let found = ApiKey::parse(&folded)
+        .ok()
+        .filter(|k| k.kind() == KeyKind::Secret)
+        .map(|k| k.redacted());
+    folded.zeroize();
+    found
+}
+
+/// One replacement, in view coordinates.
+#[derive(Clone, Copy)]
 struct Span {
     start: usize,
     end: usize,
-    mask: [u8; CREDENTIAL_MASK_LEN],
-    mask_len: usize,
+    key: Redacted,
+    /// A base64 carrier (masked as `[REDACTED …]`) rather than the key itself.
+    carrier: bool,
 }
 
-impl Span {
-    fn key(start: usize, key: &ApiKey) -> Span {
-        let mut mask = [0u8; CREDENTIAL_MASK_LEN];
-        mask[..REDACTED_LEN].copy_from_slice(key.redacted().as_bytes());
-        Span {
-            start,
-            end: start + KEY_LEN,
-            mask,
-            mask_len: REDACTED_LEN,
+/// Every non-overlapping secret key in `view`, left to right.
+fn key_spans(view: &[u8], each: &mut impl FnMut(Span)) {
+    let mut i = 0;
+    while i + KEY_LEN <= view.len() {
+        if view[i].eq_ignore_ascii_case(&b's') {
+            if let Some(key) = secret_key_at(&view[i..]) {
+                each(Span {
+                    start: i,
+                    end: i + KEY_LEN,
+                    key,
+                    carrier: false,
+                });
+                i += KEY_LEN;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The first secret key carried by the base64 `run`, at any of the four alignments.
+/// `buf` is scratch space, left zeroed.
+fn key_in_base64(run: &[u8], engine: &GeneralPurpose, buf: &mut Vec<u8>) -> Option<Redacted> {
+    let mut found = None;
+    for offset in 0..4 {
+        let mut chars = &run[offset..];
+        // A lone last character carries no whole byte: the decoder refuses it.
+        if chars.len() % 4 == 1 {
+            chars = &chars[..chars.len() - 1];
+        }
+        buf.resize(chars.len().div_ceil(4) * 3, 0);
+        if let Ok(n) = engine.decode_slice(chars, &mut buf[..]) {
+            key_spans(&buf[..n], &mut |s| {
+                found.get_or_insert(s.key);
+            });
+        }
+        buf.zeroize();
+        if found.is_some() {
+            break;
         }
     }
+    found
+}
 
-    fn credential(start: usize, end: usize, key: &ApiKey) -> Span {
-        let mut mask = [0u8; CREDENTIAL_MASK_LEN];
-        mask[..10].copy_from_slice(b"[REDACTED ");
-        mask[10..10 + REDACTED_LEN].copy_from_slice(key.redacted().as_bytes());
-        mask[CREDENTIAL_MASK_LEN - 1] = b']';
-        Span {
-            start,
-            end,
-            mask,
-            mask_len: CREDENTIAL_MASK_LEN,
+/// Every maximal run of `alphabet` characters in `view` that carries a secret key in
+/// base64, with the `=` padding that follows it, left to right.
+fn carrier_spans(
+    view: &[u8],
+    engine: &GeneralPurpose,
+    in_alphabet: fn(&u8) -> bool,
+    worth_decoding: fn(&[u8]) -> bool,
+    buf: &mut Vec<u8>,
+    each: &mut impl FnMut(Span),
+) {
+    let mut i = 0;
+    while i < view.len() {
+        if !in_alphabet(&view[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += view[i..].iter().take_while(|b| in_alphabet(b)).count();
+        if i - start < MIN_CARRIER_LEN || !worth_decoding(&view[start..i]) {
+            continue;
+        }
+        if let Some(key) = key_in_base64(&view[start..i], engine, buf) {
+            let end = i + view[i..].iter().take_while(|&&b| b == b'=').count();
+            each(Span {
+                start,
+                end,
+                key,
+                carrier: true,
+            });
+            i = end;
         }
     }
 }
 
-/// If a Basic credential starts at `i` (`basic` in any case, after a non-alphanumeric byte,
-/// then spaces, then a base64 token whose decoding contains a secret key), its mask span.
-/// Otherwise the offset to resume scanning from.
-fn basic_credential_at(text: &[u8], i: usize) -> Result<Span, usize> {
-    let word_end = i + 5;
-    let starts_word = i == 0 || !text[i - 1].is_ascii_alphanumeric();
-    match text.get(i..word_end) {
-        Some(w) if starts_word && w.eq_ignore_ascii_case(b"basic") => {}
-        _ => return Err(i + 1),
-    }
-    let token_start = word_end + text[word_end..].iter().take_while(|&&b| b == b' ').count();
-    if token_start == word_end {
-        return Err(word_end);
-    }
-    let token_len = text[token_start..]
-        .iter()
-        .take(MAX_TOKEN_LEN + 1)
-        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-        .count();
-    let token = &text[token_start..token_start + token_len];
-    // A key is 35 bytes: its base64 is at least 48 characters. Longer tokens than any
-    // credential are not decoded.
-    if !(48..=MAX_TOKEN_LEN).contains(&token_len) {
-        return Err(token_start);
-    }
-    let mut buf = [0u8; MAX_TOKEN_LEN / 4 * 3];
-    let found = match STANDARD.decode_slice(token, &mut buf) {
-        Ok(n) => find_secret_key(&buf[..n])
-            .map(|key| Span::credential(token_start, token_start + token_len, &key)),
-        Err(_) => None,
-    };
-    buf.zeroize();
-    found.ok_or(token_start)
+/// The two passes decode the runs of each alphabet. A URL-safe run without `-` or `_` is
+/// all letters and digits, so it lies inside a standard run, whose four alignments decode
+/// every byte it carries (a partial last group yields the same whole bytes either way):
+/// the URL-safe pass skips it.
+fn standard_run_worth_decoding(_: &[u8]) -> bool {
+    true
 }
 
-/// Returns `text` with every secret key masked.
+fn url_safe_run_worth_decoding(run: &[u8]) -> bool {
+    run.iter().any(|&b| matches!(b, b'-' | b'_'))
+}
+
+fn standard_alphabet(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/')
+}
+
+fn url_safe_alphabet(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
+/// Every span to mask in `view`, sorted by start (they may overlap).
+fn spans(view: &[u8]) -> Vec<Span> {
+    let mut lists: [Vec<Span>; 3] = Default::default();
+    let mut buf = Vec::new();
+    let [keys, standard, url_safe] = &mut lists;
+    key_spans(view, &mut |s| keys.push(s));
+    if view.len() >= MIN_CARRIER_LEN {
+        carrier_spans(
+            view,
+            &STANDARD_LENIENT,
+            standard_alphabet,
+            standard_run_worth_decoding,
+            &mut buf,
+            &mut |s| standard.push(s),
+        );
+        carrier_spans(
+            view,
+            &URL_SAFE_LENIENT,
+            url_safe_alphabet,
+            url_safe_run_worth_decoding,
+            &mut buf,
+            &mut |s| url_safe.push(s),
+        );
+    }
+    // Merge three sorted lists: linear, unlike a sort.
+    let mut out = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    let mut heads = [0usize; 3];
+    loop {
+        let next = (0..3)
+            .filter(|&l| heads[l] < lists[l].len())
+            .min_by_key(|&l| lists[l][heads[l]].start);
+        let Some(l) = next else { break };
+        out.push(lists[l][heads[l]]);
+        heads[l] += 1;
+    }
+    out
+}
+
+/// Every span to mask in `text`, in text coordinates, sorted by start (they may overlap).
 ///
-/// - a bare `sk_` + 32 lowercase hex digits anywhere (free text, JSON, query strings,
-///   URLs) becomes `sk_…` + its last 4 digits;
-/// - a `Basic` credential whose base64 decodes to anything containing a secret key (the
-///   key alone, `KEY:`, a `pk:sk` pair) has its token replaced with
-///   `[REDACTED sk_…9e24]`.
+/// The search runs over the text as it is and, when it has escapes, over its decoded view
+/// too: a stray `%` before a token (`%c2tf…`) would otherwise hide a key that the text
+/// holds in plain sight.
+fn text_spans(text: &[u8]) -> Vec<Span> {
+    let plain = spans(text);
+    let view = View::of(text);
+    if view.starts.is_none() {
+        return plain;
+    }
+    let decoded = spans(&view.bytes).into_iter().map(|s| {
+        let (start, end) = view.source(s.start, s.end);
+        Span { start, end, ..s }
+    });
+    let mut out = Vec::with_capacity(plain.len());
+    let mut plain = plain.into_iter().peekable();
+    let mut decoded = decoded.peekable();
+    loop {
+        let next = match (plain.peek(), decoded.peek()) {
+            (Some(a), Some(b)) if b.start < a.start => decoded.next(),
+            (Some(_), _) => plain.next(),
+            (None, _) => decoded.next(),
+        };
+        match next {
+            Some(s) => out.push(s),
+            None => break,
+        }
+    }
+    out
+}
+
+/// Whether `text` holds a secret key in any form that [`redact`] masks.
+pub(crate) fn holds_secret_key(text: &[u8]) -> bool {
+    !text_spans(text).is_empty()
+}
+
+/// Returns `text` with every secret key masked, in every form listed in the module
+/// documentation: the key in any case becomes `sk_…` and its last 4 digits; a base64 run
+/// carrying it becomes `[REDACTED sk_…9e24]`.
 ///
 /// Text without secret keys is returned borrowed, unchanged. Redacting twice changes
-/// nothing more.
+/// nothing more. The output is never longer than the input.
 ///
 /// # Examples
 /// ```
@@ -118,6 +344,12 @@ fn basic_credential_at(text: &[u8], i: usize) -> Result<Span, usize> {
 /// assert_eq!(
 ///     redact(line),
 ///     "GET /v1/ping?key=sk_…9e24 Authorization: Basic [REDACTED sk_…9e24]"
+/// );
+/// // Upper case, URL-encoded, unpadded base64 after a tab: all recoverable, all masked.
+/// assert_eq!(redact("k=SK%5FE1F767D29FA6E533F2E5C62342FB9E24"), "k=sk_…9e24");
+/// assert_eq!(
+///     redact("Basic\tc2tfZTFmNzY3ZDI5ZmE2ZTUzM2YyZTVjNjIzNDJmYjllMjQ"),
+///     "Basic\t[REDACTED sk_…9e24]"
 /// );
 /// assert_eq!(redact("pk_d9960d04426c1e9f3941bec7e39c8854"), "pk_d9960d04426c1e9f3941bec7e39c8854");
 /// ```
@@ -141,48 +373,40 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// assert_eq!(&out[..], &want[..]);
 /// ```
 pub fn redact_bytes(text: &[u8]) -> Cow<'_, [u8]> {
-    let mut out: Option<Vec<u8>> = None;
+    let spans = text_spans(text);
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(text.len());
     let mut copied = 0;
-    let mut i = 0;
-    while i < text.len() {
-        let span = match text[i] {
-            b's' => match secret_key_at(&text[i..]) {
-                Some(key) => Span::key(i, &key),
-                None => {
-                    i += 1;
-                    continue;
-                }
-            },
-            b'b' | b'B' => match basic_credential_at(text, i) {
-                Ok(span) => span,
-                Err(next) => {
-                    i = next;
-                    continue;
-                }
-            },
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let buf = out.get_or_insert_with(|| Vec::with_capacity(text.len()));
-        buf.extend_from_slice(&text[copied..span.start]);
-        buf.extend_from_slice(&span.mask[..span.mask_len]);
-        copied = span.end;
-        i = span.end;
-    }
-    match out {
-        None => Cow::Borrowed(text),
-        Some(mut buf) => {
-            buf.extend_from_slice(&text[copied..]);
-            Cow::Owned(buf)
+    let mut next = 0;
+    while next < spans.len() {
+        // Overlapping spans (a key inside a base64 run) are masked once, as one.
+        let mut span = spans[next];
+        next += 1;
+        while next < spans.len() && spans[next].start < span.end {
+            span.end = span.end.max(spans[next].end);
+            span.carrier |= spans[next].carrier;
+            next += 1;
         }
+        out.extend_from_slice(&text[copied..span.start]);
+        if span.carrier {
+            out.extend_from_slice(b"[REDACTED ");
+            out.extend_from_slice(span.key.as_bytes());
+            out.push(b']');
+        } else {
+            out.extend_from_slice(span.key.as_bytes());
+        }
+        copied = span.end;
     }
+    out.extend_from_slice(&text[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
     const SK: &str = "sk_e1f767d29fa6e533f2e5c62342fb9e24";
     const PK: &str = "pk_d9960d04426c1e9f3941bec7e39c8854";
@@ -193,6 +417,12 @@ mod tests {
 
     #[test]
     fn masks_every_form() {
+        let key_colon = b64(&format!("{SK}:"));
+        let js = b64(SK);
+        let js_nopad = STANDARD_NO_PAD.encode(SK);
+        // The JS SDK form with the last character's unused bits set: `…MjQ=` → `…MjR=`.
+        let trailing_bits = format!("{}R=", &js[..js.len() - 2]);
+        let long = b64(&format!("{}:{SK}", "x".repeat(300)));
         let cases = [
             (format!("key={SK}&x=1"), "key=sk_…9e24&x=1".to_string()),
             (
@@ -205,21 +435,80 @@ mod tests {
             ),
             (format!("{SK}{SK}"), "sk_…9e24sk_…9e24".to_string()),
             (format!("{SK}0"), "sk_…9e240".to_string()),
+            (SK.to_uppercase(), "sk_…9e24".to_string()),
             (
-                format!("Authorization: Basic {}", b64(&format!("{SK}:"))),
+                "Sk_E1f767d29fa6e533f2e5c62342fb9E24".into(),
+                "sk_…9e24".into(),
+            ),
+            (
+                format!("k={}", SK.replace('_', "%5F")),
+                "k=sk_…9e24".to_string(),
+            ),
+            (
+                "k=%73%6B%5F%65%31f767d29fa6e533f2e5c62342fb9e24&".into(),
+                "k=sk_…9e24&".into(),
+            ),
+            (
+                format!("Authorization: Basic {key_colon}"),
                 "Authorization: Basic [REDACTED sk_…9e24]".to_string(),
             ),
             (
-                format!("Basic  {}", b64(SK)),
+                format!("Basic  {js}"),
                 "Basic  [REDACTED sk_…9e24]".to_string(),
+            ),
+            (
+                format!("Basic\t{key_colon}"),
+                "Basic\t[REDACTED sk_…9e24]".to_string(),
+            ),
+            (
+                format!("Basic  {js_nopad} x"),
+                "Basic  [REDACTED sk_…9e24] x".to_string(),
+            ),
+            (
+                format!("Basic  {trailing_bits}"),
+                "Basic  [REDACTED sk_…9e24]".to_string(),
+            ),
+            (
+                format!("/cb?authorization=Basic+{key_colon}&x"),
+                "/cb?authorization=[REDACTED sk_…9e24]&x".to_string(),
+            ),
+            (
+                format!("/cb?a=Basic%20{}&x", key_colon.replace('=', "%3D")),
+                // `20c2tf…` is itself a base64 run carrying the key: the union is masked.
+                "/cb?a=Basic%[REDACTED sk_…9e24]&x".to_string(),
+            ),
+            (
+                format!("{{\"a\":\"Basic {}\"}}", long.replace('/', "\\/")),
+                "{\"a\":\"Basic [REDACTED sk_…9e24]\"}".to_string(),
+            ),
+            (
+                format!("Basic {long}"),
+                "Basic [REDACTED sk_…9e24]".to_string(),
             ),
             (
                 format!("basic {}", b64(&format!("{PK}:{SK}"))),
                 "basic [REDACTED sk_…9e24]".to_string(),
             ),
+            (
+                format!("t={}.", URL_SAFE_NO_PAD.encode(format!("{PK}:{SK}"))),
+                "t=[REDACTED sk_…9e24].".to_string(),
+            ),
+            (
+                format!("x%Basic {key_colon}"),
+                "x%Basic [REDACTED sk_…9e24]".to_string(),
+            ),
+            (
+                format!("x %{key_colon}"),
+                "x %[REDACTED sk_…9e24]".to_string(),
+            ),
+            (
+                format!("Basic {}", b64(&SK.to_uppercase())),
+                "Basic [REDACTED sk_…9e24]".to_string(),
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(redact(&input), want, "{input}");
+            assert!(holds_secret_key(input.as_bytes()), "{input}");
         }
     }
 
@@ -227,14 +516,21 @@ mod tests {
     fn leaves_other_text_alone() {
         for input in [
             PK.to_string(),
+            PK.to_uppercase(),
             format!("Basic {}", b64(&format!("{PK}:"))),
-            "sk_E1F767D29FA6E533F2E5C62342FB9E24".to_string(),
+            format!("Basic%20{}", b64(&format!("{PK}:")).replace('=', "%3D")),
+            // One digit short, or not hex: no live key is recoverable.
+            SK[..KEY_LEN - 1].to_string(),
+            format!("{}g", &SK[..KEY_LEN - 1]),
+            format!("Basic {}", b64(&SK[..KEY_LEN - 1])),
             "sk_…9e24".to_string(),
+            "Basic [REDACTED sk_…9e24]".to_string(),
             "Basic".to_string(),
-            "basic basic basic".to_string(),
+            "basic basic basic %zz %".to_string(),
             String::new(),
         ] {
             assert!(matches!(redact(&input), Cow::Borrowed(_)), "{input}");
+            assert!(!holds_secret_key(input.as_bytes()), "{input}");
         }
     }
 
@@ -244,5 +540,26 @@ mod tests {
         let once = redact(&input).into_owned();
         assert_eq!(redact(&once), once);
         assert!(!once.contains(SK));
+    }
+
+    /// Hostile input, 1 MiB each: near-keys back to back, escapes back to back, one base64
+    /// run carrying a key at its very end. The work is bounded by design (see the module
+    /// documentation), so these finish like any other input; the answers are checked.
+    #[test]
+    fn hostile_input_is_linear_and_exact() {
+        const MIB: usize = 1 << 20;
+        let near = format!("{}x", &SK[..KEY_LEN - 1]);
+        for unit in [near.as_str(), "sk_", "%73%6b%5f", "%", "\\/", "A", "Basic "] {
+            let input = unit.repeat(MIB / unit.len());
+            assert!(matches!(redact(&input), Cow::Borrowed(_)), "{unit}");
+        }
+        // A long run whose carrier of the key is at the end, at every alignment.
+        for pad in 0..4 {
+            let input = format!("{}{}", "A".repeat(MIB + pad), b64(&format!(":{SK}")));
+            let out = redact(&input);
+            assert_eq!(out, "[REDACTED sk_…9e24]", "alignment {pad}");
+        }
+        let many = SK.repeat(MIB / KEY_LEN);
+        assert_eq!(redact(&many), "sk_…9e24".repeat(MIB / KEY_LEN));
     }
 }

@@ -590,7 +590,7 @@ impl Registry {
         redirect_uri: &[u8],
         now: u64,
     ) -> Result<ProjectId, AuthorizeError> {
-        let key = ApiKey::parse(client_id).map_err(AuthorizeError::InvalidClientId)?;
+        let key = crate::exposure::client_id_key(client_id)?;
         if key.kind() == KeyKind::Secret {
             return Err(AuthorizeError::SecretKeyExposed);
         }

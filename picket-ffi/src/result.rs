@@ -123,7 +123,8 @@ pub enum picket_result {
     RedirectInvalidUrl = 413,
     /// The redirect URI uses http where https is required.
     RedirectInsecureScheme = 414,
-    /// The redirect URI's host is a loopback address in a production project.
+    /// The redirect URI's host is the local machine (a loopback address or a name the
+    /// default hosts files give it) in a production project.
     RedirectLoopbackInProduction = 415,
 
     /// No project has this key (never issued, or revoked). HTTP 401.
@@ -314,7 +315,7 @@ impl picket_result {
             RedirectInvalidPort => "redirect uri has an invalid port: it must be a number from 1 to 65535",
             RedirectInvalidUrl => "redirect uri is not a valid url",
             RedirectInsecureScheme => "redirect uri must use https (http is allowed only for localhost, 127.0.0.1 or [::1] in development)",
-            RedirectLoopbackInProduction => "redirect uri host is a loopback address, which production projects must not allow",
+            RedirectLoopbackInProduction => "redirect uri host is the local machine (a loopback address, localhost, or a name such as localhost.localdomain or ip6-localhost), which production projects must not allow",
             AuthUnknownKey => "unknown api key",
             AuthExpired => "api key has expired: use the project's current key",
             AuthWrongKind => "this endpoint requires the other kind of api key",

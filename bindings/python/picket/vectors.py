@@ -4,7 +4,7 @@
 
     python3 -m picket.vectors tests/vectors/*.jsonl [OTHER.jsonl ...]
 
-Runs JSON Lines vector files (format: ``shared/vectors/SCHEMA.md``) through the binding,
+Runs JSON Lines vector files (format: ``tests/vectors/SCHEMA.md``) through the binding,
 exactly as ``picket-core/examples/vectors/runner.rs`` runs them through the core: one
 ``FAIL <id>: <why>`` line for each failing case, then ``N passed, N failed``; exit status
 0 only when nothing failed (1 otherwise, 2 without arguments). An unknown ``kind`` or
@@ -25,12 +25,15 @@ from typing import Any, Iterable, List, Optional, Sequence, TextIO
 from . import (
     KeyKind,
     Mode,
+    RegistryBuilder,
     match_redirect_uri,
     parse_authorization,
     parse_key,
+    redact,
     validate_redirect_uri,
     verify_pkce,
 )
+from ._ffi import Code
 from .errors import PicketError
 
 __all__ = ["Tally", "run_text", "run_case", "main"]
@@ -191,8 +194,34 @@ def run_case(case: Any) -> None:
         except PicketError as error:
             got = f"error ({error})"
         _check(expect, got)
+    elif kind == "redact":
+        _options(case, ())
+        got_text = redact(_string(case, "input"))
+        if got_text != expect:
+            raise CaseFailure(f"expected {expect!r}, got {got_text!r}")
+    elif kind == "client_id":
+        _options(case, ())
+        _check(expect, _client_id(_bytes(case, "input")))
     else:
         raise CaseFailure(f"unknown kind {json.dumps(kind)}")
+
+
+def _client_id(client_id: bytes) -> str:
+    """Classifies a client_id through the authorize call of a registry with no keys:
+    ``exposed`` (SecretKeyExposed), ``invalid`` (a key code), ``publishable``
+    (UnknownClient)."""
+    with RegistryBuilder().build() as registry:
+        try:
+            registry.authorize_redirect(client_id, b"https://example.com/cb", 0)
+        except PicketError as error:
+            if error.code == Code.AUTHORIZE_SECRET_KEY_EXPOSED:
+                return "exposed"
+            if error.code == Code.AUTHORIZE_UNKNOWN_CLIENT:
+                return "publishable"
+            if 100 <= int(error.code) <= 199:
+                return f"invalid ({error})"
+            return f"error ({error})"
+    return "ok"
 
 
 def _lines(text: str) -> Iterable[str]:

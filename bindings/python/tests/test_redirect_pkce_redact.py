@@ -154,6 +154,9 @@ CRED_MASK = "[REDACTED sk_…9e24]"
         (f"Authorization: {basic(SK, spaces=2)}", f"Authorization: Basic  {CRED_MASK}"),
         (f"auth={basic(PK + ':' + SK)}", f"auth=Basic {CRED_MASK}"),
         (f"{SK}{SK}", MASK + MASK),
+        # Issue #10.1: case folding and URL decoding recover the key.
+        (f"key {SK.upper()} used", f"key {MASK} used"),
+        (f"key={SK.replace('_', '%5F')}", f"key={MASK}"),
     ],
 )
 def test_redact_masks_secret_keys(text: str, want: str) -> None:
@@ -168,7 +171,7 @@ def test_redact_leaves_other_text_alone() -> None:
         "",
         "nothing to see",
         f"publishable {PK} and {basic(PK + ':')}",
-        "sk_e1f767d29fa6e533f2e5c62342fb9E24 (uppercase: not a key)",
+        "sk_e1f767d29fa6e533f2e5c62342fb9e2 (31 digits: no live key)",
         "unicode é … \u2028 and a NUL \0 inside",
         "lone surrogate \udcff survives",
     ):

@@ -2,8 +2,8 @@
 //! Shared by the `vectors` example and the integration test.
 
 use picket_core::{
-    parse_authorization, validate_redirect_uri, verify_pkce, ApiKey, HeaderOptions, KeyKind, Mode,
-    RedirectOptions, Whitelist,
+    parse_authorization, redact, validate_redirect_uri, verify_pkce, ApiKey, AuthorizeError,
+    HeaderOptions, KeyKind, Mode, RedirectOptions, RegistryBuilder, Whitelist,
 };
 use serde_json::Value;
 
@@ -127,6 +127,33 @@ pub fn run_case(case: &Value) -> Result<(), String> {
             ) {
                 Ok(()) => "ok".to_string(),
                 Err(e) => format!("error ({e})"),
+            };
+            check(expect, got.split(' ').next().unwrap_or(""))
+                .map_err(|_| format!("expected {expect}, got {got}"))
+        }
+        "redact" => {
+            options(case, &[])?;
+            let got = redact(string(case, "input")?);
+            if got == expect {
+                Ok(())
+            } else {
+                Err(format!("expected {expect:?}, got {got:?}"))
+            }
+        }
+        "client_id" => {
+            options(case, &[])?;
+            // A registry without keys: a well-formed publishable key is an unknown client.
+            let registry = RegistryBuilder::new().build().map_err(|e| e.to_string())?;
+            let got = match registry.authorize_redirect(
+                string(case, "input")?.as_bytes(),
+                b"https://example.com/cb",
+                0,
+            ) {
+                Err(AuthorizeError::SecretKeyExposed) => "exposed".to_string(),
+                Err(AuthorizeError::InvalidClientId(e)) => format!("invalid ({e})"),
+                Err(AuthorizeError::UnknownClient) => "publishable".to_string(),
+                Err(e) => format!("other error ({e})"),
+                Ok(project) => format!("ok (project {project})"),
             };
             check(expect, got.split(' ').next().unwrap_or(""))
                 .map_err(|_| format!("expected {expect}, got {got}"))

@@ -4,10 +4,11 @@
 
 use picket::{
     picket_authorization_parse, picket_key_kind, picket_key_parse, picket_key_redacted,
-    picket_last_error_message, picket_mode, picket_pkce_verify, picket_redirect_match,
-    picket_redirect_validate, picket_result, picket_slice, PICKET_KEY_LEN,
-    PICKET_OPTION_ACCEPT_BEARER, PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES,
-    PICKET_OPTION_LOOPBACK_ANY_PORT, PICKET_REDACTED_LEN,
+    picket_last_error_message, picket_mode, picket_pkce_verify, picket_redact,
+    picket_redirect_match, picket_redirect_validate, picket_registry,
+    picket_registry_authorize_redirect, picket_registry_builder_build, picket_registry_builder_new,
+    picket_registry_free, picket_result, picket_slice, PICKET_KEY_LEN, PICKET_OPTION_ACCEPT_BEARER,
+    PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES, PICKET_OPTION_LOOPBACK_ANY_PORT, PICKET_REDACTED_LEN,
 };
 use serde_json::Value;
 
@@ -216,6 +217,68 @@ pub fn run_case(case: &Value) -> Result<(), String> {
             };
             check(expect, got.split(' ').next().unwrap_or(""))
                 .map_err(|_| format!("expected {expect}, got {got}"))
+        }
+        "redact" => {
+            options(case, &[])?;
+            let input = string(case, "input")?.as_bytes();
+            // The output is never longer than the input.
+            let mut buf = vec![0u8; input.len()];
+            let mut len = 0usize;
+            // SAFETY: `input` is valid for reads of its length, `buf` for writes of its
+            // length, `len` for one usize.
+            let r = unsafe {
+                picket_redact(
+                    input.as_ptr(),
+                    input.len(),
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut len,
+                )
+            };
+            if r != picket_result::Ok {
+                return Err(format!("expected {expect:?}, got {}", error_text()));
+            }
+            let got = String::from_utf8_lossy(&buf[..len.min(buf.len())]);
+            if got == expect {
+                Ok(())
+            } else {
+                Err(format!("expected {expect:?}, got {got:?}"))
+            }
+        }
+        "client_id" => {
+            options(case, &[])?;
+            let input = string(case, "input")?.as_bytes();
+            let uri = b"https://example.com/cb";
+            let mut registry: *mut picket_registry = std::ptr::null_mut();
+            let mut project = 0u64;
+            // SAFETY: a new builder is consumed by the build; the registry it yields is
+            // used once and freed once; `input` and `uri` are valid for reads of their
+            // lengths, `project` for one u64.
+            let r = unsafe {
+                let built =
+                    picket_registry_builder_build(picket_registry_builder_new(), &mut registry);
+                if built != picket_result::Ok {
+                    return Err(format!("cannot build a registry: {}", error_text()));
+                }
+                let r = picket_registry_authorize_redirect(
+                    registry,
+                    input.as_ptr(),
+                    input.len(),
+                    uri.as_ptr(),
+                    uri.len(),
+                    0,
+                    &mut project,
+                );
+                picket_registry_free(registry);
+                r
+            };
+            let got = match r {
+                picket_result::AuthorizeSecretKeyExposed => "exposed".to_string(),
+                picket_result::AuthorizeUnknownClient => "publishable".to_string(),
+                r if (100..=199).contains(&(r as u32)) => "invalid".to_string(),
+                r => format!("{r:?}"),
+            };
+            check(expect, &got)
         }
         other => Err(format!("unknown kind {other:?}")),
     }

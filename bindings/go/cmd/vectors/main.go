@@ -1,4 +1,4 @@
-// Command vectors runs test-vector files (format: shared/vectors/SCHEMA.md) through the Go
+// Command vectors runs test-vector files (format: tests/vectors/SCHEMA.md) through the Go
 // binding, with the same output and exit rules as the core's runner
 // (picket-core/examples/vectors):
 //
@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
 )
@@ -302,6 +303,54 @@ func runCase(c caseT) error {
 		}
 		word, detail := outcome(picket.VerifyPKCE(fields[0], fields[1], fields[2]), "ok", "error")
 		return check(expect, word, detail)
+	case "redact":
+		if _, err := options(c); err != nil {
+			return err
+		}
+		input, err := str(c, "input")
+		if err != nil {
+			return err
+		}
+		if got := picket.Redact(input); got != expect {
+			return fmt.Errorf("expected %q, got %q", expect, got)
+		}
+		return nil
+	case "client_id":
+		if _, err := options(c); err != nil {
+			return err
+		}
+		input, err := str(c, "input")
+		if err != nil {
+			return err
+		}
+		word, err := clientID(input)
+		if err != nil {
+			return err
+		}
+		return check(expect, word, word)
 	}
 	return fmt.Errorf("unknown kind %q", kind)
+}
+
+// clientID classifies a client_id through the authorize call of a registry with no keys:
+// "exposed" (SecretKeyExposed), "invalid" (a key code), "publishable" (UnknownClient).
+func clientID(input string) (string, error) {
+	reg, err := picket.NewRegistryBuilder().Build()
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = reg.Close() }()
+	_, aerr := reg.AuthorizeRedirect(input, "https://example.com/cb", time.Unix(0, 0))
+	var e *picket.Error
+	switch {
+	case errors.Is(aerr, picket.ErrSecretKeyExposed):
+		return "exposed", nil
+	case errors.Is(aerr, picket.ErrUnknownClient):
+		return "publishable", nil
+	case errors.As(aerr, &e) && e.Code >= 100 && e.Code <= 199:
+		return "invalid", nil
+	case aerr == nil:
+		return "ok", nil
+	}
+	return "", fmt.Errorf("unexpected error: %v", aerr)
 }
