@@ -41,6 +41,9 @@ bindings/python/test.sh
 step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
 bindings/go/test.sh
 
+step "Server with real parts: 4 client runtimes, SQLite and PostgreSQL, restarts, load"
+if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/tests/run.sh; else server/tests/run.sh; fi
+
 step "Benchmarks compile"
 cargo bench --workspace --no-run
 

@@ -319,8 +319,9 @@ def test_unknown_project_is_refused_and_changes_nothing(project: Project) -> Non
         ("project", "mode", "-project", "999999", "-mode", "production"),
     ):
         cp = operator(store, *args, check=False)
-        assert cp.returncode != 0, f"{args}: accepted an unknown project"
-        assert "999999" in cp.stderr or "project" in cp.stderr.lower(), cp.stderr
+        assert cp.returncode == 1, f"{args}: exit {cp.returncode}: {cp.stdout}"
+        (err,) = json_lines(cp.stderr)
+        assert err["error"] == "unknown_project" and err["message"], err
         assert not SK_RE.search(cp.stdout + cp.stderr)
     # A well-formed publishable key that no project holds.
     _, challenge = pkce()
