@@ -1,3 +1,3 @@
-module picket.invalid/picket
+module github.com/picket-dev/picket/bindings/go
 
 go 1.22

@@ -17,7 +17,7 @@ import (
 	"os"
 	"strings"
 
-	"picket.invalid/picket"
+	picket "github.com/picket-dev/picket/bindings/go"
 )
 
 func main() {

@@ -1,0 +1,243 @@
+package picket
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// holderFixture is a loader over a mutable set of keys: the test changes the set and
+// reloads, as a server does after a change to its store.
+type holderFixture struct {
+	mu    sync.Mutex
+	keys  []Key
+	fail  error
+	built []*Registry // every registry the loader built, in order
+}
+
+func (f *holderFixture) load() (*Registry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	b := NewRegistryBuilder()
+	defer b.Close()
+	if err := b.AddProject(7, Development, 0); err != nil {
+		return nil, err
+	}
+	if err := b.AddRedirectURI(7, "http://localhost:3000/cb"); err != nil {
+		return nil, err
+	}
+	for _, k := range f.keys {
+		d, err := k.Digest()
+		if err != nil {
+			return nil, err
+		}
+		if err := b.AddKey(d, 7, k.Kind, time.Time{}); err != nil {
+			return nil, err
+		}
+	}
+	reg, err := b.Build()
+	if err == nil {
+		f.built = append(f.built, reg)
+	}
+	return reg, err
+}
+
+func (f *holderFixture) set(keys ...Key) {
+	f.mu.Lock()
+	f.keys = keys
+	f.mu.Unlock()
+}
+
+func mustKey(t testing.TB, kind KeyKind) Key {
+	t.Helper()
+	k, err := GenerateKey(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestHolderReloadSwapsAndFreesTheOldRegistry(t *testing.T) {
+	old, next := mustKey(t, Secret), mustKey(t, Secret)
+	f := &holderFixture{}
+	f.set(old)
+	h, err := NewHolder(f.load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if a, err := h.Authenticate(basic(old.Expose()), now, RequireSecret); err != nil || a.Project != 7 {
+		t.Fatalf("old key before reload: %+v %v", a, err)
+	}
+	f.set(next)
+	if err := h.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Authenticate(basic(old.Expose()), now, RequireSecret); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("old key after reload: %v, want ErrUnknownKey", err)
+	}
+	if _, err := h.Authenticate(basic(next.Expose()), now, RequireSecret); err != nil {
+		t.Fatalf("new key after reload: %v", err)
+	}
+	// The first registry was freed by the swap.
+	if _, err := f.built[0].Authenticate(basic(old.Expose()), now, RequireSecret); !errors.Is(err, ErrClosed) {
+		t.Fatalf("old registry after reload: %v, want ErrClosed", err)
+	}
+	if p, err := h.AuthorizeRedirect(mustKey(t, Publishable).Expose(), "http://localhost:3000/cb", now); !errors.Is(err, ErrUnknownClient) {
+		t.Fatalf("AuthorizeRedirect of an unknown client: %d %v", p, err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Authenticate(basic(next.Expose()), now, RequireSecret); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: %v, want ErrClosed", err)
+	}
+	if err := h.Reload(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Reload after Close: %v", err)
+	}
+	if _, err := f.built[1].Authenticate(basic(next.Expose()), now, RequireSecret); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Close did not free the current registry: %v", err)
+	}
+	_ = h.Close() // idempotent
+}
+
+func TestHolderLoaderErrorKeepsTheCurrentRegistry(t *testing.T) {
+	k := mustKey(t, Publishable)
+	f := &holderFixture{}
+	f.set(k)
+	h, err := NewHolder(f.load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	boom := errors.New("store unavailable")
+	f.mu.Lock()
+	f.fail = boom
+	f.mu.Unlock()
+	if err := h.Reload(); !errors.Is(err, boom) {
+		t.Fatalf("Reload: %v, want the loader's error", err)
+	}
+	if _, err := h.Authenticate(basic(k.Expose()), time.Now(), RequireAny); err != nil {
+		t.Fatalf("the registry in use was lost by a failed reload: %v", err)
+	}
+	if _, err := NewHolder(f.load); !errors.Is(err, boom) {
+		t.Fatalf("NewHolder with a failing loader: %v", err)
+	}
+	if _, err := NewHolder(nil); err == nil {
+		t.Fatal("NewHolder(nil) succeeded")
+	}
+}
+
+// Goroutines authenticate without pause while another reloads without pause: no call may
+// fail with ErrClosed (it is retried on the new registry), none may see a wrong answer,
+// and under -race no data race or use-after-free may show.
+func TestHolderConcurrentReloads(t *testing.T) {
+	stable := mustKey(t, Secret)
+	f := &holderFixture{}
+	f.set(stable)
+	h, err := NewHolder(f.load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	var calls atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			header := basic(stable.Expose())
+			for !stop.Load() {
+				a, err := h.Authenticate(header, time.Now(), RequireSecret)
+				if err != nil || a.Project != 7 {
+					errs <- errors.Join(err, errors.New("wrong answer during reloads"))
+					return
+				}
+				calls.Add(1)
+			}
+		}()
+	}
+	reloads := 0
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		f.set(stable, mustKey(t, Publishable)) // a new registry each time
+		if err := h.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		reloads++
+	}
+	stop.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if reloads < 10 || calls.Load() == 0 {
+		t.Fatalf("too little concurrency to test anything: %d reloads, %d calls", reloads, calls.Load())
+	}
+	// Every registry but the current one was freed.
+	for i, reg := range f.built[:len(f.built)-1] {
+		if _, err := reg.Authenticate(basic(stable.Expose()), time.Now(), RequireSecret); !errors.Is(err, ErrClosed) {
+			t.Fatalf("registry %d not freed after its swap: %v", i, err)
+		}
+	}
+	// Close while callers run: they get ErrClosed, never a crash.
+	stop.Store(false)
+	var after atomic.Int64
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				_, err := h.Authenticate(basic(stable.Expose()), time.Now(), RequireSecret)
+				if errors.Is(err, ErrClosed) {
+					after.Add(1)
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(10 * time.Millisecond)
+	h.Close()
+	wg.Wait()
+	if after.Load() != 4 {
+		t.Fatalf("%d of 4 callers saw ErrClosed after Close", after.Load())
+	}
+}
+
+func ExampleHolder() {
+	key, _ := GenerateKey(Secret)
+	digest, _ := key.Digest()
+	load := func() (*Registry, error) {
+		b := NewRegistryBuilder()
+		defer b.Close()
+		if err := b.AddProject(1, Development, 0); err != nil {
+			return nil, err
+		}
+		if err := b.AddKey(digest, 1, Secret, time.Time{}); err != nil {
+			return nil, err
+		}
+		return b.Build()
+	}
+	holder, err := NewHolder(load)
+	if err != nil {
+		panic(err)
+	}
+	defer holder.Close()
+	auth, err := holder.Authenticate("Basic "+base64.StdEncoding.EncodeToString([]byte(key.Expose()+":")), time.Now(), RequireSecret)
+	fmt.Println(auth.Project, auth.Kind, err)
+	_ = holder.Reload() // after a change to the store
+	// Output: 1 secret <nil>
+}

@@ -1,0 +1,145 @@
+// Package app is picket-server: the HTTP API (management with a project's secret key, the
+// OAuth 2.0 code flow with PKCE, health, readiness, metrics) and the operator's
+// subcommands, over the store and a picket.Holder of the authentication registry.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// App is one server process: its store, its registry holder and its metrics.
+type App struct {
+	store   *store.Store
+	holder  *picket.Holder
+	log     *slog.Logger
+	metrics *metrics
+	now     func() time.Time
+
+	// version is the store version the current registry was built from.
+	version atomic.Int64
+	// origins is the set of CORS origins, from every project's redirect URIs.
+	origins atomic.Pointer[map[string]bool]
+	// reloadMu serialises reloads with the version they record.
+	reloadMu sync.Mutex
+
+	// Grace is the default grace of a key roll; CodeTTL and TokenTTL the lifetimes of
+	// authorization codes and access tokens.
+	CodeTTL  time.Duration
+	TokenTTL time.Duration
+}
+
+// New builds the registry from st and returns the App. log should be a redacting logger.
+func New(st *store.Store, log *slog.Logger) (*App, error) {
+	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: 60 * time.Second, TokenTTL: time.Hour}
+	h, err := picket.NewHolder(a.load)
+	if err != nil {
+		return nil, err
+	}
+	a.holder = h
+	return a, nil
+}
+
+// Close frees the registry.
+func (a *App) Close() error { return a.holder.Close() }
+
+// load is the Holder's loader: it builds a registry from a snapshot of the store and
+// records the snapshot's version and CORS origins.
+func (a *App) load() (*picket.Registry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	now := a.now()
+	snap, err := a.store.Snapshot(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	b := picket.NewRegistryBuilder()
+	defer b.Close()
+	origins := map[string]bool{}
+	for _, p := range snap.Projects {
+		if err := b.AddProject(uint64(p.ID), p.Mode, 0); err != nil {
+			return nil, err
+		}
+		for _, u := range snap.URIs[p.ID] {
+			if err := b.AddRedirectURI(uint64(p.ID), u); err != nil {
+				// Only possible for a row written around this server (the API and the CLI
+				// validate first): leave it out rather than refuse every request.
+				a.log.Warn("stored redirect URI refused by the registry: left out", "project", p.ID, "uri", u, "error", err)
+				continue
+			}
+			if o := originOf(u); o != "" {
+				origins[o] = true
+			}
+		}
+	}
+	for _, k := range snap.Keys {
+		d, err := picket.DigestFromHex(k.Digest)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.AddKey(d, uint64(k.ProjectID), k.Kind, k.ExpiresAt); err != nil {
+			return nil, err
+		}
+	}
+	reg, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	a.version.Store(snap.Version)
+	a.origins.Store(&origins)
+	return reg, nil
+}
+
+// originOf is the browser origin (scheme://host[:port]) of an http(s) redirect URI.
+func originOf(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// Reload rebuilds the registry from the store now (after a change made here).
+func (a *App) Reload() error {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	err := a.holder.Reload()
+	if err != nil {
+		a.log.Error("registry reload failed: the previous registry stays in use", "error", err)
+	}
+	return err
+}
+
+// WatchChanges polls the store's change counter every interval and reloads when another
+// process (a second server, or the CLI) changed the store, until ctx ends.
+func (a *App) WatchChanges(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		qctx, cancel := context.WithTimeout(ctx, interval*4)
+		v, err := a.store.Version(qctx)
+		cancel()
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				a.log.Warn("change poll failed", "error", err)
+			}
+			continue
+		}
+		if v != a.version.Load() {
+			_ = a.Reload()
+		}
+	}
+}

@@ -1,0 +1,457 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// FirstProjectName, FirstProjectURIs: what the first start creates.
+const FirstProjectName = "My First Project"
+
+// FirstProjectURIs are the redirect URIs the first project starts with, so that the OAuth
+// flow can be tried at once.
+var FirstProjectURIs = []string{"http://localhost:3000/callback"}
+
+const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [-db URL]
+       picket-server project create -name N [-mode development|production]
+       picket-server project list
+       picket-server project mode -project ID -mode production|development
+       picket-server key issue -project ID -kind publishable|secret [-expires-in DUR]
+       picket-server key list -project ID
+       picket-server key roll -key KEYID [-grace DUR]
+       picket-server key revoke -key KEYID
+       picket-server redirect add -project ID URI
+       picket-server redirect remove -project ID URI
+       picket-server redirect list -project ID
+Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
+-db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on
+stderr, exit status 1 (2 for a usage error).`
+
+// Main runs the command line and returns the exit status. Signals (SIGINT, SIGTERM) stop
+// serve.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, stdout, stderr)
+}
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// globals are the flags every subcommand takes.
+type globals struct {
+	data, db string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.data, "data", g.data, "data directory of the SQLite store")
+	fs.StringVar(&g.db, "db", g.db, "PostgreSQL URL (postgres://...); env PICKET_DB")
+}
+
+// parse parses args with fs, taking flags before and after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// Run is Main with a context.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{data: "picket-data", db: os.Getenv("PICKET_DB")}
+	// Flags may come before the subcommand words (picket-server -data D key list): they
+	// are moved after them.
+	var pre []string
+	i := 0
+	for i < len(args) && strings.HasPrefix(args[i], "-") {
+		pre = append(pre, args[i])
+		if !strings.Contains(args[i], "=") && i+1 < len(args) {
+			pre = append(pre, args[i+1])
+			i++
+		}
+		i++
+	}
+	var words []string
+	for i < len(args) && len(words) < 2 && !strings.HasPrefix(args[i], "-") {
+		words = append(words, args[i])
+		i++
+		if words[0] == "serve" {
+			break
+		}
+	}
+	if len(words) == 0 {
+		words = []string{"serve"}
+	}
+	rest := append(pre, args[i:]...)
+	err := dispatch(ctx, g, words, rest, stdout, stderr)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		writeCLIError(stderr, ErrorBody{Error: "usage", Message: ue.msg})
+		fmt.Fprintln(stderr, usage)
+		return 2
+	default:
+		writeCLIError(stderr, cliErrorBody(err))
+		return 1
+	}
+}
+
+func writeCLIError(w io.Writer, b ErrorBody) {
+	line, _ := json.Marshal(b)
+	fmt.Fprintln(w, string(line))
+}
+
+// cliErrorBody maps an error to the API's error shape.
+func cliErrorBody(err error) ErrorBody {
+	var pe *picket.Error
+	var re *refusedError
+	switch {
+	case errors.As(err, &re):
+		return productionRefusedBody(re)
+	case errors.As(err, &pe):
+		return ErrorBody{Error: pe.Code.String(), Code: uint32(pe.Code), Message: pe.Detail()}
+	case errors.Is(err, errUnknownProject):
+		return ErrorBody{Error: "unknown_project", Message: "no such project"}
+	case errors.Is(err, errUnknownKey):
+		return ErrorBody{Error: "unknown_key", Message: "no such key"}
+	case errors.Is(err, store.ErrRevoked):
+		return ErrorBody{Error: "key_revoked", Message: "the key is revoked: issue a new one instead"}
+	case errors.Is(err, store.ErrExists):
+		return ErrorBody{Error: "redirect_uri_exists", Message: "the redirect URI is already registered"}
+	case errors.Is(err, errURINotFound):
+		return ErrorBody{Error: "redirect_uri_not_found", Message: "the redirect URI is not registered"}
+	}
+	return ErrorBody{Error: "internal_error", Message: picket.Redact(err.Error())}
+}
+
+var (
+	errUnknownProject = errors.New("unknown project")
+	errUnknownKey     = errors.New("unknown key")
+	errURINotFound    = errors.New("redirect URI not found")
+)
+
+func emit(w io.Writer, v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(line))
+	return err
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(picket.RedactingHandler(slog.NewJSONHandler(w, nil)))
+}
+
+func openStore(ctx context.Context, g *globals) (*store.Store, error) {
+	return store.Open(ctx, g.data, g.db)
+}
+
+func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, stderr io.Writer) error {
+	cmd := strings.Join(words, " ")
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	var (
+		addr      = "127.0.0.1:8080"
+		name      string
+		mode      = "development"
+		project   int64
+		keyID     int64
+		kind      string
+		expiresIn time.Duration
+		grace     = store.DefaultGrace
+	)
+	switch cmd {
+	case "serve":
+		fs.StringVar(&addr, "addr", addr, "address to listen on (port 0 picks one)")
+	case "project create":
+		fs.StringVar(&name, "name", "", "project name")
+		fs.StringVar(&mode, "mode", mode, "development or production")
+	case "project list":
+	case "project mode":
+		fs.Int64Var(&project, "project", 0, "project id")
+		fs.StringVar(&mode, "mode", "", "production or development")
+	case "key issue":
+		fs.Int64Var(&project, "project", 0, "project id")
+		fs.StringVar(&kind, "kind", "", "publishable or secret")
+		fs.DurationVar(&expiresIn, "expires-in", 0, "lifetime (e.g. 24h); none by default")
+	case "key list", "redirect add", "redirect remove", "redirect list":
+		fs.Int64Var(&project, "project", 0, "project id")
+	case "key roll":
+		fs.Int64Var(&keyID, "key", 0, "key id")
+		fs.DurationVar(&grace, "grace", grace, "how long the old key stays valid")
+	case "key revoke":
+		fs.Int64Var(&keyID, "key", 0, "key id")
+	default:
+		return &usageError{"unknown command " + strconv.Quote(cmd)}
+	}
+	pos, err := parse(fs, rest)
+	if err != nil {
+		return err
+	}
+	wantPos := 0
+	if cmd == "redirect add" || cmd == "redirect remove" {
+		wantPos = 1
+	}
+	if len(pos) != wantPos {
+		return &usageError{cmd + " takes " + strconv.Itoa(wantPos) + " positional argument(s), got " + strconv.Itoa(len(pos))}
+	}
+	needProject := strings.HasPrefix(cmd, "redirect") || cmd == "key issue" || cmd == "key list" || cmd == "project mode"
+	if needProject && project <= 0 {
+		return &usageError{cmd + " needs -project ID"}
+	}
+	if (cmd == "key roll" || cmd == "key revoke") && keyID <= 0 {
+		return &usageError{cmd + " needs -key KEYID"}
+	}
+	if cmd == "serve" {
+		return serve(ctx, g, addr, stdout, stderr)
+	}
+
+	st, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// The CLI changes the store through the same App functions as the API; a running
+	// server picks the change up by its version poll.
+	a, err := New(st, newLogger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	mapNF := func(err, nf error) error {
+		if errors.Is(err, store.ErrNotFound) {
+			return nf
+		}
+		return err
+	}
+	switch cmd {
+	case "project create":
+		m, ok := store.ParseMode(mode)
+		if !ok {
+			return &usageError{"-mode must be development or production"}
+		}
+		if strings.TrimSpace(name) == "" || len(name) > 200 {
+			return &usageError{"project create needs -name (1 to 200 bytes)"}
+		}
+		p, err := st.CreateProject(ctx, name, m, time.Now())
+		if err != nil {
+			return err
+		}
+		return emit(stdout, projectJSON(p))
+	case "project list":
+		ps, err := st.Projects(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := emit(stdout, projectJSON(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "project mode":
+		m, ok := store.ParseMode(mode)
+		if !ok {
+			return &usageError{"-mode must be production or development"}
+		}
+		p, err := a.SetMode(ctx, project, m)
+		if err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		return emit(stdout, projectJSON(p))
+	case "key issue":
+		k, ok := store.ParseKind(kind)
+		if !ok {
+			return &usageError{"-kind must be publishable or secret"}
+		}
+		if expiresIn < 0 {
+			return &usageError{"-expires-in must be positive"}
+		}
+		issued, err := a.IssueKey(ctx, project, k, expiresIn)
+		if err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		return emit(stdout, issued)
+	case "key list":
+		keys, err := st.Keys(ctx, project)
+		if err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		for _, k := range keys {
+			if err := emit(stdout, keyJSON(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "key roll":
+		if grace < 0 {
+			return &usageError{"-grace must not be negative"}
+		}
+		issued, err := a.RollKey(ctx, keyID, 0, grace)
+		if err != nil {
+			return mapNF(err, errUnknownKey)
+		}
+		return emit(stdout, issued)
+	case "key revoke":
+		k, err := a.RevokeKey(ctx, keyID, 0)
+		if err != nil {
+			return mapNF(err, errUnknownKey)
+		}
+		return emit(stdout, keyJSON(k))
+	case "redirect add":
+		if err := a.AddRedirectURI(ctx, project, pos[0]); err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		return emit(stdout, RedirectURI{ProjectID: project, URI: pos[0]})
+	case "redirect remove":
+		if _, err := st.Project(ctx, project); err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		if err := a.RemoveRedirectURI(ctx, project, pos[0]); err != nil {
+			return mapNF(err, errURINotFound)
+		}
+		return emit(stdout, RedirectURI{ProjectID: project, URI: pos[0]})
+	case "redirect list":
+		uris, err := st.RedirectURIs(ctx, project)
+		if err != nil {
+			return mapNF(err, errUnknownProject)
+		}
+		for _, u := range uris {
+			if err := emit(stdout, RedirectURI{ProjectID: project, URI: u}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return &usageError{"unknown command " + strconv.Quote(cmd)}
+}
+
+// Bootstrap creates "My First Project" with a publishable and a secret key on an empty
+// store, and returns the keys (nil when the store already had a project).
+func Bootstrap(ctx context.Context, st *store.Store) (*store.Project, []picket.Key, error) {
+	pk, err := picket.GenerateKey(picket.Publishable)
+	if err != nil {
+		return nil, nil, err
+	}
+	sk, err := picket.GenerateKey(picket.Secret)
+	if err != nil {
+		return nil, nil, err
+	}
+	var news []store.NewKey
+	for _, k := range []picket.Key{pk, sk} {
+		d, err := k.Digest()
+		if err != nil {
+			return nil, nil, err
+		}
+		news = append(news, store.NewKey{Kind: k.Kind, Digest: d})
+	}
+	p, _, created, err := st.Bootstrap(ctx, FirstProjectName, picket.Development, FirstProjectURIs, news, time.Now())
+	if err != nil || !created {
+		return nil, nil, err
+	}
+	return &p, []picket.Key{pk, sk}, nil
+}
+
+// printFirstStart prints the first project's keys, once, with curl lines to try. This is
+// the one place the server shows a secret key: to its operator's terminal, not the logs.
+func printFirstStart(out io.Writer, p *store.Project, keys []picket.Key, base string) {
+	pk, sk := keys[0].Expose(), keys[1].Expose()
+	fmt.Fprintf(out, "created project %d %q (%s)\n", p.ID, p.Name, p.Mode)
+	fmt.Fprintf(out, "redirect URIs: %s\n", strings.Join(FirstProjectURIs, " "))
+	fmt.Fprintf(out, "publishable key: %s\n", pk)
+	fmt.Fprintf(out, "secret key: %s\n", sk)
+	fmt.Fprintf(out, "(shown once: the server keeps only their SHA-256 digests)\n")
+	fmt.Fprintf(out, "Try:\n")
+	fmt.Fprintf(out, "  curl -u %s: %s/v1/ping\n", pk, base)
+	fmt.Fprintf(out, "  curl -u %s: %s/v1/keys\n", sk, base)
+	fmt.Fprintf(out, "  curl -i '%s/oauth2/authorize?response_type=code&client_id=%s&redirect_uri=%s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=xyz'\n",
+		base, pk, FirstProjectURIs[0])
+}
+
+// serve runs the HTTP server until ctx ends.
+func serve(ctx context.Context, g *globals, addr string, stdout, stderr io.Writer) error {
+	log := newLogger(stderr)
+	st, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p, keys, err := Bootstrap(ctx, st)
+	if err != nil {
+		return err
+	}
+	a, err := New(st, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	if p != nil {
+		printFirstStart(stdout, p, keys, base)
+		log.Info("first start: created the first project", "project", p.ID)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go a.WatchChanges(watchCtx, 250*time.Millisecond)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	kind := "sqlite"
+	if st.Postgres() {
+		kind = "postgres"
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "store", kind)
+	fmt.Fprintf(stdout, "listening on %s\n", base)
+	if f, ok := stdout.(*os.File); ok {
+		_ = f.Sync()
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,264 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// randomSecret returns 32 bytes (256 bits) from crypto/rand as 64 hex digits: an
+// authorization code or an access token. Only its SHA-256 is stored.
+func randomSecret() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// probeVerifier is a well-formed code_verifier used to check a code_challenge's form at
+// the authorize step with picket's own PKCE rules: any error other than a mismatch is a
+// malformed challenge.
+const probeVerifier = "picket-authorize-probe-verifier-0123456789abcdef"
+
+// authorize is GET /oauth2/authorize (RFC 6749 §4.1.1, RFC 7636 §4.3).
+func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
+	now := a.now()
+	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
+	if err != nil {
+		var e *picket.Error
+		if !errors.As(err, &e) {
+			a.internal(w, "authorize", err)
+			return
+		}
+		if errors.Is(err, picket.ErrSecretKeyExposed) {
+			// The redacting handler masks the key: the log says which key to roll.
+			a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
+		}
+		a.metrics.oauth.WithLabelValues("authorize", e.Code.String()).Inc()
+		// Never redirect to an unchecked URI (RFC 6749 §4.1.2.1): answer here.
+		writePicketErr(w, http.StatusBadRequest, e)
+		return
+	}
+	fail := func(code, description string) {
+		a.metrics.oauth.WithLabelValues("authorize", code).Inc()
+		v := url.Values{"error": {code}, "error_description": {description}}
+		if state != "" {
+			v.Set("state", state)
+		}
+		redirectTo(w, redirectURI, v.Encode())
+	}
+	switch rt := q.Get("response_type"); {
+	case rt == "":
+		fail("invalid_request", "response_type is required")
+		return
+	case rt != "code":
+		fail("unsupported_response_type", "only response_type=code is supported")
+		return
+	}
+	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
+	if challenge == "" {
+		fail("invalid_request", "code_challenge is required (PKCE, S256)")
+		return
+	}
+	if method != "S256" {
+		fail("invalid_request", "code_challenge_method must be S256")
+		return
+	}
+	if err := picket.VerifyPKCE(probeVerifier, challenge, method); err != nil && !errors.Is(err, picket.ErrPKCEMismatch) {
+		rule := "malformed"
+		var e *picket.Error
+		if errors.As(err, &e) {
+			rule = e.Code.String()
+		}
+		fail("invalid_request", "malformed code_challenge: "+rule)
+		return
+	}
+	code, err := randomSecret()
+	if err != nil {
+		a.internal(w, "random code", err)
+		return
+	}
+	err = a.store.CreateCode(r.Context(), store.Code{
+		Digest: store.SecretDigest(code), ProjectID: int64(project), ClientID: clientID, RedirectURI: redirectURI,
+		Challenge: challenge, ChallengeMethod: method, CreatedAt: now, ExpiresAt: now.Add(a.CodeTTL),
+	})
+	if err != nil {
+		a.internal(w, "store code", err)
+		return
+	}
+	a.metrics.oauth.WithLabelValues("authorize", "ok").Inc()
+	a.log.Info("authorization code issued", "project", project)
+	v := url.Values{"code": {code}}
+	if state != "" {
+		v.Set("state", state)
+	}
+	redirectTo(w, redirectURI, v.Encode())
+}
+
+// redirectTo answers 302 to uri with query appended. The URI matched its registration byte
+// for byte: it is appended to, never re-serialised.
+func redirectTo(w http.ResponseWriter, uri, query string) {
+	sep := "?"
+	if strings.Contains(uri, "?") {
+		sep = "&"
+	}
+	w.Header().Set("Location", uri+sep+query)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+}
+
+// oauthError is an RFC 6749 §5.2 error body.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// errGrant is a refusal of the code by the token endpoint's checks.
+type errGrant struct{ description string }
+
+func (e *errGrant) Error() string { return e.description }
+
+// token is POST /oauth2/token (RFC 6749 §4.1.3, RFC 7636 §4.6).
+func (a *App) token(w http.ResponseWriter, r *http.Request) {
+	fail := func(status int, code, description string) {
+		a.metrics.oauth.WithLabelValues("token", code).Inc()
+		w.Header().Set("Pragma", "no-cache")
+		picket.WriteJSON(w, status, oauthError{Error: code, Description: description})
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
+		fail(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(http.StatusRequestEntityTooLarge, "invalid_request", "the request body is too large")
+			return
+		}
+		fail(http.StatusBadRequest, "invalid_request", "the body is not a valid form")
+		return
+	}
+	f := r.PostForm
+	for _, name := range []string{"grant_type", "code", "redirect_uri", "client_id", "code_verifier"} {
+		if len(f[name]) > 1 {
+			fail(http.StatusBadRequest, "invalid_request", name+" is repeated")
+			return
+		}
+	}
+	switch gt := f.Get("grant_type"); {
+	case gt == "":
+		fail(http.StatusBadRequest, "invalid_request", "grant_type is required")
+		return
+	case gt != "authorization_code":
+		fail(http.StatusBadRequest, "unsupported_grant_type", "only grant_type=authorization_code is supported")
+		return
+	}
+	code, redirectURI, clientID, verifier := f.Get("code"), f.Get("redirect_uri"), f.Get("client_id"), f.Get("code_verifier")
+	for name, v := range map[string]string{"code": code, "redirect_uri": redirectURI, "client_id": clientID, "code_verifier": verifier} {
+		if v == "" {
+			fail(http.StatusBadRequest, "invalid_request", name+" is required")
+			return
+		}
+	}
+	now := a.now()
+	// The client must still be a live publishable key (a secret key is refused, as at
+	// authorize) and the redirect URI still registered.
+	if _, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now); err != nil {
+		var e *picket.Error
+		switch {
+		case errors.Is(err, picket.ErrRedirectNotRegistered):
+			fail(http.StatusBadRequest, "invalid_grant", "redirect_uri is not registered for this client")
+		case errors.As(err, &e):
+			if errors.Is(err, picket.ErrSecretKeyExposed) {
+				a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
+			}
+			fail(http.StatusBadRequest, "invalid_client", "client_id refused: "+e.Code.String())
+		default:
+			a.internal(w, "token: authorize client", err)
+		}
+		return
+	}
+	access, err := randomSecret()
+	if err != nil {
+		a.internal(w, "random token", err)
+		return
+	}
+	tok := store.Token{Digest: store.SecretDigest(access), ClientID: clientID, CreatedAt: now, ExpiresAt: now.Add(a.TokenTTL)}
+	_, err = a.store.RedeemCode(r.Context(), store.SecretDigest(code), now, func(c store.Code) error {
+		switch {
+		case !now.Before(c.ExpiresAt):
+			return &errGrant{"the code has expired"}
+		case subtle.ConstantTimeCompare([]byte(c.ClientID), []byte(clientID)) != 1:
+			return &errGrant{"the code was issued to another client_id"}
+		case subtle.ConstantTimeCompare([]byte(c.RedirectURI), []byte(redirectURI)) != 1:
+			return &errGrant{"redirect_uri differs from the authorization request's"}
+		}
+		if err := picket.VerifyPKCE(verifier, c.Challenge, c.ChallengeMethod); err != nil {
+			var e *picket.Error
+			if errors.As(err, &e) {
+				return &errGrant{"code_verifier refused: " + e.Code.String()}
+			}
+			return err
+		}
+		return nil
+	}, tok)
+	var ge *errGrant
+	switch {
+	case err == nil:
+	case errors.Is(err, store.ErrNotFound):
+		fail(http.StatusBadRequest, "invalid_grant", "unknown authorization code")
+		return
+	case errors.Is(err, store.ErrCodeReplayed):
+		a.log.Warn("authorization code replayed: the tokens issued from it are revoked")
+		fail(http.StatusBadRequest, "invalid_grant", "the authorization code was already used: the tokens issued from it are revoked")
+		return
+	case errors.As(err, &ge):
+		fail(http.StatusBadRequest, "invalid_grant", ge.description)
+		return
+	default:
+		a.internal(w, "token: redeem code", err)
+		return
+	}
+	a.metrics.oauth.WithLabelValues("token", "ok").Inc()
+	w.Header().Set("Pragma", "no-cache")
+	picket.WriteJSON(w, http.StatusOK, map[string]any{
+		"access_token": access, "token_type": "Bearer", "expires_in": int64(a.TokenTTL.Seconds()),
+	})
+}
+
+// validateToken is POST /v1/tokens/validate for the project's secret-key holder.
+func (a *App) validateToken(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if !decode(w, r, &body, false) {
+		return
+	}
+	if body.Token == "" || len(body.Token) > 512 {
+		writeErr(w, http.StatusBadRequest, "bad_request", "token is required (at most 512 bytes)")
+		return
+	}
+	t, err := a.store.LookupToken(r.Context(), store.SecretDigest(body.Token))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.internal(w, "token lookup", err)
+		return
+	}
+	now := a.now()
+	if err != nil || t.ProjectID != int64(au.Project) || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
+		picket.WriteJSON(w, http.StatusOK, map[string]any{"active": false})
+		return
+	}
+	picket.WriteJSON(w, http.StatusOK, map[string]any{
+		"active": true, "project_id": t.ProjectID, "client_id": t.ClientID, "expires_at": t.ExpiresAt,
+	})
+}
