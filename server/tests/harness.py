@@ -98,8 +98,9 @@ class Server:
     port: int
     proc: subprocess.Popen[str]
     url: str = ""
-    startup: str = ""  # everything printed up to and including the "listening on" line
-    _lines: list[str] = field(default_factory=list)
+    # Everything printed up to and including the "listening on" line (holds first-start keys).
+    startup: str = field(default="", repr=False)
+    _lines: list[str] = field(default_factory=list, repr=False)
     _reader: threading.Thread | None = None
 
     @property

@@ -10,6 +10,7 @@
 #
 #   server/tests/run.sh                       # load for 10 s per store
 #   PICKET_LOAD_SECONDS=30 server/tests/run.sh
+#   server/tests/run.sh --only pytest|load    # one part (while working on it)
 #
 # Loopback ports 18350-18399 only; PostgreSQL on 127.0.0.1:55432.
 set -euo pipefail
@@ -18,6 +19,12 @@ repo="$(cd "$here/../.." && pwd)"
 python="${PYTHON:-python3}"
 load_seconds="${PICKET_LOAD_SECONDS:-10}"
 load_clients="${PICKET_LOAD_CLIENTS:-16}"
+only=all
+case "${1:-}" in
+  "") ;;
+  --only) only=${2:?--only pytest|load} ;;
+  *) echo "usage: server/tests/run.sh [--only pytest|load]" >&2; exit 2 ;;
+esac
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -60,12 +67,17 @@ if "$python" -c 'import mypy, ruff' 2>/dev/null; then
     "$python" -m mypy --strict --no-incremental harness.py test_server.py flow.py)
 fi
 
-step "Real-part tests (pytest: SQLite and PostgreSQL, real processes and clients)"
 cd "$here"
-status=0
-PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest -q -p no:cacheprovider -rs test_server.py || status=$?
-if [ $status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
-[ $status -eq 0 ] || exit $status
+if [ "$only" != load ]; then
+  step "Real-part tests (pytest: SQLite and PostgreSQL, real processes and clients)"
+  status=0
+  PICKET_TEST_NOTES="$tmp/notes" PYTHONDONTWRITEBYTECODE=1 \
+    "$python" -m pytest -q -p no:cacheprovider -rs test_server.py || status=$?
+  if [ $status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
+  [ $status -eq 0 ] || exit $status
+  cat "$tmp/notes" 2>/dev/null || true
+fi
+[ "$only" != pytest ] || { step "Server tests passed (pytest only)"; exit 0; }
 
 # start_server PORT STOREFLAGS...: starts picket-server on an empty store in the background,
 # waits for its "listening on" line; sets srv_pid and srv_log.
