@@ -480,3 +480,49 @@ def test_two_processes_see_each_others_changes_within_a_second(tmp_path: Path) -
     )
     assert_no_secret_after_startup(a)
     assert_no_secret_after_startup(b)
+
+
+# --- 6. curl lines shown to users, run as written ------------------------------------------
+
+
+def run_curl_lines(lines: list[str], env: dict[str, str], tmp: Path) -> list[tuple[str, int]]:
+    """Runs each command line with bash, in order, in one shell (so a line may set a variable
+    that a later one uses), exactly as written. A curlrc (not the line) makes curl print the
+    HTTP status after each transfer; returns (line, last status) for each line."""
+    curl_home = tmp / "curlhome"
+    curl_home.mkdir(exist_ok=True)
+    (curl_home / ".curlrc").write_text('write-out = "\\nHTTP_STATUS %{http_code}\\n"\n')
+    script = ["set -e"]
+    for i, line in enumerate(lines):
+        script.append(f"echo '@@LINE {i}'")
+        script.append(line)
+    cp = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        env={**env, "CURL_HOME": str(curl_home)},
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = SK_RE.sub("sk_<redacted>", cp.stdout + cp.stderr)
+    assert cp.returncode == 0, f"curl lines failed ({cp.returncode}):\n{out}"
+    results: list[tuple[str, int]] = []
+    for i, chunk in enumerate(cp.stdout.split("@@LINE ")[1:]):
+        statuses = [int(s) for s in chunk.split("HTTP_STATUS ")[1:] for s in [s.split()[0]]]
+        assert statuses, f"line {i} made no HTTP request: {SK_RE.sub('sk_<redacted>', lines[i])}"
+        results.append((lines[i], statuses[-1]))
+    assert len(results) == len(lines)
+    return results
+
+
+def test_first_start_curl_lines_run_as_printed(backend: str, tmp_path: Path) -> None:
+    server = start_server(new_store(backend, tmp_path))
+    try:
+        lines = [ln.strip() for ln in server.startup.splitlines() if ln.strip().startswith("curl ")]
+        assert len(lines) >= 3, server.startup.count("\n")
+        results = run_curl_lines(lines, dict(os.environ), tmp_path)
+    finally:
+        server.stop()
+    for line, status in results:
+        want = 302 if "/oauth2/authorize" in line else 200
+        assert status == want, f"{status} from a printed curl line (want {want})"
