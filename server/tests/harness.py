@@ -130,11 +130,18 @@ class Server:
         return pks.pop(), sks.pop()
 
 
-def start_server(store: Store, timeout: float = 60.0) -> Server:
-    """Starts `picket-server serve` on the store and waits for its "listening on" line."""
+def start_server(
+    store: Store, timeout: float = 60.0, cwd: Path | None = None, default_store: bool = False
+) -> Server:
+    """Starts `picket-server serve` on the store and waits for its "listening on" line.
+
+    With default_store, no store flag is given: the server uses ./picket-data under cwd
+    (store.data_dir must be that directory)."""
     port = next(_ports)
+    flags = [] if default_store else store.flags
     proc = subprocess.Popen(
-        [server_bin(), "serve", "-addr", f"127.0.0.1:{port}", *store.flags],
+        [server_bin(), "serve", "-addr", f"127.0.0.1:{port}", *flags],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
