@@ -47,6 +47,9 @@ if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/t
 step "Benchmarks compile"
 cargo bench --workspace --no-run
 
+step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
+server/test.sh
+
 if [ "$quick" = 1 ]; then
   step "Quick run: fuzzing and Rust sanitizer builds skipped"
 else

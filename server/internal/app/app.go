@@ -31,8 +31,7 @@ type App struct {
 	// reloadMu serialises reloads with the version they record.
 	reloadMu sync.Mutex
 
-	// Grace is the default grace of a key roll; CodeTTL and TokenTTL the lifetimes of
-	// authorization codes and access tokens.
+	// CodeTTL and TokenTTL are the lifetimes of authorization codes and access tokens.
 	CodeTTL  time.Duration
 	TokenTTL time.Duration
 }
@@ -113,9 +112,12 @@ func (a *App) Reload() error {
 	defer a.reloadMu.Unlock()
 	err := a.holder.Reload()
 	if err != nil {
+		a.metrics.reloads.WithLabelValues("error").Inc()
 		a.log.Error("registry reload failed: the previous registry stays in use", "error", err)
+		return err
 	}
-	return err
+	a.metrics.reloads.WithLabelValues("ok").Inc()
+	return nil
 }
 
 // WatchChanges polls the store's change counter every interval and reloads when another

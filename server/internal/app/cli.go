@@ -21,7 +21,7 @@ import (
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
-// FirstProjectName, FirstProjectURIs: what the first start creates.
+// FirstProjectName is the name of the project the first start creates.
 const FirstProjectName = "My First Project"
 
 // FirstProjectURIs are the redirect URIs the first project starts with, so that the OAuth

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,12 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 }
 
 func (a *App) internal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		// The client went away mid-request: nothing is wrong with the server.
+		a.log.Info(what+": request canceled by the client")
+		writeErr(w, http.StatusServiceUnavailable, "canceled", "the request was canceled")
+		return
+	}
 	a.log.Error(what, "error", err)
 	writeErr(w, http.StatusInternalServerError, "internal_error", "internal server error")
 }
@@ -211,6 +218,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) bool {
 	return true
 }
 
+// plainName is a field name that can be echoed: lowercase letters and underscores.
+var plainName = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
 // jsonProblem describes a decoding error without echoing the input.
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError
@@ -223,7 +233,13 @@ func jsonProblem(err error) string {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "unexpected end of input"
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return strings.TrimPrefix(err.Error(), "json: ")
+		// The field is named only when it is a plain lowercase name: a key sent as a
+		// field name must not come back.
+		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if uerr == nil && plainName.MatchString(name) && picket.Redact(name) == name {
+			return "unknown field " + strconv.Quote(name)
+		}
+		return "unknown field"
 	}
 	return "malformed"
 }

@@ -57,8 +57,10 @@ const DefaultGrace = 24 * time.Hour
 
 // Store is an open database.
 type Store struct {
-	db *sql.DB
-	pg bool
+	// db serves writes (and everything on PostgreSQL); rdb serves reads. On SQLite db has
+	// one connection and rdb several: WAL lets readers run while the one writer writes.
+	db, rdb *sql.DB
+	pg      bool
 }
 
 // Open opens (and migrates) the store: PostgreSQL when dbURL is a postgres:// or
@@ -78,7 +80,7 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		}
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(20)
-		s = &Store{db: db, pg: true}
+		s = &Store{db: db, rdb: db, pg: true}
 	default:
 		if dataDir == "" {
 			dataDir = "picket-data"
@@ -91,26 +93,41 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		// CLI) wait for the lock instead of failing; immediate transactions take the
 		// write lock at BEGIN, so read-then-write transactions never deadlock.
 		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 		db, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, err
 		}
-		s = &Store{db: db}
+		// One writer connection: SQLite has one writer at a time anyway, and Go's pool
+		// queues waiters fairly where SQLite's busy handler makes them sleep and retry.
+		db.SetMaxOpenConns(1)
+		rdb, err := sql.Open("sqlite", strings.Replace(dsn, "_txlock=immediate", "_txlock=deferred&_pragma=query_only(1)", 1))
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		rdb.SetMaxOpenConns(4)
+		s = &Store{db: db, rdb: rdb}
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.rdb != s.db {
+		err = errors.Join(err, s.rdb.Close())
+	}
+	return err
+}
 
 // Postgres reports whether the store is PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }
@@ -118,7 +135,7 @@ func (s *Store) Postgres() bool { return s.pg }
 // Ping checks that the store answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
 // q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...). No query of this
@@ -262,14 +279,14 @@ func (s *Store) migrate(ctx context.Context) error {
 // SchemaVersion returns the highest migration applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
+	err := s.rdb.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
 	return v, err
 }
 
 // Version returns the change counter.
 func (s *Store) Version(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.db.QueryRowContext(ctx, "SELECT version FROM store_version WHERE id = 1").Scan(&v)
+	err := s.rdb.QueryRowContext(ctx, "SELECT version FROM store_version WHERE id = 1").Scan(&v)
 	return v, err
 }
 
@@ -459,7 +476,7 @@ func (s *Store) CreateProject(ctx context.Context, name string, mode picket.Mode
 
 // Projects lists the projects by id.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+projectCols+" FROM projects ORDER BY id")
+	rows, err := s.rdb.QueryContext(ctx, "SELECT "+projectCols+" FROM projects ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +494,7 @@ func (s *Store) Projects(ctx context.Context) ([]Project, error) {
 
 // Project returns project id, or ErrNotFound.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
-	p, err := scanProject(s.db.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), id))
+	p, err := scanProject(s.rdb.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), id))
 	return p, notFound(err)
 }
 
@@ -532,7 +549,7 @@ func (s *Store) Keys(ctx context.Context, projectID int64) ([]Key, error) {
 	if _, err := s.Project(ctx, projectID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE project_id = ? ORDER BY id"), projectID)
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE project_id = ? ORDER BY id"), projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -550,7 +567,7 @@ func (s *Store) Keys(ctx context.Context, projectID int64) ([]Key, error) {
 
 // Key returns key id, or ErrNotFound.
 func (s *Store) Key(ctx context.Context, id int64) (Key, error) {
-	k, err := scanKey(s.db.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
+	k, err := scanKey(s.rdb.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
 	return k, notFound(err)
 }
 
@@ -697,7 +714,7 @@ type Snapshot struct {
 // Snapshot reads the registry's inputs in one transaction.
 func (s *Store) Snapshot(ctx context.Context, now time.Time) (Snapshot, error) {
 	snap := Snapshot{URIs: map[int64][]string{}}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.pg})
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.pg})
 	if err != nil {
 		return snap, err
 	}
@@ -839,7 +856,7 @@ func (s *Store) LookupToken(ctx context.Context, digest string) (Token, error) {
 	var t Token
 	var created, expires int64
 	var revoked sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.q("SELECT digest, code_digest, project_id, client_id, created_at, expires_at, revoked_at FROM tokens WHERE digest = ?"), digest).
+	err := s.rdb.QueryRowContext(ctx, s.q("SELECT digest, code_digest, project_id, client_id, created_at, expires_at, revoked_at FROM tokens WHERE digest = ?"), digest).
 		Scan(&t.Digest, &t.CodeDigest, &t.ProjectID, &t.ClientID, &created, &expires, &revoked)
 	if err != nil {
 		return Token{}, notFound(err)
