@@ -55,6 +55,12 @@ if [ -z "${PICKET_TEST_POSTGRES_URL:-}" ]; then
 fi
 export PICKET_TEST_POSTGRES_URL
 echo "$PICKET_TEST_POSTGRES_URL"
+# Each test gets its own database through scripts/pg.sh newdb: that must be the same server.
+pg_addr() { sed -n 's#^postgres[a-z]*://[^@]*@\([^/]*\)/.*#\1#p' <<<"$1"; }
+if [ "$(pg_addr "$PICKET_TEST_POSTGRES_URL")" != "$(pg_addr "$("$repo/scripts/pg.sh" url)")" ]; then
+  echo "PICKET_TEST_POSTGRES_URL is not the server scripts/pg.sh runs ($("$repo/scripts/pg.sh" url))" >&2
+  exit 1
+fi
 
 step "Client runtimes"
 node -e 'if (+process.versions.node.split(".")[0] < 18) { console.error("node >= 18 needed (fetch)"); process.exit(1) }'
