@@ -69,8 +69,8 @@ node --version
 "$python" -c 'import httpx; print("httpx", httpx.__version__)'
 curl --version | head -1
 if "$python" -c 'import mypy, ruff' 2>/dev/null; then
-  (cd "$here" && "$python" -m ruff check . && "$python" -m ruff format --check . &&
-    "$python" -m mypy --strict --no-incremental harness.py test_server.py flow.py)
+  (cd "$here" && "$python" -m ruff check --no-cache . && "$python" -m ruff format --no-cache --check . &&
+    "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py test_server.py flow.py)
 fi
 
 cd "$here"
