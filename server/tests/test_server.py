@@ -483,6 +483,42 @@ def test_two_processes_see_each_others_changes_within_a_second(tmp_path: Path) -
     assert_no_secret_after_startup(b)
 
 
+def test_operator_changes_reach_the_running_server_within_a_second(project: Project) -> None:
+    """The CLI writes to the store behind a running server's back: the server must honour
+    each change on its own (a version poll), without a restart."""
+    store = project.server.store
+    keys = json_lines(operator(store, "key", "list", "-project", str(project.project_id)).stdout)
+    issued = json_lines(
+        operator(
+            store, "key", "issue", "-project", str(project.project_id), "-kind", "secret"
+        ).stdout
+    )[0]
+    new_sk = issued["key"]
+    took = wait_until(lambda: ping(project.client, new_sk) == 200, 3)
+    assert took is not None and took <= 1.0, f"key issued by the CLI: {took}"
+
+    uri = "http://localhost:3000/cli-" + secrets.token_hex(4)
+    operator(store, "redirect", "add", "-project", str(project.project_id), uri)
+    _, challenge = pkce()
+    params = {
+        "response_type": "code",
+        "client_id": project.pk,
+        "redirect_uri": uri,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    took = wait_until(
+        lambda: project.client.get("/oauth2/authorize", params=params).status_code == 302, 3
+    )
+    assert took is not None and took <= 1.0, f"redirect URI added by the CLI: {took}"
+
+    (secret,) = [k for k in keys if k["kind"] == "secret"]
+    operator(store, "key", "revoke", "-key", str(secret["id"]))
+    took = wait_until(lambda: ping(project.client, project.sk) == 401, 3)
+    assert took is not None and took <= 1.0, f"key revoked by the CLI: {took}"
+    assert ping(project.client, new_sk) == 200 and ping(project.client, project.pk) == 200
+
+
 # --- 6. Commands shown to users, run as written ----------------------------------------------
 
 
