@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/url"
 	"sync"
@@ -120,9 +119,11 @@ func (a *App) Reload() error {
 	return nil
 }
 
-// WatchChanges polls the store's change counter every interval and reloads when another
-// process (a second server, or the CLI) changed the store, until ctx ends.
+// WatchChanges keeps the registry in step with changes made by other processes (a second
+// server, or the CLI) until ctx ends: it polls the store's change counter every interval,
+// and on PostgreSQL also reloads as soon as a change is notified (LISTEN/NOTIFY).
 func (a *App) WatchChanges(ctx context.Context, interval time.Duration) {
+	go a.store.Listen(ctx, func() { a.checkVersion(ctx, interval) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -131,17 +132,22 @@ func (a *App) WatchChanges(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		qctx, cancel := context.WithTimeout(ctx, interval*4)
-		v, err := a.store.Version(qctx)
-		cancel()
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				a.log.Warn("change poll failed", "error", err)
-			}
-			continue
+		a.checkVersion(ctx, interval)
+	}
+}
+
+// checkVersion reloads when the store's change counter differs from the registry's.
+func (a *App) checkVersion(ctx context.Context, interval time.Duration) {
+	qctx, cancel := context.WithTimeout(ctx, interval*4)
+	v, err := a.store.Version(qctx)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.Warn("change poll failed", "error", err)
 		}
-		if v != a.version.Load() {
-			_ = a.Reload()
-		}
+		return
+	}
+	if v != a.version.Load() {
+		_ = a.Reload()
 	}
 }

@@ -52,7 +52,7 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 func (a *App) internal(w http.ResponseWriter, what string, err error) {
 	if errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nothing is wrong with the server.
-		a.log.Info(what+": request canceled by the client")
+		a.log.Info(what + ": request canceled by the client")
 		writeErr(w, http.StatusServiceUnavailable, "canceled", "the request was canceled")
 		return
 	}
@@ -301,8 +301,8 @@ func (a *App) getProject(w http.ResponseWriter, r *http.Request, au picket.Auth)
 	picket.WriteJSON(w, http.StatusOK, projectJSON(p))
 }
 
-// storeErr answers a store error: not found as 404 unknown_project/unknown_key is decided
-// by the caller; here any error left is internal.
+// storeErr answers a store error: ErrNotFound as 404 unknown_project (the key's project
+// is gone), anything else as 500 internal_error.
 func (a *App) storeErr(w http.ResponseWriter, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		writeErr(w, http.StatusNotFound, "unknown_project", "no such project")

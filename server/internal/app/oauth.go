@@ -164,9 +164,9 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, redirectURI, clientID, verifier := f.Get("code"), f.Get("redirect_uri"), f.Get("client_id"), f.Get("code_verifier")
-	for name, v := range map[string]string{"code": code, "redirect_uri": redirectURI, "client_id": clientID, "code_verifier": verifier} {
-		if v == "" {
-			fail(http.StatusBadRequest, "invalid_request", name+" is required")
+	for _, p := range [][2]string{{"code", code}, {"redirect_uri", redirectURI}, {"client_id", clientID}, {"code_verifier", verifier}} {
+		if p[1] == "" {
+			fail(http.StatusBadRequest, "invalid_request", p[0]+" is required")
 			return
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	picket "github.com/picket-dev/picket/bindings/go"
 )
 
 // pgSchemaURL creates a schema of the test's own in base's database and returns a URL
@@ -332,4 +333,36 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitStatus(t, a, newKey, 401)
+}
+
+// With PostgreSQL a change reaches another process by LISTEN/NOTIFY, not only by the poll:
+// with the poll set to an hour, a key issued through one App authenticates on the other
+// within a second.
+func TestPostgresNotify(t *testing.T) {
+	pg, ok := postgresKind()
+	if !ok {
+		t.Skip("PICKET_TEST_POSTGRES_URL is not set")
+	}
+	_, dbURL := pg.open(t)
+	a := newEnv(t, "", dbURL)
+	b := newEnv(t, "", dbURL)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go b.app.WatchChanges(ctx, time.Hour)
+	time.Sleep(200 * time.Millisecond) // let the listener connect
+	k, err := a.app.IssueKey(ctx, 1, picket.Secret, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		status, _ := b.api("GET", "/v1/ping", k.Secret, "")
+		if status == 200 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a key issued through one process still gets %d from the other after 1 s", status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	picket "github.com/picket-dev/picket/bindings/go"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -177,10 +178,71 @@ func (s *Store) tx(ctx context.Context, lock bool, f func(*sql.Tx) error) error 
 	return tx.Commit()
 }
 
-// bump records a change the registry depends on.
+// bump records a change the registry depends on. On PostgreSQL it also notifies the
+// other processes (the notification is delivered when the transaction commits).
 func (s *Store) bump(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, "UPDATE store_version SET version = version + 1 WHERE id = 1")
-	return err
+	if _, err := tx.ExecContext(ctx, "UPDATE store_version SET version = version + 1 WHERE id = 1"); err != nil {
+		return err
+	}
+	if s.pg {
+		_, err := tx.ExecContext(ctx, "SELECT pg_notify('"+notifyChannel+"', '')")
+		return err
+	}
+	return nil
+}
+
+// notifyChannel is the PostgreSQL LISTEN/NOTIFY channel of store changes.
+const notifyChannel = "picket_changes"
+
+// Listen calls onChange after each change another process commits to a PostgreSQL store
+// (LISTEN/NOTIFY on a dedicated connection, reconnecting after a failure), until ctx ends.
+// On SQLite it returns at once: a caller polls Version instead. onChange is also called
+// after each (re)connection, since notifications sent while disconnected are lost.
+func (s *Store) Listen(ctx context.Context, onChange func()) {
+	if !s.pg {
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := s.listenOnce(ctx, onChange)
+		if ctx.Err() != nil {
+			return
+		}
+		_ = err // the caller's version poll covers the gap; retry after a pause
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		if backoff < 5*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context, onChange func()) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return errors.New("store: not a pgx connection")
+		}
+		pc := c.Conn()
+		if _, err := pc.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+			return err
+		}
+		onChange()
+		for {
+			if _, err := pc.WaitForNotification(ctx); err != nil {
+				return err
+			}
+			onChange()
+		}
+	})
 }
 
 type migration struct {
