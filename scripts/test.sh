@@ -38,17 +38,20 @@ if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; f
 step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
 bindings/python/test.sh
 
-step "Go binding: vet, race tests (server driven by real clients), vectors, benchmarks once"
+step "Go binding: vet, race tests, vectors, benchmarks once, against an installed prefix"
 bindings/go/test.sh
 
 step "Consumer: make install, the README's C and Go quick starts, from outside the checkout"
 tests/consumer/run.sh
 
-step "Benchmarks compile"
-cargo bench --workspace --no-run
-
 step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
 server/test.sh
+
+step "Server with real parts: 4 client runtimes, SQLite and PostgreSQL, restarts, load"
+if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/tests/run.sh; else server/tests/run.sh; fi
+
+step "Benchmarks compile"
+cargo bench --workspace --no-run
 
 if [ "$quick" = 1 ]; then
   step "Quick run: fuzzing and Rust sanitizer builds skipped"

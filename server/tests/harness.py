@@ -1,0 +1,183 @@
+"""Starts and stops real picket-server processes for the tests, on SQLite or PostgreSQL.
+
+The binary is $PICKET_SERVER_BIN (server/tests/run.sh builds it). PostgreSQL is used when
+$PICKET_TEST_POSTGRES_URL is set; each store gets a fresh database through scripts/pg.sh newdb.
+Ports come from 18350-18389 (the load test uses 18390-18399).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+PK_RE = re.compile(r"pk_[0-9a-f]{32}")
+SK_RE = re.compile(r"sk_[0-9a-f]{32}")
+LISTENING_RE = re.compile(r"listening on (http://\S+)")
+
+_ports = itertools.cycle(range(18350, 18390))
+_dbs = itertools.count(1)
+
+
+def server_bin() -> str:
+    return os.environ["PICKET_SERVER_BIN"]
+
+
+def postgres_enabled() -> bool:
+    return bool(os.environ.get("PICKET_TEST_POSTGRES_URL"))
+
+
+@dataclass
+class Store:
+    """Where a server keeps its state: a data directory (SQLite) or a PostgreSQL URL."""
+
+    backend: str
+    data_dir: Path
+    db_url: str | None = None
+
+    @property
+    def flags(self) -> list[str]:
+        if self.db_url:
+            return ["-db", self.db_url]
+        return ["-data", str(self.data_dir)]
+
+
+def new_store(backend: str, tmp: Path) -> Store:
+    """An empty store: a new data directory, or a freshly created PostgreSQL database."""
+    data = tmp / f"data-{next(_dbs)}"
+    if backend == "sqlite":
+        return Store("sqlite", data)
+    name = f"picket_t{os.getpid()}_{next(_dbs)}"
+    url = subprocess.run(
+        [str(REPO / "scripts/pg.sh"), "newdb", name],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return Store("postgres", data, url)
+
+
+def operator(store: Store, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Runs an operator subcommand (`picket-server project list …`) on the store."""
+    cp = subprocess.run(
+        [server_bin(), *args, *store.flags],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if check and cp.returncode != 0:
+        raise AssertionError(f"picket-server {' '.join(args)}: {cp.returncode}: {cp.stderr}")
+    return cp
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+@dataclass
+class Server:
+    """One running picket-server process, its output captured (stdout and stderr merged)."""
+
+    store: Store
+    port: int
+    proc: subprocess.Popen[str]
+    url: str = ""
+    # Everything printed up to and including the "listening on" line (holds first-start keys).
+    startup: str = field(default="", repr=False)
+    _lines: list[str] = field(default_factory=list, repr=False)
+    _reader: threading.Thread | None = None
+
+    @property
+    def output(self) -> str:
+        return "".join(self._lines)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._reader:
+            self._reader.join(timeout=5)
+
+    def first_start_keys(self) -> tuple[str, str]:
+        """The publishable and secret keys printed at first start (exactly one of each)."""
+        pks, sks = set(PK_RE.findall(self.startup)), set(SK_RE.findall(self.startup))
+        assert len(pks) == 1 and len(sks) == 1, (
+            f"first start printed {len(pks)} publishable and {len(sks)} secret keys"
+        )
+        return pks.pop(), sks.pop()
+
+
+def start_server(
+    store: Store, timeout: float = 60.0, cwd: Path | None = None, default_store: bool = False
+) -> Server:
+    """Starts `picket-server serve` on the store and waits for its "listening on" line.
+
+    With default_store, no store flag is given: the server uses ./picket-data under cwd
+    (store.data_dir must be that directory)."""
+    port = next(_ports)
+    flags = [] if default_store else store.flags
+    proc = subprocess.Popen(
+        [server_bin(), "serve", "-addr", f"127.0.0.1:{port}", *flags],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        bufsize=1,
+    )
+    srv = Server(store, port, proc)
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            srv._lines.append(line)
+            if not ready.is_set():
+                m = LISTENING_RE.search(line)
+                if m:
+                    srv.url = m.group(1).rstrip("/")
+                    srv.startup = "".join(srv._lines)
+                    ready.set()
+        ready.set()
+
+    srv._reader = threading.Thread(target=read, daemon=True)
+    srv._reader.start()
+    if not ready.wait(timeout) or not srv.url:
+        srv.stop()
+        raise AssertionError(f"server did not start on {port}:\n{srv.output}")
+    assert srv.url == f"http://127.0.0.1:{port}", srv.url
+    return srv
+
+
+def wait_until(pred: Any, limit: float, step: float = 0.005) -> float | None:
+    """Polls pred() until it is true; returns the seconds it took, or None past limit."""
+    t0 = time.monotonic()
+    while True:
+        if pred():
+            return time.monotonic() - t0
+        if time.monotonic() - t0 > limit:
+            return None
+        time.sleep(step)

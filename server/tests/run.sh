@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Tests picket-server with real parts: builds the server and the Go clients into a temporary
+# directory, makes sure a PostgreSQL server is running (scripts/pg.sh, unless
+# PICKET_TEST_POSTGRES_URL is already set), then
+#   1. pytest test_server.py: the PKCE flow driven by Node, curl, Python and Go; restart
+#      persistence; bad input; two processes on one PostgreSQL; the README's curl lines;
+#      each on SQLite and on PostgreSQL, every test on an empty store;
+#   2. picket-load against a server on SQLite, then on PostgreSQL: bounded, fails on any
+#      error or lost write.
+#
+#   server/tests/run.sh                       # load for 30 s per store (the README's figures)
+#   PICKET_LOAD_SECONDS=5 server/tests/run.sh
+#   server/tests/run.sh --only pytest|load    # one part (while working on it)
+#
+# Loopback ports 18350-18399 only; PostgreSQL on 127.0.0.1:55432.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+python="${PYTHON:-python3}"
+load_seconds="${PICKET_LOAD_SECONDS:-30}"
+load_clients="${PICKET_LOAD_CLIENTS:-16}"
+only=all
+case "${1:-}" in
+  "") ;;
+  --only) only=${2:?--only pytest|load} ;;
+  *) echo "usage: server/tests/run.sh [--only pytest|load]" >&2; exit 2 ;;
+esac
+
+step() { printf '\n==> %s\n' "$*"; }
+
+tmp=$(mktemp -d)
+pids=()
+started_pg=0
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  [ "$started_pg" = 1 ] && "$repo/scripts/pg.sh" stop || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+step "Build picket-server, the Go flow client and picket-load"
+# shellcheck source=../../scripts/libpicket-env.sh
+. "$repo/scripts/libpicket-env.sh"
+(cd "$repo/server" &&
+  go build -o "$tmp/bin/picket-server" ./cmd/picket-server &&
+  go build -o "$tmp/bin/goflow" ./tests/goflow &&
+  go build -o "$tmp/bin/picket-load" ./cmd/picket-load &&
+  go vet ./tests/... ./cmd/picket-load)
+export PICKET_SERVER_BIN="$tmp/bin/picket-server" PICKET_GOFLOW_BIN="$tmp/bin/goflow"
+
+step "PostgreSQL"
+if [ -z "${PICKET_TEST_POSTGRES_URL:-}" ]; then
+  PICKET_TEST_POSTGRES_URL=$("$repo/scripts/pg.sh" start)
+  started_pg=1
+fi
+export PICKET_TEST_POSTGRES_URL
+echo "$PICKET_TEST_POSTGRES_URL"
+# Each test gets its own database through scripts/pg.sh newdb: that must be the same server.
+pg_addr() { sed -n 's#^postgres[a-z]*://[^@]*@\([^/]*\)/.*#\1#p' <<<"$1"; }
+if [ "$(pg_addr "$PICKET_TEST_POSTGRES_URL")" != "$(pg_addr "$("$repo/scripts/pg.sh" url)")" ]; then
+  echo "PICKET_TEST_POSTGRES_URL is not the server scripts/pg.sh runs ($("$repo/scripts/pg.sh" url))" >&2
+  exit 1
+fi
+
+step "Client runtimes"
+node -e 'if (+process.versions.node.split(".")[0] < 18) { console.error("node >= 18 needed (fetch)"); process.exit(1) }'
+node --version
+"$python" -c 'import httpx, pytest' 2>/dev/null || "$python" -m pip install -q "httpx==0.28.1" pytest
+"$python" -c 'import httpx; print("httpx", httpx.__version__)'
+curl --version | head -1
+if "$python" -c 'import mypy, ruff' 2>/dev/null; then
+  (cd "$here" && "$python" -m ruff check --no-cache . && "$python" -m ruff format --no-cache --check . &&
+    "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py test_server.py flow.py)
+fi
+
+cd "$here"
+if [ "$only" != load ]; then
+  step "Real-part tests (pytest: SQLite and PostgreSQL, real processes and clients)"
+  status=0
+  PICKET_TEST_NOTES="$tmp/notes" PYTHONDONTWRITEBYTECODE=1 \
+    "$python" -m pytest -q -p no:cacheprovider -rs test_server.py || status=$?
+  if [ $status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
+  [ $status -eq 0 ] || exit $status
+  cat "$tmp/notes" 2>/dev/null || true
+fi
+[ "$only" != pytest ] || { step "Server tests passed (pytest only)"; exit 0; }
+
+# start_server PORT STOREFLAGS...: starts picket-server on an empty store in the background,
+# waits for its "listening on" line; sets srv_pid and srv_log.
+start_server() {
+  local port=$1
+  shift
+  srv_log="$tmp/server-$port.log"
+  "$PICKET_SERVER_BIN" serve -addr "127.0.0.1:$port" "$@" >"$srv_log" 2>"$srv_log.err" &
+  srv_pid=$!
+  pids+=("$srv_pid")
+  for _ in $(seq 1 300); do
+    grep -q "^listening on http://127.0.0.1:$port" "$srv_log" && return 0
+    kill -0 "$srv_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "picket-server did not start:" >&2
+  cat "$srv_log" "$srv_log.err" >&2
+  return 1
+}
+
+stop_server() {
+  kill "$srv_pid" && wait "$srv_pid" || { echo "picket-server did not exit cleanly" >&2; return 1; }
+}
+
+# load NAME PORT STOREFLAGS...: picket-load against a fresh server on that store.
+load() {
+  local name=$1 port=$2
+  shift 2
+  start_server "$port" "$@"
+  PICKET_PK=$(grep -o 'pk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
+  PICKET_SK=$(grep -o 'sk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
+    "$tmp/bin/picket-load" -url "http://127.0.0.1:$port" -redirect http://localhost:3000/callback \
+      -duration "${load_seconds}s" -clients "$load_clients" -label "$name" | tee "$tmp/load-$name.txt"
+  stop_server
+  if grep -q 'sk_[0-9a-f]\{32\}' "$srv_log.err"; then
+    echo "a secret key appeared in the server's log" >&2
+    return 1
+  fi
+}
+
+step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (SQLite)"
+load sqlite 18390 -data "$tmp/load-data"
+step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (PostgreSQL)"
+load postgres 18391 -db "$("$repo/scripts/pg.sh" newdb picket_load)"
+
+step "Server tests passed"
