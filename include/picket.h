@@ -415,6 +415,12 @@ enum picket_result
      */
     PICKET_RESULT_AUTH_WRONG_KIND = 502,
     /**
+     * The registry row of this key names the other kind than the key's own prefix (a
+     * `pk_` key added as secret, or an `sk_` key added as publishable): the row is wrong;
+     * re-add the key with the kind its prefix names. HTTP 401.
+     */
+    PICKET_RESULT_AUTH_KIND_MISMATCH = 503,
+    /**
      * The client_id is a secret key: it has been exposed and must be rolled.
      */
     PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED = 521,

@@ -217,6 +217,8 @@ const (
 	CodeAuthExpired Code = 501
 	// CodeAuthWrongKind: A valid key of the wrong kind for this endpoint. HTTP 403.
 	CodeAuthWrongKind Code = 502
+	// CodeAuthKindMismatch: The registry row of this key names the other kind than the key's own prefix: re-add the key with the kind its prefix names. HTTP 401.
+	CodeAuthKindMismatch Code = 503
 	// CodeAuthorizeSecretKeyExposed: The client_id is a secret key: it has been exposed and must be rolled.
 	CodeAuthorizeSecretKeyExposed Code = 521
 	// CodeAuthorizeUnknownClient: The client_id is not a known publishable key.
@@ -348,6 +350,8 @@ var (
 	ErrKeyExpired = &Error{Code: CodeAuthExpired}
 	// ErrWrongKind is the sentinel of CodeAuthWrongKind.
 	ErrWrongKind = &Error{Code: CodeAuthWrongKind}
+	// ErrKindMismatch is the sentinel of CodeAuthKindMismatch.
+	ErrKindMismatch = &Error{Code: CodeAuthKindMismatch}
 	// ErrSecretKeyExposed is the sentinel of CodeAuthorizeSecretKeyExposed.
 	ErrSecretKeyExposed = &Error{Code: CodeAuthorizeSecretKeyExposed}
 	// ErrUnknownClient is the sentinel of CodeAuthorizeUnknownClient.
@@ -432,6 +436,7 @@ var codeNames = map[Code]string{
 	CodeAuthUnknownKey:                 "auth_unknown_key",
 	CodeAuthExpired:                    "auth_expired",
 	CodeAuthWrongKind:                  "auth_wrong_kind",
+	CodeAuthKindMismatch:               "auth_kind_mismatch",
 	CodeAuthorizeSecretKeyExposed:      "authorize_secret_key_exposed",
 	CodeAuthorizeUnknownClient:         "authorize_unknown_client",
 	CodeAuthorizeExpired:               "authorize_expired",
@@ -499,6 +504,7 @@ var sentinels = []*Error{
 	ErrUnknownKey,
 	ErrKeyExpired,
 	ErrWrongKind,
+	ErrKindMismatch,
 	ErrSecretKeyExposed,
 	ErrUnknownClient,
 	ErrClientExpired,

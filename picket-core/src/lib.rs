@@ -70,6 +70,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
+mod ct;
 mod digest;
 mod header;
 mod key;

@@ -78,6 +78,7 @@ fn core_variants() -> Vec<(u32, String)> {
             required: KeyKind::Secret,
             presented: KeyKind::Publishable
         },
+        AuthError::KindMismatch,
         AuthorizeError::SecretKeyExposed,
         AuthorizeError::UnknownClient,
         AuthorizeError::Expired,
@@ -171,12 +172,17 @@ fn core_source_codes() -> BTreeSet<u32> {
         }
     }
     let mut codes = Codes(BTreeSet::new(), false);
-    let dir = Path::new(CRATE).join("../picket-core/src");
-    for entry in fs::read_dir(&dir).expect("picket-core/src exists") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let file = syn::parse_file(&fs::read_to_string(&path).unwrap()).unwrap();
-            codes.visit_file(&file);
+    // The source tree, subdirectories (such as `registry/`) included.
+    let mut dirs = vec![Path::new(CRATE).join("../picket-core/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).expect("picket-core/src exists") {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let file = syn::parse_file(&fs::read_to_string(&path).unwrap()).unwrap();
+                codes.visit_file(&file);
+            }
         }
     }
     codes.0
@@ -341,7 +347,7 @@ fn unknown_codes_are_refused() {
         299,
         313,
         416,
-        503,
+        504,
         520,
         525,
         604,
