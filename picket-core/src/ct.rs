@@ -61,7 +61,12 @@ pub(crate) fn bucket_matches<const N: usize>(
     kinds: &[u8; N],
     digest: &[u8; 32],
 ) -> [Choice; N] {
-    core::array::from_fn(|i| xor_fold_32(&slots[i], digest).ct_eq(&0) & !kinds[i].ct_eq(&0))
+    core::array::from_fn(|i| {
+        // 1 when the slot is empty (kind 0), computed without a comparison; one barrier
+        // (`ct_eq`) per slot.
+        let empty = u64::from(kinds[i]).wrapping_sub(1) >> 63;
+        (xor_fold_32(&slots[i], digest) | empty).ct_eq(&0)
+    })
 }
 
 #[cfg(test)]
@@ -96,7 +101,7 @@ mod tests {
         let mut near = d;
         near[31] ^= 1;
         let slots = [near, d, d, [0; 32]];
-        let got = bucket_matches(&slots, &[1, 2, 0, 1], &d).map(bool::from);
+        let got = bucket_matches(&slots, &[1, 2, 0, 255], &d).map(bool::from);
         // Slot 2 holds the digest but is empty; slot 3 is occupied by another digest.
         assert_eq!(got, [false, true, false, false]);
         // An all-zero digest never matches an empty (zeroed) slot.

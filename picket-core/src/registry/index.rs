@@ -3,17 +3,15 @@
 //!
 //! **Layout.** A SHA-256 digest is already uniformly random, so its own bits place it (no
 //! further hash): a key may sit in one of two buckets, chosen by the digest's bytes 0–7
-//! and 8–15 (`word * buckets >> 64`). A bucket holds [`SLOTS`] digests inline in one
-//! 128-byte aligned block (two cache lines); the metadata of its slots (project, expiry:
-//! one 64-byte line) and their kinds (4 bytes) sit in parallel arrays at the same bucket
-//! index. Keys are placed by cuckoo insertion at build, with as many buckets as needed for
+//! and 8–15 (`word * buckets >> 64`). A bucket holds [`SLOTS`] slots (digest, project,
+//! expiry, kind) inline in one 256-byte aligned block: four cache lines in one page. Keys
+//! are placed by cuckoo insertion at build, with as many buckets as needed for
 //! every key to fit (load at most [`MAX_LOAD`]); no bucket ever overflows, so there is no
 //! overflow path.
 //!
 //! **Lookup.** Every lookup, present key or absent, reads the same blocks: both candidate
-//! buckets, their metadata and their kinds, whose addresses are all known from the digest
-//! at once (the reads overlap instead of waiting for one another). It compares all
-//! `2 × SLOTS` slots in constant time (`ct::bucket_matches`), and copies the matching
+//! buckets, whose addresses are known from the digest at once (the two reads overlap
+//! instead of waiting for one another). It compares all `2 × SLOTS` slots in constant time (`ct::bucket_matches`), and copies the matching
 //! slot's fields with conditional selects. Nothing branches on stored data.
 //!
 //! **What time can reveal.** Which two buckets a digest maps to is a function of the
@@ -23,7 +21,7 @@
 //! only data-dependent effect left is the cache state, which depends on which buckets
 //! other requests touched recently.
 
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater};
+use subtle::{Choice, ConditionallySelectable};
 
 use crate::ct::bucket_matches;
 use crate::digest::KeyDigest;
@@ -31,11 +29,11 @@ use crate::key::KeyKind;
 use crate::registry::errors::BuildError;
 use crate::registry::ProjectId;
 
-/// Digests per bucket: 4 × 32 bytes, two cache lines.
-pub(crate) const SLOTS: usize = 4;
+/// Slots per bucket: 5 × (32 + 8 + 8 + 1) = 245 bytes, in a 256-byte block.
+pub(crate) const SLOTS: usize = 5;
 
-/// Largest fraction of the slots filled: two choices of 4-slot buckets hold up to about
-/// 98 % before cuckoo insertion fails; 90 % keeps insertion short.
+/// Largest fraction of the slots filled: two choices of 5-slot buckets hold up to about
+/// 99 % before cuckoo insertion fails; 90 % keeps insertion short.
 pub(crate) const MAX_LOAD: f64 = 0.90;
 
 /// Evictions tried for one key before the table is grown.
@@ -54,16 +52,25 @@ pub(crate) struct Entry {
     pub(crate) kind: KeyKind,
 }
 
+/// One bucket: its slots' digests, projects, expiries and kinds in one 256-byte aligned
+/// block (four cache lines, never across a page), so a lookup touches two blocks and two
+/// pages, all known from the digest at once.
 #[derive(Clone, Copy)]
-#[repr(C, align(128))]
-struct Digests([[u8; 32]; SLOTS]);
-
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct Meta {
+#[repr(C, align(256))]
+struct Bucket {
+    digests: [[u8; 32]; SLOTS],
     project: [ProjectId; SLOTS],
     expires_at: [u64; SLOTS],
+    /// `KeyKind as u8`; 0 for an empty slot.
+    kinds: [u8; SLOTS],
 }
+
+const EMPTY: Bucket = Bucket {
+    digests: [[0; 32]; SLOTS],
+    project: [0; SLOTS],
+    expires_at: [0; SLOTS],
+    kinds: [0; SLOTS],
+};
 
 /// What a lookup found: the fields of the matching slot, or of none.
 pub(crate) struct Found {
@@ -77,7 +84,12 @@ pub(crate) struct Found {
 impl Found {
     /// Whether the entry is expired at `now`, without a branch on its deadline.
     pub(crate) fn expired(&self, now: u64) -> Choice {
-        !self.expires_at.ct_eq(&NEVER) & !self.expires_at.ct_gt(&now)
+        // `expires_at <= now` from the borrow of `now - expires_at` in 128 bits, and
+        // `expires_at != NEVER` from the sign of `x | -x`: arithmetic, one barrier.
+        let due = ((u128::from(now).wrapping_sub(u128::from(self.expires_at)) >> 127) as u8) ^ 1;
+        let x = self.expires_at ^ NEVER;
+        let finite = ((x | x.wrapping_neg()) >> 63) as u8;
+        Choice::from(due & finite)
     }
 }
 
@@ -92,12 +104,9 @@ fn buckets_of(digest: &[u8; 32], buckets: usize) -> [usize; 2] {
     [scale(word(0)), scale(word(8))]
 }
 
-/// The index: digests, metadata and kinds of `buckets × SLOTS` slots.
+/// The index: `buckets × SLOTS` slots.
 pub(crate) struct Index {
-    digests: Box<[Digests]>,
-    meta: Box<[Meta]>,
-    /// `KeyKind as u8` per slot; 0 for an empty slot.
-    kinds: Box<[[u8; SLOTS]]>,
+    buckets: Box<[Bucket]>,
     len: usize,
 }
 
@@ -115,30 +124,20 @@ impl Index {
     }
 
     fn fill(entries: &[Entry], buckets: usize, placed: &[u32]) -> Index {
-        let mut digests = vec![Digests([[0; 32]; SLOTS]); buckets];
-        let mut meta = vec![
-            Meta {
-                project: [0; SLOTS],
-                expires_at: [0; SLOTS],
-            };
-            buckets
-        ];
-        let mut kinds = vec![[0u8; SLOTS]; buckets];
+        let mut table = vec![EMPTY; buckets];
         for (slot, &e) in placed.iter().enumerate() {
             if e == 0 {
                 continue;
             }
             let entry = &entries[e as usize - 1];
-            let (b, s) = (slot / SLOTS, slot % SLOTS);
-            digests[b].0[s] = *entry.digest.as_bytes();
-            meta[b].project[s] = entry.project;
-            meta[b].expires_at[s] = entry.expires_at;
-            kinds[b][s] = entry.kind as u8;
+            let (bucket, s) = (&mut table[slot / SLOTS], slot % SLOTS);
+            bucket.digests[s] = *entry.digest.as_bytes();
+            bucket.project[s] = entry.project;
+            bucket.expires_at[s] = entry.expires_at;
+            bucket.kinds[s] = entry.kind as u8;
         }
         Index {
-            digests: digests.into_boxed_slice(),
-            meta: meta.into_boxed_slice(),
-            kinds: kinds.into_boxed_slice(),
+            buckets: table.into_boxed_slice(),
             len: entries.len(),
         }
     }
@@ -148,33 +147,37 @@ impl Index {
     #[inline]
     pub(crate) fn lookup(&self, digest: &KeyDigest) -> Found {
         let digest = digest.as_bytes();
-        let [b0, b1] = buckets_of(digest, self.digests.len());
+        let [b0, b1] = buckets_of(digest, self.buckets.len());
         let mut found = Found {
             present: Choice::from(0),
             project: 0,
             expires_at: NEVER,
             kind: 0,
         };
-        for b in [b0, b1] {
-            let (kinds, meta) = (&self.kinds[b], &self.meta[b]);
-            let matches = bucket_matches(&self.digests[b].0, kinds, digest);
+        let mut present = 0u8;
+        for bucket in [&self.buckets[b0], &self.buckets[b1]] {
+            let matches = bucket_matches(&bucket.digests, &bucket.kinds, digest);
             for (s, eq) in matches.into_iter().enumerate() {
-                found.project.conditional_assign(&meta.project[s], eq);
-                found.expires_at.conditional_assign(&meta.expires_at[s], eq);
-                found.kind.conditional_assign(&kinds[s], eq);
-                found.present |= eq;
+                found.project.conditional_assign(&bucket.project[s], eq);
+                found
+                    .expires_at
+                    .conditional_assign(&bucket.expires_at[s], eq);
+                found.kind.conditional_assign(&bucket.kinds[s], eq);
+                present |= eq.unwrap_u8();
             }
         }
+        found.present = Choice::from(present);
         found
     }
 
     /// Where `digest` sits: (which of its two buckets, slot within the bucket). Not
     /// constant time; for tests and the timing harness.
     pub(crate) fn position(&self, digest: &KeyDigest) -> Option<(usize, usize)> {
-        let [b0, b1] = buckets_of(digest.as_bytes(), self.digests.len());
+        let [b0, b1] = buckets_of(digest.as_bytes(), self.buckets.len());
         [b0, b1].into_iter().enumerate().find_map(|(choice, b)| {
+            let bucket = &self.buckets[b];
             (0..SLOTS)
-                .find(|&s| self.kinds[b][s] != 0 && self.digests[b].0[s] == *digest.as_bytes())
+                .find(|&s| bucket.kinds[s] != 0 && bucket.digests[s] == *digest.as_bytes())
                 .map(|s| (choice, s))
         })
     }
@@ -185,9 +188,7 @@ impl Index {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        core::mem::size_of_val(&*self.digests)
-            + core::mem::size_of_val(&*self.meta)
-            + core::mem::size_of_val(&*self.kinds)
+        core::mem::size_of_val(&*self.buckets)
     }
 }
 
@@ -281,11 +282,34 @@ mod tests {
             assert!(!bool::from(index.lookup(&absent.digest).present));
             assert_eq!(index.position(&absent.digest), None);
             // The load stays within the bound the memory figures assume.
-            let slots = index.digests.len() * SLOTS;
+            let slots = index.buckets.len() * SLOTS;
             assert!(
                 n < 100 || (n as f64) / (slots as f64) > MAX_LOAD * 0.8,
                 "{n} in {slots}"
             );
+        }
+    }
+
+    #[test]
+    fn expiry_boundaries() {
+        let found = |expires_at| Found {
+            present: Choice::from(1),
+            project: 1,
+            expires_at,
+            kind: 1,
+        };
+        for (expires_at, now, expired) in [
+            (100, 99, false),
+            (100, 100, true),
+            (100, u64::MAX, true),
+            (0, 0, true),
+            (u64::MAX - 1, u64::MAX - 2, false),
+            (u64::MAX - 1, u64::MAX, true),
+            (NEVER, u64::MAX, false),
+            (NEVER, 0, false),
+        ] {
+            let got = bool::from(found(expires_at).expired(now));
+            assert_eq!(got, expired, "{expires_at} {now}");
         }
     }
 

@@ -184,13 +184,16 @@ impl Registry {
         // Precedence: unknown, then a row whose kind contradicts the prefix, then expired,
         // then wrong kind for the endpoint.
         let own = key.kind();
-        let kind_ok = Choice::from(u8::from(requirement.allows(own)));
-        let mismatch = found.present & !found.kind.ct_eq(&(own as u8));
+        // Bits (0 or 1) computed with plain arithmetic; each passes through `subtle`'s
+        // barrier once, as the `Choice` that selects the outcome.
+        let present = found.present.unwrap_u8();
+        let mismatch = present & (1 ^ found.kind.ct_eq(&(own as u8)).unwrap_u8());
+        let wrong_kind = u8::from(!requirement.allows(own));
         let mut outcome = OUTCOME_OK;
-        outcome.conditional_assign(&OUTCOME_WRONG_KIND, !kind_ok);
+        outcome.conditional_assign(&OUTCOME_WRONG_KIND, Choice::from(wrong_kind));
         outcome.conditional_assign(&OUTCOME_EXPIRED, found.expired(now));
-        outcome.conditional_assign(&OUTCOME_KIND_MISMATCH, mismatch);
-        outcome.conditional_assign(&OUTCOME_UNKNOWN, !found.present);
+        outcome.conditional_assign(&OUTCOME_KIND_MISMATCH, Choice::from(mismatch));
+        outcome.conditional_assign(&OUTCOME_UNKNOWN, Choice::from(1 ^ present));
         match outcome {
             OUTCOME_OK => Ok(Authenticated {
                 project: found.project,
