@@ -416,6 +416,12 @@ enum picket_result
      */
     PICKET_RESULT_AUTH_WRONG_KIND = 502,
     /**
+     * The key's registry row names the other kind than the key's own prefix (a `pk_` key
+     * added as secret, or the reverse): the row is wrong and the key never authenticates.
+     * HTTP 401.
+     */
+    PICKET_RESULT_AUTH_KIND_MISMATCH = 503,
+    /**
      * The client_id is a secret key: it has been exposed and must be rolled.
      */
     PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED = 521,

@@ -100,6 +100,8 @@ const (
 	CodeAuthExpired Code = 501
 	// CodeAuthWrongKind: A valid key of the wrong kind for this endpoint. HTTP 403.
 	CodeAuthWrongKind Code = 502
+	// CodeAuthKindMismatch: The key's registry row names the other kind than the key's own prefix (a `pk_` key added as secret, or the reverse): the row is wrong and the key never authenticates. HTTP 401.
+	CodeAuthKindMismatch Code = 503
 	// CodeAuthorizeSecretKeyExposed: The client_id is a secret key: it has been exposed and must be rolled.
 	CodeAuthorizeSecretKeyExposed Code = 521
 	// CodeAuthorizeUnknownClient: The client_id is not a known publishable key.
@@ -231,6 +233,8 @@ var (
 	ErrKeyExpired = &Error{Code: CodeAuthExpired}
 	// ErrWrongKind is the sentinel of CodeAuthWrongKind.
 	ErrWrongKind = &Error{Code: CodeAuthWrongKind}
+	// ErrKindMismatch is the sentinel of CodeAuthKindMismatch.
+	ErrKindMismatch = &Error{Code: CodeAuthKindMismatch}
 	// ErrSecretKeyExposed is the sentinel of CodeAuthorizeSecretKeyExposed.
 	ErrSecretKeyExposed = &Error{Code: CodeAuthorizeSecretKeyExposed}
 	// ErrUnknownClient is the sentinel of CodeAuthorizeUnknownClient.
@@ -320,6 +324,7 @@ var codeTable = []struct {
 	{CodeAuthUnknownKey, "auth_unknown_key", ErrUnknownKey},
 	{CodeAuthExpired, "auth_expired", ErrKeyExpired},
 	{CodeAuthWrongKind, "auth_wrong_kind", ErrWrongKind},
+	{CodeAuthKindMismatch, "auth_kind_mismatch", ErrKindMismatch},
 	{CodeAuthorizeSecretKeyExposed, "authorize_secret_key_exposed", ErrSecretKeyExposed},
 	{CodeAuthorizeUnknownClient, "authorize_unknown_client", ErrUnknownClient},
 	{CodeAuthorizeExpired, "authorize_expired", ErrClientExpired},

@@ -828,3 +828,60 @@ func TestMessagesShortAndLong(t *testing.T) {
 		}
 	}
 }
+
+// Issue 10.2: a key's prefix decides its kind. A key added with the kind its prefix
+// contradicts never authenticates (503, a 401 with the challenge) and is no client_id.
+func TestRegistryKindMismatch(t *testing.T) {
+	pk, err := GenerateKey(Publishable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, err := GenerateKey(Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewRegistryBuilder()
+	if err := b.AddProject(1, Development, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddRedirectURI(1, "http://localhost:3000/cb"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []struct {
+		key  Key
+		kind KeyKind
+	}{{pk, Secret}, {sk, Publishable}} {
+		d, err := k.key.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.AddKey(d, 1, k.kind, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	now := time.Unix(1_700_000_000, 0)
+	for _, key := range []Key{pk, sk} {
+		for _, req := range []Requirement{RequireAny, RequireSecret, RequirePublishable} {
+			_, err := reg.Authenticate(basic(key.Expose()), now, req)
+			e := wantCode(t, err, CodeAuthKindMismatch)
+			if CodeAuthKindMismatch != 503 || !errors.Is(err, ErrKindMismatch) {
+				t.Errorf("%v: not ErrKindMismatch (503)", err)
+			}
+			if HTTPStatus(err) != 401 || Challenge(err) == "" {
+				t.Errorf("%v: status %d, challenge %q", err, HTTPStatus(err), Challenge(err))
+			}
+			if !strings.Contains(e.Message, "the other kind than the key's own prefix") ||
+				strings.Contains(e.Message, key.Expose()[3:]) {
+				t.Errorf("message %q", e.Message)
+			}
+		}
+	}
+	if _, err := reg.AuthorizeRedirect(pk.Expose(), "http://localhost:3000/cb", now); !errors.Is(err, ErrUnknownClient) {
+		t.Errorf("AuthorizeRedirect: %v, want ErrUnknownClient", err)
+	}
+}

@@ -336,6 +336,10 @@ pub const CODES: &[Code] = &[
         "this endpoint requires the other kind of api key",
         "A valid key of the wrong kind for this endpoint. HTTP 403.")
     .go_err("WrongKind"),
+    core(503, "AUTH_KIND_MISMATCH", "AuthError::KindMismatch",
+        "the registry row of this api key names the other kind than the key's own prefix: the row is wrong; re-add the key with the kind its prefix names",
+        "The key's registry row names the other kind than the key's own prefix (a `pk_` key added as secret, or the reverse): the row is wrong and the key never authenticates. HTTP 401.")
+    .go_err("KindMismatch"),
     core(521, "AUTHORIZE_SECRET_KEY_EXPOSED", "AuthorizeError::SecretKeyExposed",
         "client_id is a secret key: it has been exposed and must be rolled now; use the publishable key in client-side flows",
         "The client_id is a secret key: it has been exposed and must be rolled.")

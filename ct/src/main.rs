@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Exit status: 0 when every case under test stays below |t| = 10 and the control exceeds
-//! it; 1 otherwise; 2 on a usage or fixture error.
+//! it (cases measured but not claimed do not count); 1 otherwise; 2 on a usage or fixture
+//! error.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -170,6 +171,8 @@ fn main() -> ExitCode {
             (Role::Null, true) => (false, "FAIL (false alarm)"),
             (Role::Control, true) => (true, "pass (control leaks)"),
             (Role::Control, false) => (false, "FAIL (control blind)"),
+            (Role::Report, false) => (true, "no leak (not claimed)"),
+            (Role::Report, true) => (true, "leak (not claimed)"),
         };
         ok &= pass;
         let per_call = |c: usize| analysis.median[c] as f64 / config.batch as f64;

@@ -6,7 +6,8 @@
 //! - byte 1: per project `i`, bit `2i` development mode, bit `2i+1` `loopback_any_port`;
 //!   bit 6 `allow_private_use_schemes` for all;
 //! - byte 2: number of keys (mod 17); per key 16 random bytes, a byte (bit 0 secret,
-//!   bit 1 has an expiry, bits 2–3 project index, bit 4 re-add the previous key's digest)
+//!   bit 1 has an expiry, bits 2–3 project index, bit 4 re-add the previous key's digest,
+//!   bit 5 store it with the kind its prefix contradicts)
 //!   and a little-endian `u64` expiry;
 //! - a little-endian `u64` `now`;
 //! - the rest: lines separated by `\n`, each tagged by its first byte `t`: `t % 3 == 0`
@@ -18,7 +19,9 @@
 //! headers and for the real Basic/Bearer headers of every added key and of keys never
 //! added, returns exactly what the model says: never a key that was not added, never an
 //! expired key (`now >= expires_at`; a key without expiry never expires, even at
-//! `now == u64::MAX`), and the project and kind that were added;
+//! `now == u64::MAX`), never a key whose stored kind contradicts its prefix
+//! (`KindMismatch`, before expiry and requirement), and the project and kind that were
+//! added;
 //! `authorize_redirect` accepts only a live publishable key whose project's whitelist
 //! matches the URI.
 #![no_main]
@@ -60,6 +63,9 @@ fn expected_auth(
     req: Requirement,
 ) -> Result<Authenticated, AuthError> {
     let m = model.get(key.as_bytes()).ok_or(AuthError::UnknownKey)?;
+    if m.kind != key.kind() {
+        return Err(AuthError::KindMismatch);
+    }
     if m.expired(now) {
         return Err(AuthError::Expired);
     }
@@ -145,7 +151,13 @@ fuzz_target!(|data: &[u8]| {
         other[15] ^= 0x80;
         not_added.push(ApiKey::from_random_bytes(kind, other));
 
-        let result = builder.add_key(key.digest(), project, kind, expires_at);
+        // The kind stored: the key's own, or (bit 5) the other one, a wrong row.
+        let stored_kind = match (shape & 32 == 32, key.kind()) {
+            (false, own) => own,
+            (true, KeyKind::Secret) => KeyKind::Publishable,
+            (true, KeyKind::Publishable) => KeyKind::Secret,
+        };
+        let result = builder.add_key(key.digest(), project, stored_kind, expires_at);
         if !lists.contains_key(&project) {
             assert_eq!(result, Err(BuildError::UnknownProject { project }));
             not_added.push(key);
@@ -154,7 +166,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(result, Ok(()));
         let entry = Model {
             project,
-            kind,
+            kind: stored_kind,
             expires_at: expires_at.unwrap_or(u64::MAX),
         };
         duplicate |= model.insert(*key.as_bytes(), entry).is_some();
@@ -251,6 +263,8 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 match model.get(key.as_bytes()) {
                     None => Err(AuthorizeError::UnknownClient),
+                    // A row that says secret for a pk_ key: no publishable key.
+                    Some(m) if m.kind != KeyKind::Publishable => Err(AuthorizeError::UnknownClient),
                     Some(m) if m.expired(now) => Err(AuthorizeError::Expired),
                     Some(m) if lists[&m.project].matches(uri) => Ok(m.project),
                     Some(_) => Err(AuthorizeError::RedirectNotRegistered),

@@ -5,8 +5,7 @@
 //! cargo bench -p picket-core --bench registry_memory
 //! ```
 //!
-//! Prints one line per figure, `figure <name> <value> <unit>`, which
-//! `bench/rust-summary.sh` reads. The digests are computed before measuring (a server loads
+//! Prints one JSON object per figure, which `bench/report.py` reads. The digests are computed before measuring (a server loads
 //! them from its database), so only the builder and the registry count. Run as a test
 //! (`cargo test --all-targets`, no `--bench` argument) it uses 2,000 keys.
 
@@ -107,27 +106,43 @@ fn main() {
         .expect("three runs");
     let no_reserve = measure(digests, false);
     let per_key = |bytes: usize| bytes as f64 / n as f64;
-    println!("figure registry_keys {n} keys");
-    println!("figure build_seconds {:.4} s", best.seconds);
-    println!(
-        "figure key_index_bytes_per_key {:.2} B/key",
-        per_key(best.index_bytes)
+    // One JSON object per figure (bench/report.py): figure, value, unit, reference,
+    // target_ratio, note.
+    let figure = |name: &str, value: f64, unit: &str, note: &str| {
+        println!(
+            "{{\"figure\": \"{name}\", \"value\": {value:.2}, \"unit\": \"{unit}\", \"reference\": null, \"target_ratio\": null, \"note\": \"{note}\"}}"
+        );
+    };
+    let keys = format!("{n} keys");
+    figure(
+        "rust key index bytes per key",
+        per_key(best.index_bytes),
+        "B/key",
+        &format!("Registry::key_index_bytes / n, {keys}"),
     );
-    println!(
-        "figure build_peak_heap_bytes_per_key {:.2} B/key",
-        per_key(best.peak_bytes)
+    figure(
+        "rust heap retained by the registry per key",
+        per_key(best.retained_bytes),
+        "B/key",
+        &keys,
     );
-    println!(
-        "figure retained_heap_bytes_per_key {:.2} B/key",
-        per_key(best.retained_bytes)
+    figure(
+        "rust peak heap during build per key",
+        per_key(best.peak_bytes),
+        "B/key",
+        &format!("builder and registry, with reserve_keys, {keys}"),
     );
-    println!(
-        "figure build_peak_heap_bytes_per_key_no_reserve {:.2} B/key",
-        per_key(no_reserve.peak_bytes)
+    figure(
+        "rust peak heap during build per key, without reserve_keys",
+        per_key(no_reserve.peak_bytes),
+        "B/key",
+        &keys,
     );
-    println!(
-        "figure build_seconds_no_reserve {:.4} s",
-        no_reserve.seconds
+    figure(
+        "rust build time",
+        best.seconds * 1000.0,
+        "ms",
+        &format!("fastest of 3 builds, {keys}"),
     );
     // The index is part of what is retained, and the peak includes what is retained.
     assert!(best.index_bytes <= best.retained_bytes);

@@ -111,6 +111,7 @@ impl AuthError {
             AuthError::UnknownKey => 500,
             AuthError::Expired => 501,
             AuthError::WrongKind { .. } => 502,
+            AuthError::KindMismatch => 503,
         }
     }
 }

@@ -10,6 +10,7 @@ use sha2::{Digest as _, Sha256};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use thiserror::Error;
 
+use crate::ct::ct_eq_32;
 use crate::key::ApiKey;
 
 /// Length in bytes of a digest.
@@ -177,19 +178,6 @@ impl KeyDigest {
     }
 }
 
-/// Constant-time equality of two 32-byte values: XOR-fold into one word, then one
-/// `subtle` comparison (a single optimisation barrier instead of one per byte).
-#[inline]
-pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> Choice {
-    let mut acc = 0u64;
-    for (a, b) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-        let a = u64::from_ne_bytes([a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]]);
-        let b = u64::from_ne_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-        acc |= a ^ b;
-    }
-    acc.ct_eq(&0)
-}
-
 /// Checks one key against several stored digests (key rolling: the old and the new key are
 /// both valid for a while).
 ///
@@ -218,6 +206,19 @@ pub fn verify_any(key: &ApiKey, stored: &[KeyDigest]) -> Option<usize> {
         Some(index as usize)
     } else {
         None
+    }
+}
+
+impl ApiKey {
+    /// The SHA-256 digest of the key's text, as stored in a database. (Defined here, with
+    /// the digest, so that `key.rs` does not depend on `digest.rs`.)
+    ///
+    /// ```
+    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
+    /// assert_eq!(key.digest(), picket_core::KeyDigest::of(&key));
+    /// ```
+    pub fn digest(&self) -> KeyDigest {
+        KeyDigest::of(self)
     }
 }
 

@@ -10,7 +10,7 @@ use core::str::FromStr;
 use thiserror::Error;
 use zeroize::Zeroize;
 
-use crate::digest::KeyDigest;
+use crate::ct::classify;
 
 /// Length in bytes of a key's text: a 3-byte prefix and 32 hex digits.
 pub const KEY_LEN: usize = 35;
@@ -135,28 +135,6 @@ pub enum KeyError {
 pub struct ApiKey {
     text: [u8; KEY_LEN],
     kind: KeyKind,
-}
-
-/// Classifies one body byte without branches on its value.
-///
-/// Returns `(bad, upper)` where `bad` is 1 when the byte is not `[0-9a-fA-F]` and `upper`
-/// is 1 when it is `[A-F]`. Only comparisons turned into arithmetic are used, so the time
-/// taken does not depend on the byte.
-#[inline(always)]
-fn classify(b: u8) -> (u8, u8) {
-    // `in_range(x, lo, hi)` is 1 when lo <= x <= hi, computed with wrapping arithmetic on u16
-    // so that no branch depends on x.
-    #[inline(always)]
-    fn in_range(x: u8, lo: u8, hi: u8) -> u8 {
-        let x = x as u16;
-        let ge = ((x.wrapping_sub(lo as u16)) >> 15) ^ 1; // x >= lo
-        let le = (((hi as u16).wrapping_sub(x)) >> 15) ^ 1; // x <= hi
-        (ge & le) as u8
-    }
-    let digit = in_range(b, b'0', b'9');
-    let lower = in_range(b, b'a', b'f');
-    let upper = in_range(b, b'A', b'F');
-    ((digit | lower | upper) ^ 1, upper)
 }
 
 impl ApiKey {
@@ -286,16 +264,6 @@ impl ApiKey {
     /// ```
     pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
         &self.text
-    }
-
-    /// The SHA-256 digest of the key's text, as stored in a database.
-    ///
-    /// ```
-    /// let key = picket_core::ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854").unwrap();
-    /// assert_eq!(key.digest(), picket_core::KeyDigest::of(&key));
-    /// ```
-    pub fn digest(&self) -> KeyDigest {
-        KeyDigest::of(self)
     }
 
     /// The form of the key that is safe to log: the prefix, `…` and the last 4 digits.
@@ -536,15 +504,6 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
-    }
-
-    #[test]
-    fn classify_matches_std() {
-        for b in 0..=255u8 {
-            let (bad, upper) = classify(b);
-            assert_eq!(bad == 1, !b.is_ascii_hexdigit(), "{b}");
-            assert_eq!(upper == 1, (b'A'..=b'F').contains(&b), "{b}");
-        }
     }
 
     #[test]

@@ -23,9 +23,11 @@
 //!
 //! **Constant time, and its limits.** The comparison of digests (and of PKCE hashes) is
 //! constant time, on fixed-size values, through `subtle`. The validation of a key's 32-digit
-//! body has no data-dependent branch. Everything else (header parsing, which of the 1-in-2^k
-//! directory slots a digest falls in, redirect URI matching) may take time that depends on
-//! its input, which is either public or a SHA-256 output. Like `subtle`, this is best effort:
+//! body has no data-dependent branch. A registry lookup reads the same two buckets' worth
+//! of memory and compares the same number of digests whether the key is present or not and
+//! wherever it sits. Everything else (header parsing, which two buckets a digest maps to,
+//! redirect URI matching) may take time that depends on its input, which is either public
+//! or a SHA-256 output of the attacker's own key. Like `subtle`, this is best effort:
 //! the compiler is not bound to preserve it, so it is measured (see the README).
 //!
 //! # A tour
@@ -71,6 +73,7 @@
 #![warn(clippy::all)]
 
 mod codes;
+mod ct;
 mod digest;
 mod exposure;
 mod header;

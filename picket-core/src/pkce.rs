@@ -8,7 +8,7 @@ use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use thiserror::Error;
 
-use crate::digest::ct_eq_32;
+use crate::ct::ct_eq_32;
 
 /// Shortest `code_verifier` (RFC 7636 §4.1).
 pub const MIN_VERIFIER_LEN: usize = 43;

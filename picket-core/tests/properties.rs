@@ -103,6 +103,33 @@ proptest! {
         }
     }
 
+    /// Issue 10.2: the key's prefix decides its kind. Whatever the row says, a key
+    /// authenticates only with the kind its own prefix names; a row of the other kind
+    /// refuses it (KindMismatch, 401), in every client form, for every requirement, at any
+    /// time, and it is no client_id.
+    #[test]
+    fn prefix_decides_the_kind(key in key(), stored in kind(), expires_at in any::<Option<u64>>(), now in any::<u64>()) {
+        let mut b = RegistryBuilder::new();
+        b.add_project(1, Mode::Development, RedirectOptions::default()).unwrap();
+        b.add_redirect_uri(1, b"http://localhost:3000/cb").unwrap();
+        b.add_key(key.digest(), 1, stored, expires_at).unwrap();
+        let reg = b.build().unwrap();
+        for header in real_client_headers(&key) {
+            for req in [Requirement::Any, Requirement::Publishable, Requirement::Secret] {
+                let got = reg.authenticate(header.as_bytes(), now, req);
+                if stored != key.kind() {
+                    prop_assert_eq!(got, Err(AuthError::KindMismatch));
+                } else if let Ok(auth) = got {
+                    prop_assert_eq!(auth.kind, key.kind());
+                }
+            }
+        }
+        let authorized = reg.authorize_redirect(key.as_bytes(), b"http://localhost:3000/cb", now);
+        if authorized.is_ok() {
+            prop_assert!(key.kind() == KeyKind::Publishable && stored == KeyKind::Publishable);
+        }
+    }
+
     #[test]
     fn other_headers_never_authenticate(key in key(), junk in "[ -~]{0,3}", pos in 0usize..64) {
         // Take a real header and insert junk somewhere: unless the result is still one of

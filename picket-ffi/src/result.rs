@@ -133,6 +133,10 @@ pub enum picket_result {
     AuthExpired = 501,
     /// A valid key of the wrong kind for this endpoint. HTTP 403.
     AuthWrongKind = 502,
+    /// The key's registry row names the other kind than the key's own prefix (a `pk_` key
+    /// added as secret, or the reverse): the row is wrong and the key never authenticates.
+    /// HTTP 401.
+    AuthKindMismatch = 503,
 
     /// The client_id is a secret key: it has been exposed and must be rolled.
     AuthorizeSecretKeyExposed = 521,
@@ -171,7 +175,7 @@ pub enum picket_result {
 }
 
 /// Every variant, in ascending order of value.
-const ALL: [picket_result; 64] = {
+const ALL: [picket_result; 65] = {
     use picket_result::*;
     [
         Ok,
@@ -222,6 +226,7 @@ const ALL: [picket_result; 64] = {
         AuthUnknownKey,
         AuthExpired,
         AuthWrongKind,
+        AuthKindMismatch,
         AuthorizeSecretKeyExposed,
         AuthorizeUnknownClient,
         AuthorizeExpired,
@@ -319,6 +324,7 @@ impl picket_result {
             AuthUnknownKey => "unknown api key",
             AuthExpired => "api key has expired: use the project's current key",
             AuthWrongKind => "this endpoint requires the other kind of api key",
+            AuthKindMismatch => "the registry row of this api key names the other kind than the key's own prefix: the row is wrong; re-add the key with the kind its prefix names",
             AuthorizeSecretKeyExposed => "client_id is a secret key: it has been exposed and must be rolled now; use the publishable key in client-side flows",
             AuthorizeUnknownClient => "client_id is not a known publishable key",
             AuthorizeExpired => "client_id has expired: use the project's current publishable key",

@@ -79,6 +79,7 @@ fn core_variants() -> Vec<(u32, String, String)> {
             required: KeyKind::Secret,
             presented: KeyKind::Publishable
         },
+        AuthError::KindMismatch,
         AuthorizeError::SecretKeyExposed,
         AuthorizeError::UnknownClient,
         AuthorizeError::Expired,
@@ -339,7 +340,7 @@ fn unknown_codes_are_refused() {
         299,
         313,
         416,
-        503,
+        504,
         520,
         525,
         604,

@@ -45,10 +45,10 @@ CFLAGS=(-std=c11 -Wall -Wextra -Wpedantic -Werror -O2)
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "== C, static library (the figure)"
-"$out/bench_authenticate-static" "$samples" "$iterations" | tee "$out/c-static.txt"
+"$out/bench_authenticate-static" "$samples" "$iterations" static | tee "$out/c-static.txt"
 echo
 echo "== C, shared library"
-"$out/bench_authenticate-shared" "$samples" "$iterations"
+"$out/bench_authenticate-shared" "$samples" "$iterations" shared
 
 if [ "$rust" = 1 ]; then
     echo
@@ -64,7 +64,7 @@ if [ "$rust" = 1 ]; then
         }
         if (n >= 3) printf "%.1f %.1f\n", vals[1], vals[3]
         exit }' "$out/rust.txt")"
-    c_ns="$(sed -n 's/^bench_authenticate .*fastest_ns=\([0-9.]*\) median_ns=\([0-9.]*\).*/\1 \2/p' "$out/c-static.txt")"
+    c_ns="$(sed -n 's/^{"figure": "c authenticate.*"value": \([0-9.]*\),.*fastest \([0-9.]*\) ns.*/\2 \1/p' "$out/c-static.txt")"
     if [ -n "$rust_ns" ] && [ -n "$c_ns" ]; then
         read -r rf rm <<<"$rust_ns"
         read -r cf cm <<<"$c_ns"

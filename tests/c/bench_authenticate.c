@@ -7,14 +7,17 @@
  * production projects, and header j names key (j * 2654435761) mod 1000, so consecutive
  * requests name unrelated keys. Requirement ANY, now = 1,700,000,000.
  *
- * Usage: bench_authenticate [SAMPLES [ITERATIONS]]   (default 2,000 samples of 1,000 calls)
+ * Usage: bench_authenticate [SAMPLES [ITERATIONS [LINKAGE]]]   (default 2,000 samples of 1,000
+ * calls; LINKAGE, "static" by default, only names the figure)
  *
  * Like divan (the Rust benchmarks' harness), it times many short samples (clock_gettime,
  * CLOCK_MONOTONIC, around ITERATIONS calls each, after a 10% warm-up) and reports the
  * fastest and the median sample in ns/call, plus the mean over all samples. The fastest and
  * median samples are the ones a busy machine disturbs least: compare them with divan's
- * `fastest` and `median` columns of `auth/keys/1000`. The last line,
- * `bench_authenticate keys=1000 fastest_ns=... median_ns=... mean_ns=...`, is for scripts.
+ * `fastest` and `median` columns of `auth/keys/1000`. The last lines are for scripts
+ * (bench/report.py): one JSON object per figure, `{"figure", "value", "unit", "reference",
+ * "target_ratio", "note"}`, the median compared with the Rust figure of the same fixture
+ * (`rust authenticate, 1000 keys` of picket-core/benches/figures.rs, target <= 1.10 x).
  * Exits non-zero if any call did not authenticate.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -145,8 +148,13 @@ int main(int argc, char **argv) {
     printf("  %d samples x %ld calls: fastest %.1f, median %.1f, mean %.1f ns/call\n", samples,
            iterations, best, median, mean);
     printf("  (checksum %llu)\n", (unsigned long long)sink);
-    printf("bench_authenticate keys=%d fastest_ns=%.1f median_ns=%.1f mean_ns=%.1f\n", KEYS, best,
-           median, mean);
+    const char *linkage = argc > 3 ? argv[3] : "static";
+    printf("{\"figure\": \"c authenticate, %d keys (%s library)\", \"value\": %.2f, "
+           "\"unit\": \"ns\", \"reference\": \"rust authenticate, %d keys\", "
+           "\"target_ratio\": %s, \"note\": \"median of %d samples of %ld calls; fastest "
+           "%.1f ns\"}\n",
+           KEYS, linkage, median, KEYS, strcmp(linkage, "static") == 0 ? "1.1" : "null", samples,
+           iterations, best);
     free(ns);
     picket_registry_free(registry);
     if (failures != 0) {

@@ -109,7 +109,7 @@ static void test_result_text(void) {
               mismatches);
 
     /* Not a code: INVALID_PARAMETER, out_len untouched, and the message names the value. */
-    const uint32_t not_codes[] = {8, 99, 106, 202, 313, 416, 503, 520, 525, 604, 708, 65536,
+    const uint32_t not_codes[] = {8, 99, 106, 202, 313, 416, 504, 520, 525, 604, 708, 65536,
                                   UINT32_MAX};
     for (size_t i = 0; i < sizeof not_codes / sizeof not_codes[0]; i++) {
         uint8_t buf[64];

@@ -395,6 +395,47 @@ static void test_no_expiry_at_the_end_of_time(void) {
     picket_registry_free(r);
 }
 
+/* Issue 10.2: a key's prefix decides its kind. Each key added with the kind its prefix
+ * contradicts (one wrong argument to picket_registry_builder_add_key) never authenticates:
+ * 503 with the challenge, whatever the requirement, and it is no client_id either. */
+static void test_kind_mismatch(void) {
+    uint8_t d_pk[32], d_sk[32];
+    picket_registry_builder *b =
+        digest_of(PK1, d_pk) && digest_of(SK1, d_sk) ? picket_registry_builder_new() : NULL;
+    if (!CHECK(b != NULL)) {
+        return;
+    }
+    picket_registry *r = NULL;
+    CHECK_RC(picket_registry_builder_add_project(b, 1, PICKET_MODE_DEVELOPMENT, 0),
+             PICKET_RESULT_OK);
+    CHECK_RC(picket_registry_builder_add_redirect_uri(b, 1, S("http://localhost:3000/cb")),
+             PICKET_RESULT_OK);
+    CHECK_RC(picket_registry_builder_add_key(b, d_pk, 1, PICKET_KEY_KIND_SECRET, PICKET_NO_EXPIRY),
+             PICKET_RESULT_OK);
+    CHECK_RC(picket_registry_builder_add_key(b, d_sk, 1, PICKET_KEY_KIND_PUBLISHABLE,
+                                             PICKET_NO_EXPIRY),
+             PICKET_RESULT_OK);
+    CHECK_RC(picket_registry_builder_build(b, &r), PICKET_RESULT_OK);
+    if (!CHECK(r != NULL)) {
+        return;
+    }
+    const uint32_t MISMATCH = PICKET_RESULT_AUTH_KIND_MISMATCH;
+    CHECK_EQ(MISMATCH, 503);
+    const char *rule = "the other kind than the key's own prefix";
+    AUTH(r, PK1, NOW, REQ_ANY, MISMATCH, 0, rule);
+    AUTH(r, PK1, NOW, REQ_SK, MISMATCH, 0, rule);
+    AUTH(r, PK1, NOW, REQ_PK, MISMATCH, 0, rule);
+    AUTH(r, SK1, NOW, REQ_ANY, MISMATCH, 0, rule);
+    AUTH(r, SK1, NOW, REQ_PK, MISMATCH, 0, rule);
+    AUTH(r, SK1, NOW, REQ_SK, MISMATCH, 0, rule);
+    uint64_t project = 77;
+    CHECK_RC(picket_registry_authorize_redirect(r, S(PK1), S("http://localhost:3000/cb"), NOW,
+                                                &project),
+             PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT);
+    CHECK_EQ(project, 77);
+    picket_registry_free(r);
+}
+
 static void expect_authorize(const picket_registry *r, const char *client_id, size_t client_len,
                              const char *uri, size_t uri_len, uint64_t now, uint32_t code,
                              uint64_t project, const char *message, int line) {
@@ -535,6 +576,7 @@ int main(void) {
     test_builder_errors();
     test_authenticate();
     test_no_expiry_at_the_end_of_time();
+    test_kind_mismatch();
     test_authorize_redirect();
     test_ownership();
     return check_finish("test_registry");

@@ -15,7 +15,7 @@ class                     raised by
                           own code 100-105 when the header carries a malformed key)
 :class:`RedirectError`    validating a redirect URI (400-415), also when it is
                           registered through a :class:`picket.RegistryBuilder`
-:class:`AuthError`        :meth:`picket.Registry.authenticate` (500-502, and the header
+:class:`AuthError`        :meth:`picket.Registry.authenticate` (500-503, and the header
                           or key code when the header is malformed); carries
                           ``http_status`` and ``challenge``
 :class:`AuthorizeError`   :meth:`picket.Registry.authorize_redirect` (521-524, and the

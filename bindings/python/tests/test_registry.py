@@ -379,3 +379,29 @@ def test_fast_paths_agree_with_the_c_function() -> None:
         assert registry.authenticate(headers[0], 2**33 - 1).project == 2**32 + 5
         with pytest.raises(AuthError):
             registry.authenticate(headers[0], 2**33)  # key 0 expires at 2**33
+
+
+def test_prefix_decides_the_kind() -> None:
+    """Issue 10.2: a stored digest added with the kind its key's prefix contradicts never
+    authenticates (503, a 401 with the challenge) and is no client_id either."""
+    pk = picket.format_key(KeyKind.PUBLISHABLE, b"\x21" * 16)
+    sk = picket.format_key(KeyKind.SECRET, b"\x22" * 16)
+    with RegistryBuilder() as builder:
+        builder.add_project(1, Mode.DEVELOPMENT)
+        builder.add_redirect_uri(1, CALLBACK)
+        builder.add_key(pk.digest(), 1, kind=KeyKind.SECRET)
+        builder.add_key(sk.digest(), 1, kind=KeyKind.PUBLISHABLE)
+        registry = builder.build()
+    with registry:
+        for key in (pk, sk):
+            for requirement in Requirement:
+                with pytest.raises(AuthError) as caught:
+                    registry.authenticate(basic(key.expose() + ":"), NOW, requirement)
+                error = caught.value
+                assert error.code is Code.AUTH_KIND_MISMATCH and int(error.code) == 503
+                assert (error.http_status, error.challenge) == (401, 'Basic realm="picket"')
+                assert "the other kind than the key's own prefix" in error.message
+                assert key.expose()[3:] not in error.message
+        with pytest.raises(AuthorizeError) as caught_authorize:
+            registry.authorize_redirect(pk.expose(), CALLBACK, NOW)
+        assert caught_authorize.value.code is Code.AUTHORIZE_UNKNOWN_CLIENT

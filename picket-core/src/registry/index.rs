@@ -1,0 +1,343 @@
+//! The constant-time key index: where the registry's key digests live and how one is
+//! looked up.
+//!
+//! **Layout.** A SHA-256 digest is already uniformly random, so its own bits place it (no
+//! further hash): a key may sit in one of two buckets, chosen by the digest's bytes 0–7
+//! and 8–15 (`word * buckets >> 64`). A bucket holds [`SLOTS`] slots (digest, project,
+//! expiry, kind) inline in one 256-byte aligned block: four cache lines in one page. Keys
+//! are placed by cuckoo insertion at build, with as many buckets as needed for
+//! every key to fit (load at most [`MAX_LOAD`]); no bucket ever overflows, so there is no
+//! overflow path.
+//!
+//! **Lookup.** Every lookup, present key or absent, reads the same blocks: both candidate
+//! buckets, whose addresses are known from the digest at once (the two reads overlap
+//! instead of waiting for one another). It compares all `2 × SLOTS` slots in constant time (`ct::bucket_matches`), and copies the matching
+//! slot's fields with conditional selects. Nothing branches on stored data.
+//!
+//! **What time can reveal.** Which two buckets a digest maps to is a function of the
+//! presented key only (the attacker's own input) and the bucket count (a function of the
+//! number of keys). Whether those buckets hold a near-miss of the digest, which slot of
+//! which bucket holds a match, and whether there is a match at all take the same work; the
+//! only data-dependent effect left is the cache state, which depends on which buckets
+//! other requests touched recently.
+
+use subtle::{Choice, ConditionallySelectable};
+
+use crate::ct::bucket_matches;
+use crate::digest::KeyDigest;
+use crate::key::KeyKind;
+use crate::registry::errors::BuildError;
+use crate::registry::ProjectId;
+
+/// Slots per bucket: 5 × (32 + 8 + 8 + 1) = 245 bytes, in a 256-byte block.
+pub(crate) const SLOTS: usize = 5;
+
+/// Largest fraction of the slots filled: two choices of 5-slot buckets hold up to about
+/// 99 % before cuckoo insertion fails; 90 % keeps insertion short.
+pub(crate) const MAX_LOAD: f64 = 0.90;
+
+/// Evictions tried for one key before the table is grown.
+const MAX_KICKS: usize = 1000;
+
+/// `expires_at` of a key that never expires (valid even at `now == u64::MAX`).
+pub(crate) const NEVER: u64 = u64::MAX;
+
+/// One key as added to the builder.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    pub(crate) digest: KeyDigest,
+    pub(crate) project: ProjectId,
+    /// Unix seconds; [`NEVER`] when the key does not expire.
+    pub(crate) expires_at: u64,
+    pub(crate) kind: KeyKind,
+}
+
+/// One bucket: its slots' digests, projects, expiries and kinds in one 256-byte aligned
+/// block (four cache lines, never across a page), so a lookup touches two blocks and two
+/// pages, all known from the digest at once.
+#[derive(Clone, Copy)]
+#[repr(C, align(256))]
+struct Bucket {
+    digests: [[u8; 32]; SLOTS],
+    project: [ProjectId; SLOTS],
+    expires_at: [u64; SLOTS],
+    /// `KeyKind as u8`; 0 for an empty slot.
+    kinds: [u8; SLOTS],
+}
+
+const EMPTY: Bucket = Bucket {
+    digests: [[0; 32]; SLOTS],
+    project: [0; SLOTS],
+    expires_at: [0; SLOTS],
+    kinds: [0; SLOTS],
+};
+
+/// What a lookup found: the fields of the matching slot, or of none.
+pub(crate) struct Found {
+    pub(crate) present: Choice,
+    pub(crate) project: ProjectId,
+    pub(crate) expires_at: u64,
+    /// The stored `KeyKind as u8`, or 0 when nothing matched.
+    pub(crate) kind: u8,
+}
+
+impl Found {
+    /// Whether the entry is expired at `now`, without a branch on its deadline.
+    pub(crate) fn expired(&self, now: u64) -> Choice {
+        // `expires_at <= now` from the borrow of `now - expires_at` in 128 bits, and
+        // `expires_at != NEVER` from the sign of `x | -x`: arithmetic, one barrier.
+        let due = ((u128::from(now).wrapping_sub(u128::from(self.expires_at)) >> 127) as u8) ^ 1;
+        let x = self.expires_at ^ NEVER;
+        let finite = ((x | x.wrapping_neg()) >> 63) as u8;
+        Choice::from(due & finite)
+    }
+}
+
+/// The two buckets a digest may sit in (possibly the same one).
+#[inline(always)]
+fn buckets_of(digest: &[u8; 32], buckets: usize) -> [usize; 2] {
+    let word = |i: usize| {
+        let b = &digest[i..i + 8];
+        u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    };
+    let scale = |w: u64| ((u128::from(w) * buckets as u128) >> 64) as usize;
+    [scale(word(0)), scale(word(8))]
+}
+
+/// The index: `buckets × SLOTS` slots.
+pub(crate) struct Index {
+    buckets: Box<[Bucket]>,
+    len: usize,
+}
+
+impl Index {
+    /// Places every entry. Grows the table until cuckoo insertion succeeds.
+    pub(crate) fn build(entries: &[Entry]) -> Result<Index, BuildError> {
+        let mut buckets =
+            ((entries.len() as f64 / (SLOTS as f64 * MAX_LOAD)).ceil() as usize).max(1);
+        loop {
+            if let Some(placed) = place(entries, buckets)? {
+                return Ok(Index::fill(entries, buckets, &placed));
+            }
+            buckets += buckets / 16 + 1;
+        }
+    }
+
+    fn fill(entries: &[Entry], buckets: usize, placed: &[u32]) -> Index {
+        let mut table = vec![EMPTY; buckets];
+        for (slot, &e) in placed.iter().enumerate() {
+            if e == 0 {
+                continue;
+            }
+            let entry = &entries[e as usize - 1];
+            let (bucket, s) = (&mut table[slot / SLOTS], slot % SLOTS);
+            bucket.digests[s] = *entry.digest.as_bytes();
+            bucket.project[s] = entry.project;
+            bucket.expires_at[s] = entry.expires_at;
+            bucket.kinds[s] = entry.kind as u8;
+        }
+        Index {
+            buckets: table.into_boxed_slice(),
+            len: entries.len(),
+        }
+    }
+
+    /// Looks `digest` up: the same reads and compares whether or not it is present and
+    /// wherever it sits (see the module docs).
+    #[inline]
+    pub(crate) fn lookup(&self, digest: &KeyDigest) -> Found {
+        let digest = digest.as_bytes();
+        let [b0, b1] = buckets_of(digest, self.buckets.len());
+        let mut found = Found {
+            present: Choice::from(0),
+            project: 0,
+            expires_at: NEVER,
+            kind: 0,
+        };
+        let mut present = 0u8;
+        for bucket in [&self.buckets[b0], &self.buckets[b1]] {
+            let matches = bucket_matches(&bucket.digests, &bucket.kinds, digest);
+            for (s, eq) in matches.into_iter().enumerate() {
+                found.project.conditional_assign(&bucket.project[s], eq);
+                found
+                    .expires_at
+                    .conditional_assign(&bucket.expires_at[s], eq);
+                found.kind.conditional_assign(&bucket.kinds[s], eq);
+                present |= eq.unwrap_u8();
+            }
+        }
+        found.present = Choice::from(present);
+        found
+    }
+
+    /// Where `digest` sits: (which of its two buckets, slot within the bucket). Not
+    /// constant time; for tests and the timing harness.
+    pub(crate) fn position(&self, digest: &KeyDigest) -> Option<(usize, usize)> {
+        let [b0, b1] = buckets_of(digest.as_bytes(), self.buckets.len());
+        [b0, b1].into_iter().enumerate().find_map(|(choice, b)| {
+            let bucket = &self.buckets[b];
+            (0..SLOTS)
+                .find(|&s| bucket.kinds[s] != 0 && bucket.digests[s] == *digest.as_bytes())
+                .map(|s| (choice, s))
+        })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        core::mem::size_of_val(&*self.buckets)
+    }
+}
+
+/// Cuckoo insertion of every entry into `buckets × SLOTS` slots. Returns the entry index
+/// + 1 of each slot (0: empty), or `None` when some key could not be placed.
+///
+/// # Errors
+/// [`BuildError::DuplicateKey`]: an equal digest always sits in one of the same two
+/// buckets, so it is found there before insertion.
+fn place(entries: &[Entry], buckets: usize) -> Result<Option<Vec<u32>>, BuildError> {
+    let mut slots = vec![0u32; buckets * SLOTS];
+    // A fixed seed: the same keys always give the same layout.
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    for (i, entry) in entries.iter().enumerate() {
+        let digest = entry.digest.as_bytes();
+        let [b0, b1] = buckets_of(digest, buckets);
+        for b in [b0, b1] {
+            for &e in &slots[b * SLOTS..(b + 1) * SLOTS] {
+                if e != 0 && entries[e as usize - 1].digest.as_bytes() == digest {
+                    return Err(BuildError::DuplicateKey {
+                        first: entries[e as usize - 1].project,
+                        second: entry.project,
+                    });
+                }
+            }
+        }
+        let mut current = i as u32 + 1;
+        let mut placed = false;
+        for _ in 0..MAX_KICKS {
+            let [c0, c1] = buckets_of(entries[current as usize - 1].digest.as_bytes(), buckets);
+            let free = [c0, c1]
+                .into_iter()
+                .find_map(|b| (b * SLOTS..(b + 1) * SLOTS).find(|&s| slots[s] == 0));
+            if let Some(s) = free {
+                slots[s] = current;
+                placed = true;
+                break;
+            }
+            // Both buckets full: evict a pseudo-random slot of one of them (xorshift, a
+            // random walk), and go on with the evicted key.
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let bucket = if rng & 1 == 0 { c0 } else { c1 };
+            let victim = bucket * SLOTS + (rng >> 1) as usize % SLOTS;
+            core::mem::swap(&mut slots[victim], &mut current);
+        }
+        if !placed {
+            return Ok(None);
+        }
+    }
+    Ok(Some(slots))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(i: u64) -> Entry {
+        let mut bytes = [0u8; 32];
+        // Spread over the whole space like SHA-256 outputs.
+        let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0xdead_beef;
+        for chunk in bytes.chunks_exact_mut(8) {
+            x ^= x >> 31;
+            x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            chunk.copy_from_slice(&x.to_le_bytes());
+        }
+        Entry {
+            digest: KeyDigest::from_bytes(bytes),
+            project: i,
+            expires_at: NEVER,
+            kind: KeyKind::Secret,
+        }
+    }
+
+    #[test]
+    fn every_key_placed_and_found_at_its_position() {
+        for n in [0usize, 1, 2, 5, 100, 20_000] {
+            let entries: Vec<Entry> = (0..n as u64).map(entry).collect();
+            let index = Index::build(&entries).unwrap();
+            assert_eq!(index.len(), n);
+            for e in &entries {
+                let found = index.lookup(&e.digest);
+                assert!(bool::from(found.present));
+                assert_eq!(found.project, e.project);
+                assert_eq!(found.kind, KeyKind::Secret as u8);
+                let (choice, slot) = index.position(&e.digest).unwrap();
+                assert!(choice < 2 && slot < SLOTS);
+            }
+            let absent = entry(n as u64 + 1);
+            assert!(!bool::from(index.lookup(&absent.digest).present));
+            assert_eq!(index.position(&absent.digest), None);
+            // The load stays within the bound the memory figures assume.
+            let slots = index.buckets.len() * SLOTS;
+            assert!(
+                n < 100 || (n as f64) / (slots as f64) > MAX_LOAD * 0.8,
+                "{n} in {slots}"
+            );
+        }
+    }
+
+    #[test]
+    fn expiry_boundaries() {
+        let found = |expires_at| Found {
+            present: Choice::from(1),
+            project: 1,
+            expires_at,
+            kind: 1,
+        };
+        for (expires_at, now, expired) in [
+            (100, 99, false),
+            (100, 100, true),
+            (100, u64::MAX, true),
+            (0, 0, true),
+            (u64::MAX - 1, u64::MAX - 2, false),
+            (u64::MAX - 1, u64::MAX, true),
+            (NEVER, u64::MAX, false),
+            (NEVER, 0, false),
+        ] {
+            let got = bool::from(found(expires_at).expired(now));
+            assert_eq!(got, expired, "{expires_at} {now}");
+        }
+    }
+
+    #[test]
+    fn near_miss_is_absent() {
+        let entries: Vec<Entry> = (0..1000).map(entry).collect();
+        let index = Index::build(&entries).unwrap();
+        for e in &entries {
+            for byte in [0, 15, 16, 31] {
+                let mut d = *e.digest.as_bytes();
+                d[byte] ^= 0x80;
+                assert!(!bool::from(index.lookup(&KeyDigest::from_bytes(d)).present));
+            }
+        }
+    }
+
+    #[test]
+    fn duplicate_found_even_after_evictions() {
+        let mut entries: Vec<Entry> = (0..5000).map(entry).collect();
+        let mut dup = entries[17];
+        dup.project = 99_999;
+        entries.push(dup);
+        assert_eq!(
+            Index::build(&entries).err(),
+            Some(BuildError::DuplicateKey {
+                first: 17,
+                second: 99_999
+            })
+        );
+    }
+}

@@ -1,0 +1,532 @@
+//! The in-memory registry a server builds from its database: key digests, projects and
+//! their redirect URI whitelists.
+//!
+//! Build it once with a [`RegistryBuilder`]; the [`Registry`] is then immutable,
+//! `Send + Sync`, and shared across threads (wrap it in an `Arc`). To change it (a key
+//! issued, rolled or revoked), build a new one and swap it in.
+//!
+//! Rooms: `errors.rs` (why a request or a build is refused), `builder.rs`, `index.rs` (the
+//! constant-time key index, the one file to audit for timing), and here the policy:
+//! authentication and the OAuth authorize check.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+
+use crate::digest::KeyDigest;
+use crate::header::{parse_authorization, HeaderOptions};
+use crate::key::{ApiKey, KeyKind};
+use crate::redirect::Whitelist;
+
+mod builder;
+mod errors;
+mod index;
+
+pub use builder::RegistryBuilder;
+pub use errors::{AuthError, AuthorizeError, BuildError};
+use index::Index;
+
+/// A project's identifier: the server's own database id.
+pub type ProjectId = u64;
+
+/// Which kinds of key an endpoint accepts.
+///
+/// ```
+/// use picket_core::{KeyKind, Requirement};
+/// assert!(Requirement::Any.allows(KeyKind::Secret));
+/// assert!(!Requirement::Secret.allows(KeyKind::Publishable));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Requirement {
+    /// Client-side endpoints: publishable keys only.
+    Publishable = 1,
+    /// Server-side endpoints: secret keys only.
+    Secret = 2,
+    /// Either kind.
+    Any = 3,
+}
+
+impl Requirement {
+    /// Whether a key of `kind` satisfies this requirement.
+    ///
+    /// ```
+    /// assert!(picket_core::Requirement::Publishable.allows(picket_core::KeyKind::Publishable));
+    /// ```
+    pub const fn allows(self, kind: KeyKind) -> bool {
+        matches!(
+            (self, kind),
+            (Requirement::Any, _)
+                | (Requirement::Publishable, KeyKind::Publishable)
+                | (Requirement::Secret, KeyKind::Secret)
+        )
+    }
+}
+
+/// The `WWW-Authenticate` challenge sent with every 401 (RFC 7617, RFC 9110 §11.6.1).
+pub const WWW_AUTHENTICATE: &str = "Basic realm=\"picket\"";
+
+/// A request that authenticated: the key's project and kind.
+///
+/// ```
+/// # use picket_core::*;
+/// # let key = ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24").unwrap();
+/// # let mut b = RegistryBuilder::new();
+/// # b.add_project(1, Mode::Production, RedirectOptions::default()).unwrap();
+/// # b.add_key(key.digest(), 1, KeyKind::Secret, None).unwrap();
+/// # let reg = b.build().unwrap();
+/// let auth = reg.authenticate(b"Basic c2tfZTFmNzY3ZDI5ZmE2ZTUzM2YyZTVjNjIzNDJmYjllMjQ6", 0, Requirement::Secret)?;
+/// assert_eq!(auth, Authenticated { project: 1, kind: KeyKind::Secret });
+/// # Ok::<(), AuthError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Authenticated {
+    /// The project the key belongs to.
+    pub project: ProjectId,
+    /// The key's kind.
+    pub kind: KeyKind,
+}
+
+const OUTCOME_OK: u8 = 0;
+const OUTCOME_UNKNOWN: u8 = 1;
+const OUTCOME_EXPIRED: u8 = 2;
+const OUTCOME_WRONG_KIND: u8 = 3;
+const OUTCOME_KIND_MISMATCH: u8 = 4;
+
+/// The immutable, thread-safe index of keys and projects.
+///
+/// Keys are held only as digests, placed by their own bits in a bucketed table (see
+/// `registry/index.rs`): a lookup reads the same two buckets' worth of memory and compares
+/// the same eight digests in constant time with a thousand keys or a million, present key
+/// or absent.
+///
+/// # Examples
+/// ```
+/// use picket_core::*;
+/// let sk = ApiKey::parse(b"sk_e1f767d29fa6e533f2e5c62342fb9e24")?;
+/// let mut b = RegistryBuilder::new();
+/// b.add_project(1, Mode::Production, RedirectOptions::default())?;
+/// b.add_key(sk.digest(), 1, KeyKind::Secret, None)?;
+/// let registry = b.build()?;
+/// // What `curl -u sk_e1f767d29fa6e533f2e5c62342fb9e24:` sends:
+/// let header = b"Basic c2tfZTFmNzY3ZDI5ZmE2ZTUzM2YyZTVjNjIzNDJmYjllMjQ6";
+/// let auth = registry.authenticate(header, 1_700_000_000, Requirement::Secret)?;
+/// assert_eq!(auth.project, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Registry {
+    header_options: HeaderOptions,
+    index: Index,
+    projects: HashMap<ProjectId, Whitelist>,
+}
+
+impl Registry {
+    /// Authenticates a request from its `Authorization` value.
+    ///
+    /// In order: parse the header, parse the key, SHA-256, look up by digest with a
+    /// constant-time compare of the full digest, check that the stored kind is the one the
+    /// key's prefix names ([`AuthError::KindMismatch`] otherwise), check expiry against
+    /// `now` (unix seconds, supplied by the caller: the core has no clock), check the kind
+    /// against `requirement`. No heap allocation.
+    ///
+    /// # Errors
+    /// An [`AuthError`]; [`AuthError::status`] and [`AuthError::www_authenticate`] give the
+    /// HTTP answer.
+    ///
+    /// ```
+    /// use picket_core::*;
+    /// let pk = ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854")?;
+    /// let mut b = RegistryBuilder::new();
+    /// b.add_project(1, Mode::Production, RedirectOptions::default())?;
+    /// b.add_key(pk.digest(), 1, KeyKind::Publishable, None)?;
+    /// let reg = b.build()?;
+    /// let js_sdk = b"Basic  cGtfZDk5NjBkMDQ0MjZjMWU5ZjM5NDFiZWM3ZTM5Yzg4NTQ=";
+    /// let err = reg.authenticate(js_sdk, 0, Requirement::Secret).unwrap_err();
+    /// assert_eq!(err.status(), 403);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authenticate(
+        &self,
+        header: &[u8],
+        now: u64,
+        requirement: Requirement,
+    ) -> Result<Authenticated, AuthError> {
+        let key = parse_authorization(header, self.header_options)?;
+        self.authenticate_key(&key, now, requirement)
+    }
+
+    /// Authenticates an already-parsed key (for keys that do not arrive in an
+    /// `Authorization` header). Same checks as [`Registry::authenticate`] after the header.
+    ///
+    /// # Errors
+    /// [`AuthError::UnknownKey`], [`AuthError::KindMismatch`], [`AuthError::Expired`] or
+    /// [`AuthError::WrongKind`].
+    ///
+    /// ```
+    /// use picket_core::*;
+    /// let reg = RegistryBuilder::new().build()?;
+    /// let key = ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854")?;
+    /// assert_eq!(reg.authenticate_key(&key, 0, Requirement::Any), Err(AuthError::UnknownKey));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authenticate_key(
+        &self,
+        key: &ApiKey,
+        now: u64,
+        requirement: Requirement,
+    ) -> Result<Authenticated, AuthError> {
+        let found = self.index.lookup(&key.digest());
+        // The outcome is settled without branches, so a present and an absent key take the
+        // same work up to the final match on the outcome itself (which the response reveals
+        // anyway). The key's own kind (its prefix, chosen by the sender) decides the
+        // requirement; the stored kind is only compared with it, in constant time.
+        // Precedence: unknown, then a row whose kind contradicts the prefix, then expired,
+        // then wrong kind for the endpoint.
+        let own = key.kind();
+        // Bits (0 or 1) computed with plain arithmetic; each passes through `subtle`'s
+        // barrier once, as the `Choice` that selects the outcome.
+        let present = found.present.unwrap_u8();
+        let mismatch = present & (1 ^ found.kind.ct_eq(&(own as u8)).unwrap_u8());
+        let wrong_kind = u8::from(!requirement.allows(own));
+        let mut outcome = OUTCOME_OK;
+        outcome.conditional_assign(&OUTCOME_WRONG_KIND, Choice::from(wrong_kind));
+        outcome.conditional_assign(&OUTCOME_EXPIRED, found.expired(now));
+        outcome.conditional_assign(&OUTCOME_KIND_MISMATCH, Choice::from(mismatch));
+        outcome.conditional_assign(&OUTCOME_UNKNOWN, Choice::from(1 ^ present));
+        match outcome {
+            OUTCOME_OK => Ok(Authenticated {
+                project: found.project,
+                kind: own,
+            }),
+            OUTCOME_EXPIRED => Err(AuthError::Expired),
+            OUTCOME_WRONG_KIND => Err(AuthError::WrongKind {
+                required: match requirement {
+                    Requirement::Secret => KeyKind::Secret,
+                    _ => KeyKind::Publishable,
+                },
+                presented: own,
+            }),
+            OUTCOME_KIND_MISMATCH => Err(AuthError::KindMismatch),
+            _ => Err(AuthError::UnknownKey),
+        }
+    }
+
+    /// Checks an OAuth authorize request: `client_id` must be a live publishable key of a
+    /// project whose whitelist matches `redirect_uri` exactly. Returns the project.
+    ///
+    /// # Errors
+    /// An [`AuthorizeError`]; a secret key as `client_id` is
+    /// [`AuthorizeError::SecretKeyExposed`] whether or not it is known.
+    ///
+    /// ```
+    /// use picket_core::*;
+    /// let pk = ApiKey::parse(b"pk_d9960d04426c1e9f3941bec7e39c8854")?;
+    /// let mut b = RegistryBuilder::new();
+    /// b.add_project(1, Mode::Development, RedirectOptions::default())?;
+    /// b.add_redirect_uri(1, b"http://localhost:3000/callback")?;
+    /// b.add_key(pk.digest(), 1, KeyKind::Publishable, None)?;
+    /// let reg = b.build()?;
+    /// assert_eq!(reg.authorize_redirect(pk.as_bytes(), b"http://localhost:3000/callback", 0), Ok(1));
+    /// assert_eq!(
+    ///     reg.authorize_redirect(pk.as_bytes(), b"http://localhost:3000/callback/", 0),
+    ///     Err(AuthorizeError::RedirectNotRegistered)
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authorize_redirect(
+        &self,
+        client_id: &[u8],
+        redirect_uri: &[u8],
+        now: u64,
+    ) -> Result<ProjectId, AuthorizeError> {
+        // A secret key in any near-miss form is refused here, before the strict parse.
+        let key = crate::exposure::client_id_key(client_id)?;
+        let found = self.index.lookup(&key.digest());
+        // A row that says secret for this `pk_` key is no publishable key of any project
+        // (see `AuthError::KindMismatch`): refused as unknown.
+        let publishable = found.kind.ct_eq(&(KeyKind::Publishable as u8));
+        if !bool::from(found.present & publishable) {
+            return Err(AuthorizeError::UnknownClient);
+        }
+        if bool::from(found.expired(now)) {
+            return Err(AuthorizeError::Expired);
+        }
+        let allowed = self
+            .projects
+            .get(&found.project)
+            .is_some_and(|list| list.matches(redirect_uri));
+        if !allowed {
+            return Err(AuthorizeError::RedirectNotRegistered);
+        }
+        Ok(found.project)
+    }
+
+    /// The number of keys.
+    ///
+    /// ```
+    /// assert_eq!(picket_core::RegistryBuilder::new().build().unwrap().key_count(), 0);
+    /// ```
+    pub fn key_count(&self) -> usize {
+        self.index.len()
+    }
+
+    /// A project's redirect URI whitelist, if the project exists.
+    ///
+    /// ```
+    /// let reg = picket_core::RegistryBuilder::new().build().unwrap();
+    /// assert!(reg.whitelist(1).is_none());
+    /// ```
+    pub fn whitelist(&self, project: ProjectId) -> Option<&Whitelist> {
+        self.projects.get(&project)
+    }
+
+    /// Heap bytes held by the key index (digests, metadata and kinds of every slot), for
+    /// capacity planning.
+    ///
+    /// ```
+    /// let reg = picket_core::RegistryBuilder::new().build().unwrap();
+    /// assert!(reg.key_index_bytes() <= 256); // one empty bucket
+    /// ```
+    pub fn key_index_bytes(&self) -> usize {
+        self.index.heap_bytes()
+    }
+
+    /// Where a stored digest sits in the index: (which of its two candidate buckets, slot
+    /// within the bucket), or `None` if absent. Not constant time: for the timing harness
+    /// (`ct/`), which measures keys at different positions.
+    ///
+    /// ```
+    /// let reg = picket_core::RegistryBuilder::new().build().unwrap();
+    /// assert_eq!(reg.key_position(&picket_core::KeyDigest::from_bytes([1; 32])), None);
+    /// ```
+    #[doc(hidden)]
+    pub fn key_position(&self, digest: &KeyDigest) -> Option<(usize, usize)> {
+        self.index.position(digest)
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("keys", &self.index.len())
+            .field("projects", &self.projects.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::KeyError;
+    use crate::redirect::{Mode, RedirectOptions};
+    use base64::Engine as _;
+
+    fn key(i: u32, kind: KeyKind) -> ApiKey {
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&i.to_be_bytes());
+        ApiKey::from_random_bytes(kind, bytes)
+    }
+
+    fn header(k: &ApiKey) -> Vec<u8> {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{}:", k.expose()));
+        format!("Basic {b64}").into_bytes()
+    }
+
+    #[test]
+    fn finds_every_key_among_many() {
+        let mut b = RegistryBuilder::new();
+        b.add_project(1, Mode::Production, RedirectOptions::default())
+            .unwrap();
+        b.add_project(2, Mode::Production, RedirectOptions::default())
+            .unwrap();
+        for i in 0..5000 {
+            let kind = if i % 2 == 0 {
+                KeyKind::Secret
+            } else {
+                KeyKind::Publishable
+            };
+            b.add_key(key(i, kind).digest(), 1 + u64::from(i % 2), kind, None)
+                .unwrap();
+        }
+        let reg = b.build().unwrap();
+        for i in 0..5000 {
+            let kind = if i % 2 == 0 {
+                KeyKind::Secret
+            } else {
+                KeyKind::Publishable
+            };
+            let auth = reg
+                .authenticate(&header(&key(i, kind)), 0, Requirement::Any)
+                .unwrap();
+            assert_eq!(auth.project, 1 + u64::from(i % 2));
+            assert_eq!(auth.kind, kind);
+            // Same body, other kind: a different key, never added.
+            let other = if kind == KeyKind::Secret {
+                KeyKind::Publishable
+            } else {
+                KeyKind::Secret
+            };
+            assert_eq!(
+                reg.authenticate(&header(&key(i, other)), 0, Requirement::Any),
+                Err(AuthError::UnknownKey)
+            );
+        }
+        assert_eq!(
+            reg.authenticate(&header(&key(5000, KeyKind::Secret)), 0, Requirement::Any),
+            Err(AuthError::UnknownKey)
+        );
+    }
+
+    #[test]
+    fn expiry_and_kind() {
+        let old = key(1, KeyKind::Secret);
+        let new = key(2, KeyKind::Secret);
+        let pk = key(3, KeyKind::Publishable);
+        let mut b = RegistryBuilder::new();
+        b.add_project(1, Mode::Production, RedirectOptions::default())
+            .unwrap();
+        b.add_key(old.digest(), 1, KeyKind::Secret, Some(100))
+            .unwrap();
+        b.add_key(new.digest(), 1, KeyKind::Secret, None).unwrap();
+        b.add_key(pk.digest(), 1, KeyKind::Publishable, None)
+            .unwrap();
+        let reg = b.build().unwrap();
+        assert!(reg
+            .authenticate(&header(&old), 99, Requirement::Secret)
+            .is_ok());
+        assert_eq!(
+            reg.authenticate(&header(&old), 100, Requirement::Secret),
+            Err(AuthError::Expired)
+        );
+        assert!(reg
+            .authenticate(&header(&new), 100, Requirement::Secret)
+            .is_ok());
+        let err = reg
+            .authenticate(&header(&pk), 0, Requirement::Secret)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            AuthError::WrongKind {
+                required: KeyKind::Secret,
+                presented: KeyKind::Publishable
+            }
+        );
+        assert_eq!(err.status(), 403);
+        assert_eq!(err.www_authenticate(), None);
+        assert_eq!(
+            reg.authenticate(&header(&new), 0, Requirement::Publishable)
+                .unwrap_err()
+                .status(),
+            403
+        );
+    }
+
+    #[test]
+    fn prefix_decides_the_kind() {
+        // Each key added with the kind its prefix contradicts.
+        let pk = key(1, KeyKind::Publishable);
+        let sk = key(2, KeyKind::Secret);
+        let mut b = RegistryBuilder::new();
+        b.add_project(1, Mode::Development, RedirectOptions::default())
+            .unwrap();
+        b.add_redirect_uri(1, b"http://localhost:3000/cb").unwrap();
+        b.add_key(pk.digest(), 1, KeyKind::Secret, None).unwrap();
+        b.add_key(sk.digest(), 1, KeyKind::Publishable, Some(5))
+            .unwrap();
+        let reg = b.build().unwrap();
+        for requirement in [
+            Requirement::Any,
+            Requirement::Secret,
+            Requirement::Publishable,
+        ] {
+            for (k, now) in [(&pk, 0), (&sk, 0), (&sk, 10)] {
+                // Before expiry and wrong kind for the endpoint: the row is what is wrong.
+                let err = reg.authenticate(&header(k), now, requirement).unwrap_err();
+                assert_eq!(err, AuthError::KindMismatch, "{requirement:?} {now}");
+                assert_eq!(err.code(), 503);
+                assert_eq!(
+                    (err.status(), err.www_authenticate()),
+                    (401, Some(WWW_AUTHENTICATE))
+                );
+                let message = err.to_string();
+                assert!(message.contains("prefix") && !message.contains(&k.expose()[3..]));
+            }
+        }
+        assert_eq!(
+            reg.authorize_redirect(pk.as_bytes(), b"http://localhost:3000/cb", 0),
+            Err(AuthorizeError::UnknownClient)
+        );
+    }
+
+    #[test]
+    fn authorize_redirect_rules() {
+        let pk = key(1, KeyKind::Publishable);
+        let other_pk = key(2, KeyKind::Publishable);
+        let sk = key(3, KeyKind::Secret);
+        let expired = key(4, KeyKind::Publishable);
+        let mut b = RegistryBuilder::new();
+        b.add_project(1, Mode::Development, RedirectOptions::default())
+            .unwrap();
+        b.add_project(2, Mode::Production, RedirectOptions::default())
+            .unwrap();
+        b.add_redirect_uri(1, b"http://localhost:3000/callback")
+            .unwrap();
+        b.add_redirect_uri(2, b"https://app.example.com/cb")
+            .unwrap();
+        b.add_key(pk.digest(), 1, KeyKind::Publishable, None)
+            .unwrap();
+        b.add_key(other_pk.digest(), 2, KeyKind::Publishable, None)
+            .unwrap();
+        b.add_key(sk.digest(), 1, KeyKind::Secret, None).unwrap();
+        b.add_key(expired.digest(), 1, KeyKind::Publishable, Some(10))
+            .unwrap();
+        let reg = b.build().unwrap();
+        let uri = b"http://localhost:3000/callback";
+        assert_eq!(reg.authorize_redirect(pk.as_bytes(), uri, 0), Ok(1));
+        // Another project's key cannot use this project's redirect URI.
+        assert_eq!(
+            reg.authorize_redirect(other_pk.as_bytes(), uri, 0),
+            Err(AuthorizeError::RedirectNotRegistered)
+        );
+        assert_eq!(
+            reg.authorize_redirect(sk.as_bytes(), uri, 0),
+            Err(AuthorizeError::SecretKeyExposed)
+        );
+        assert_eq!(
+            reg.authorize_redirect(expired.as_bytes(), uri, 10),
+            Err(AuthorizeError::Expired)
+        );
+        assert_eq!(
+            reg.authorize_redirect(key(9, KeyKind::Publishable).as_bytes(), uri, 0),
+            Err(AuthorizeError::UnknownClient)
+        );
+        assert_eq!(
+            reg.authorize_redirect(b"pk_x", uri, 0),
+            Err(AuthorizeError::InvalidClientId(KeyError::WrongLength {
+                found: 1
+            }))
+        );
+    }
+
+    #[test]
+    fn build_errors() {
+        let mut b = RegistryBuilder::new();
+        assert_eq!(
+            b.add_redirect_uri(5, b"https://example.com/"),
+            Err(BuildError::UnknownProject { project: 5 })
+        );
+        b.add_project(5, Mode::Production, RedirectOptions::default())
+            .unwrap();
+        assert_eq!(
+            b.add_project(5, Mode::Production, RedirectOptions::default()),
+            Err(BuildError::DuplicateProject { project: 5 })
+        );
+    }
+
+    #[test]
+    fn registry_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Registry>();
+    }
+}
