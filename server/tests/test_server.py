@@ -271,6 +271,7 @@ def error_body(r: httpx.Response) -> dict[str, Any]:
         ("DELETE", "/v1/redirect_uris"),
         ("POST", "/v1/project/mode"),
         ("POST", "/v1/tokens/validate"),
+        ("POST", "/v1/keys/1/roll"),
     ],
 )
 @pytest.mark.parametrize("body", [b"{", b'{"uri": ', b"[1,2", b"not json", b'{"kind": 7}'])
@@ -286,7 +287,7 @@ def test_malformed_json_is_refused_and_changes_nothing(
         auth=sk_auth(project.sk),
     )
     assert r.status_code == 400, f"{method} {path} {body!r}: {r.status_code} {r.text}"
-    error_body(r)
+    assert error_body(r)["error"] == "invalid_json"
     assert project.snapshot() == before
 
 
