@@ -50,6 +50,9 @@ server/test.sh
 step "Server with real parts: 4 client runtimes, SQLite and PostgreSQL, restarts, load"
 if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/tests/run.sh; else server/tests/run.sh; fi
 
+step "README commands no other test runs (demo.sh and its variants, the vector runners), as written"
+tests/readme/run.sh
+
 step "Benchmarks compile"
 cargo bench --workspace --no-run
 

@@ -33,7 +33,7 @@ from . import (
     validate_redirect_uri,
     verify_pkce,
 )
-from ._ffi import Code
+from ._codes import Code
 from .errors import PicketError
 
 __all__ = ["Tally", "run_text", "run_case", "main"]

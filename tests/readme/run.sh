@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs, as written, the README commands that no other test runs: the two demo commands with
+# their variants, and the vector runners' block. (The quick starts are run by
+# tests/consumer/run.sh and bindings/python/tests/test_readme.py, the server's endpoint and
+# operator lines by server/tests, and scripts/test.sh is CI itself.)
+#
+#   tests/readme/run.sh     from anywhere; after bindings/python/test.sh (its venv has picket)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$repo"
+venv="${CARGO_TARGET_DIR:-$repo/target}/python-venv"
+work="$(mktemp -d)"
+data_made=0
+[ -e picket-data ] || data_made=1
+cleanup() {
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ "$data_made" = 1 ] && rm -rf picket-data
+  rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { echo "FAIL: $*" >&2; echo "$passed passed, 1 failed"; exit 1; }
+
+# The lines of the first ```sh block after a README heading, comments stripped.
+block() {
+  awk -v h="$1" '$0 == h {s=1} s && /^```sh/ {b=1; next} b && /^```/ {exit} b' README.md |
+    sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$'
+}
+
+# 1. The vector runners, each line as written, from the repository root. The Python line
+# needs picket installed (the README says so): the venv of bindings/python/test.sh has it.
+[ -x "$venv/bin/python3" ] || fail "no $venv: run bindings/python/test.sh first"
+lines=()
+while IFS= read -r line; do lines+=("$line"); done < <(block "## Test vectors")
+[ "${#lines[@]}" = 4 ] || fail "the README's vector block has ${#lines[@]} lines, expected 4"
+cases=$(cat tests/vectors/*.jsonl | grep -c .)
+for line in "${lines[@]}"; do
+  out="$(PATH="$venv/bin:$PATH" bash -c "$line" 2>&1)" || { echo "$out" >&2; fail "$line"; }
+  grep -q "$cases passed, 0 failed" <<<"$out" || { echo "$out" >&2; fail "$line: not $cases passed"; }
+  ok "$line"
+done
+
+# 2. scripts/demo.sh --tour: the printed walk through the core.
+out="$(scripts/demo.sh --tour 2>&1)" || { echo "$out" >&2; fail "scripts/demo.sh --tour"; }
+grep -q "pk_" <<<"$out" || fail "scripts/demo.sh --tour printed no key"
+ok "scripts/demo.sh --tour"
+
+# 3. scripts/demo.sh and scripts/demo.sh -addr 127.0.0.1:0, as written, from the root: the
+# server on SQLite in ./picket-data with no setup. The first start on an empty store prints
+# the first project's keys; the second start keeps them and prints none.
+serve() { # $@: the command as written; sets server_pid and base; output in $work/out
+  : >"$work/out"
+  "$@" >"$work/out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    base="$(sed -n 's/^listening on //p' "$work/out" | head -n 1)"
+    [ -n "$base" ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/out" >&2; fail "$* exited"; }
+    sleep 0.5
+  done
+  fail "$*: no 'listening on' line"
+}
+stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+
+if [ "$data_made" = 1 ]; then first=(scripts/demo.sh -addr 127.0.0.1:0); second=(scripts/demo.sh)
+else first=(scripts/demo.sh); second=(scripts/demo.sh -addr 127.0.0.1:0); fi
+serve "${first[@]}"
+[ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || fail "${first[*]}: /healthz"
+if [ "$data_made" = 1 ]; then
+  sk="$(grep -o 'sk_[0-9a-f]\{32\}' "$work/out" | head -n 1)"
+  [ -n "$sk" ] || fail "${first[*]}: the first start printed no secret key"
+  curl -sf -u "$sk:" "$base/v1/project" | grep -q '"My First Project"' || fail "${first[*]}: My First Project"
+fi
+stop
+ok "${first[*]}"
+serve "${second[@]}"
+[ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || fail "${second[*]}: /healthz"
+if [ "${second[*]}" = scripts/demo.sh ]; then
+  [ "$base" = http://127.0.0.1:8080 ] || fail "scripts/demo.sh listens on $base, not 127.0.0.1:8080"
+fi
+if grep -q 'sk_[0-9a-f]\{32\}' "$work/out"; then fail "${second[*]}: a restart printed a key again"; fi
+[ -z "${sk:-}" ] || curl -sf -u "$sk:" "$base/v1/project" >/dev/null || fail "${second[*]}: the key did not survive"
+stop
+ok "${second[*]}"
+
+echo "$passed passed, 0 failed"
