@@ -2,7 +2,7 @@
 # Tests picket-server with real parts: builds the server and the Go clients into a temporary
 # directory, makes sure a PostgreSQL server is running (scripts/pg.sh, unless
 # PICKET_TEST_POSTGRES_URL is already set), then
-#   1. pytest test_server.py: the PKCE flow driven by Node, curl, Python and Go; restart
+#   1. pytest test_*.py: the PKCE flow driven by Node, curl, Python and Go; restart
 #      persistence; bad input; two processes on one PostgreSQL; the README's curl lines;
 #      each on SQLite and on PostgreSQL, every test on an empty store;
 #   2. picket-load against a server on SQLite, then on PostgreSQL: bounded, fails on any
@@ -70,7 +70,7 @@ node --version
 curl --version | head -1
 if "$python" -c 'import mypy, ruff' 2>/dev/null; then
   (cd "$here" && "$python" -m ruff check --no-cache . && "$python" -m ruff format --no-cache --check . &&
-    "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py test_server.py flow.py)
+    "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py conftest.py projects.py flow.py test_*.py)
 fi
 
 cd "$here"
@@ -78,7 +78,7 @@ if [ "$only" != load ]; then
   step "Real-part tests (pytest: SQLite and PostgreSQL, real processes and clients)"
   status=0
   PICKET_TEST_NOTES="$tmp/notes" PYTHONDONTWRITEBYTECODE=1 \
-    "$python" -m pytest -q -p no:cacheprovider -rs test_server.py || status=$?
+    "$python" -m pytest -q -p no:cacheprovider -rs test_*.py || status=$?
   if [ $status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi
   [ $status -eq 0 ] || exit $status
   cat "$tmp/notes" 2>/dev/null || true

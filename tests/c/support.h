@@ -152,4 +152,14 @@ static inline bool leaks_key_body(const char *text, const char *key) {
     return false;
 }
 
+/* Checks that the last error message contains `want` and not the body of `key` (a CHECK:
+ * include check.h first). Shared by test_keys.c and test_redact.c. */
+#define CHECK_MESSAGE(want, key)                                                             \
+    do {                                                                                     \
+        char msg_[512];                                                                      \
+        check_last_error(msg_, sizeof msg_);                                                 \
+        CHECK_MSG(strstr(msg_, (want)) != NULL, "message \"%s\" lacks \"%s\"", msg_, (want)); \
+        CHECK_MSG(!leaks_key_body(msg_, (key)), "message \"%s\" leaks the key", msg_);       \
+    } while (0)
+
 #endif /* PICKET_TEST_SUPPORT_H */

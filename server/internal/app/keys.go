@@ -1,0 +1,207 @@
+// Management API, keys: listing, issuing, rolling and revoking a project's keys.
+
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// Key is the JSON form of a key's record (never the key).
+type Key struct {
+	ID        int64      `json:"id"`
+	ProjectID int64      `json:"project_id"`
+	Kind      string     `json:"kind"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	Revoked   bool       `json:"revoked"`
+}
+
+func keyJSON(k store.Key) Key {
+	out := Key{ID: k.ID, ProjectID: k.ProjectID, Kind: k.Kind.String(), CreatedAt: k.CreatedAt, Revoked: !k.RevokedAt.IsZero()}
+	if !k.ExpiresAt.IsZero() {
+		t := k.ExpiresAt
+		out.ExpiresAt = &t
+	}
+	return out
+}
+
+// IssuedKey is a key just issued: the one time the key itself is shown.
+type IssuedKey struct {
+	Key
+	Secret   string `json:"key"`
+	Previous *Key   `json:"previous,omitempty"`
+}
+
+func (a *App) listKeys(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	keys, err := a.store.Keys(r.Context(), int64(au.Project))
+	if err != nil {
+		a.storeErr(w, err)
+		return
+	}
+	out := make([]Key, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, keyJSON(k))
+	}
+	picket.WriteJSON(w, http.StatusOK, map[string]any{"keys": out})
+}
+
+// IssueKey issues a key for project; shared by the API and the CLI.
+func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, expiresIn time.Duration) (IssuedKey, error) {
+	key, err := picket.GenerateKey(kind)
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	d, err := key.Digest()
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	now := a.now()
+	var exp time.Time
+	if expiresIn > 0 {
+		exp = now.Add(expiresIn)
+	}
+	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, ExpiresAt: exp}, now)
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	_ = a.Reload()
+	a.log.Info("key issued", "project", project, "key_id", rec.ID, "kind", kind.String())
+	return IssuedKey{Key: keyJSON(rec), Secret: key.Expose()}, nil
+}
+
+func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	var body struct {
+		Kind             string `json:"kind"`
+		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+	}
+	if !decode(w, r, &body, false) {
+		return
+	}
+	kind, ok := store.ParseKind(body.Kind)
+	if !ok {
+		writeErr(w, http.StatusBadRequest, "bad_request", `kind must be "publishable" or "secret"`)
+		return
+	}
+	var in time.Duration
+	if body.ExpiresInSeconds != nil {
+		if *body.ExpiresInSeconds <= 0 || *body.ExpiresInSeconds > 100*365*86400 {
+			writeErr(w, http.StatusBadRequest, "bad_request", "expires_in_seconds must be between 1 and 3153600000")
+			return
+		}
+		in = time.Duration(*body.ExpiresInSeconds) * time.Second
+	}
+	k, err := a.IssueKey(r.Context(), int64(au.Project), kind, in)
+	if err != nil {
+		a.storeErr(w, err)
+		return
+	}
+	picket.WriteJSON(w, http.StatusCreated, k)
+}
+
+// RollKey issues a new key of key id's kind and makes the old one expire after grace.
+// inProject (0: any) restricts which project's keys may be rolled. Shared by API and CLI.
+func (a *App) RollKey(ctx context.Context, id, inProject int64, grace time.Duration) (IssuedKey, error) {
+	old, err := a.store.Key(ctx, id)
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	key, err := picket.GenerateKey(old.Kind)
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	d, err := key.Digest()
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	now := a.now()
+	newRec, oldRec, err := a.store.RollKey(ctx, id, inProject, d, now.Add(grace), now)
+	if err != nil {
+		return IssuedKey{}, err
+	}
+	_ = a.Reload()
+	a.log.Info("key rolled", "project", newRec.ProjectID, "old_key_id", oldRec.ID, "new_key_id", newRec.ID, "grace", grace)
+	prev := keyJSON(oldRec)
+	return IssuedKey{Key: keyJSON(newRec), Secret: key.Expose(), Previous: &prev}, nil
+}
+
+func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeErr(w, http.StatusNotFound, "unknown_key", "no such key")
+		return 0, false
+	}
+	return id, true
+}
+
+func (a *App) keyErr(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeErr(w, http.StatusNotFound, "unknown_key", "no such key in this project")
+	case errors.Is(err, store.ErrRevoked):
+		writeErr(w, http.StatusConflict, "key_revoked", "the key is revoked: issue a new one instead")
+	default:
+		a.internal(w, "store", err)
+	}
+}
+
+func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	id, ok := keyID(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		GraceSeconds *int64 `json:"grace_seconds"`
+	}
+	if !decode(w, r, &body, true) {
+		return
+	}
+	grace := store.DefaultGrace
+	if body.GraceSeconds != nil {
+		if *body.GraceSeconds < 0 || *body.GraceSeconds > 365*86400 {
+			writeErr(w, http.StatusBadRequest, "bad_request", "grace_seconds must be between 0 and 31536000")
+			return
+		}
+		grace = time.Duration(*body.GraceSeconds) * time.Second
+	}
+	k, err := a.RollKey(r.Context(), id, int64(au.Project), grace)
+	if err != nil {
+		a.keyErr(w, err)
+		return
+	}
+	picket.WriteJSON(w, http.StatusCreated, k)
+}
+
+// RevokeKey revokes key id (inProject as for RollKey). Shared by API and CLI.
+func (a *App) RevokeKey(ctx context.Context, id, inProject int64) (store.Key, error) {
+	k, err := a.store.RevokeKey(ctx, id, inProject, a.now())
+	if err != nil {
+		return k, err
+	}
+	_ = a.Reload()
+	a.log.Info("key revoked", "project", k.ProjectID, "key_id", k.ID)
+	return k, nil
+}
+
+func (a *App) revokeKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	id, ok := keyID(w, r)
+	if !ok {
+		return
+	}
+	var body struct{}
+	if !decode(w, r, &body, true) {
+		return
+	}
+	k, err := a.RevokeKey(r.Context(), id, int64(au.Project))
+	if err != nil {
+		a.keyErr(w, err)
+		return
+	}
+	picket.WriteJSON(w, http.StatusOK, keyJSON(k))
+}

@@ -1,0 +1,87 @@
+// Management API, redirect URIs: listing, adding and removing a project's redirect URIs.
+
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// RedirectURI is the JSON form of a registered redirect URI.
+type RedirectURI struct {
+	ProjectID int64  `json:"project_id"`
+	URI       string `json:"uri"`
+}
+
+func (a *App) listRedirects(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	uris, err := a.store.RedirectURIs(r.Context(), int64(au.Project))
+	if err != nil {
+		a.storeErr(w, err)
+		return
+	}
+	picket.WriteJSON(w, http.StatusOK, map[string]any{"redirect_uris": uris})
+}
+
+// AddRedirectURI validates uri for the project's mode (picket's rules) and registers it.
+// Shared by API and CLI. A refusal is a *picket.Error naming the rule.
+func (a *App) AddRedirectURI(ctx context.Context, project int64, uri string) error {
+	err := a.store.AddRedirectURI(ctx, project, uri, func(mode picket.Mode) error {
+		return picket.ValidateRedirectURI(uri, mode, 0)
+	}, a.now())
+	if err == nil {
+		_ = a.Reload()
+	}
+	return err
+}
+
+// RemoveRedirectURI unregisters uri. Shared by API and CLI.
+func (a *App) RemoveRedirectURI(ctx context.Context, project int64, uri string) error {
+	err := a.store.RemoveRedirectURI(ctx, project, uri)
+	if err == nil {
+		_ = a.Reload()
+	}
+	return err
+}
+
+func (a *App) addRedirect(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	var body struct {
+		URI string `json:"uri"`
+	}
+	if !decode(w, r, &body, false) {
+		return
+	}
+	err := a.AddRedirectURI(r.Context(), int64(au.Project), body.URI)
+	var pe *picket.Error
+	switch {
+	case err == nil:
+		picket.WriteJSON(w, http.StatusCreated, RedirectURI{ProjectID: int64(au.Project), URI: body.URI})
+	case errors.As(err, &pe):
+		writePicketErr(w, http.StatusBadRequest, pe)
+	case errors.Is(err, store.ErrExists):
+		writeErr(w, http.StatusConflict, "redirect_uri_exists", "the redirect URI is already registered")
+	default:
+		a.storeErr(w, err)
+	}
+}
+
+func (a *App) removeRedirect(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	var body struct {
+		URI string `json:"uri"`
+	}
+	if !decode(w, r, &body, false) {
+		return
+	}
+	err := a.RemoveRedirectURI(r.Context(), int64(au.Project), body.URI)
+	switch {
+	case err == nil:
+		picket.WriteJSON(w, http.StatusOK, RedirectURI{ProjectID: int64(au.Project), URI: body.URI})
+	case errors.Is(err, store.ErrNotFound):
+		writeErr(w, http.StatusNotFound, "redirect_uri_not_found", "the redirect URI is not registered")
+	default:
+		a.storeErr(w, err)
+	}
+}

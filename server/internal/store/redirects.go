@@ -1,0 +1,88 @@
+// Redirect URIs: listing, adding and removing a project's registered redirect URIs.
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+)
+
+func (s *Store) redirectURIs(ctx context.Context, tx *sql.Tx, projectID int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.q("SELECT uri FROM redirect_uris WHERE project_id = ? ORDER BY uri"), projectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RedirectURIs lists a project's redirect URIs (ErrNotFound for an unknown project).
+func (s *Store) RedirectURIs(ctx context.Context, projectID int64) ([]string, error) {
+	var out []string
+	err := s.tx(ctx, false, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM projects WHERE id = ?"), projectID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		var err error
+		out, err = s.redirectURIs(ctx, tx, projectID)
+		return err
+	})
+	return out, err
+}
+
+// AddRedirectURI registers uri for a project. validate sees the project's mode (read in
+// the same transaction) and refuses the URI by returning an error. A URI already there is
+// ErrExists.
+func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string, validate func(picket.Mode) error, now time.Time) error {
+	return s.tx(ctx, true, func(tx *sql.Tx) error {
+		p, err := scanProject(tx.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), projectID))
+		if err != nil {
+			return notFound(err)
+		}
+		if err := validate(p.Mode); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM redirect_uris WHERE project_id = ? AND uri = ?"), projectID, uri).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrExists
+		}
+		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO redirect_uris (project_id, uri, created_at) VALUES (?, ?, ?)"), projectID, uri, now.Unix()); err != nil {
+			return err
+		}
+		return s.bump(ctx, tx)
+	})
+}
+
+// RemoveRedirectURI removes uri from a project (ErrNotFound when it is not there).
+func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri string) error {
+	return s.tx(ctx, true, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("DELETE FROM redirect_uris WHERE project_id = ? AND uri = ?"), projectID, uri)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		return s.bump(ctx, tx)
+	})
+}
