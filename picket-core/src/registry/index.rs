@@ -11,8 +11,8 @@
 //!
 //! **Lookup.** Every lookup, present key or absent, reads the same blocks: both candidate
 //! buckets, whose addresses are known from the digest at once (the two reads overlap
-//! instead of waiting for one another). It compares all `2 × SLOTS` slots in constant time (`ct::bucket_matches`), and copies the matching
-//! slot's fields with conditional selects. Nothing branches on stored data.
+//! instead of waiting for one another). It compares all `2 × SLOTS` slots in constant time (`ct::bucket_pair_hits`, one
+//! barrier for the pair), and copies the matching slot's fields with masks. Nothing branches on stored data.
 //!
 //! **What time can reveal.** Which two buckets a digest maps to is a function of the
 //! presented key only (the attacker's own input) and the bucket count (a function of the
@@ -21,9 +21,9 @@
 //! only data-dependent effect left is the cache state, which depends on which buckets
 //! other requests touched recently.
 
-use subtle::{Choice, ConditionallySelectable};
+use subtle::Choice;
 
-use crate::ct::bucket_matches;
+use crate::ct::{bucket_pair_hits, mask_of};
 use crate::digest::KeyDigest;
 use crate::key::KeyKind;
 use crate::registry::errors::BuildError;
@@ -148,26 +148,28 @@ impl Index {
     pub(crate) fn lookup(&self, digest: &KeyDigest) -> Found {
         let digest = digest.as_bytes();
         let [b0, b1] = buckets_of(digest, self.buckets.len());
-        let mut found = Found {
-            present: Choice::from(0),
-            project: 0,
-            expires_at: NEVER,
-            kind: 0,
-        };
-        let mut present = 0u8;
-        for bucket in [&self.buckets[b0], &self.buckets[b1]] {
-            let matches = bucket_matches(&bucket.digests, &bucket.kinds, digest);
-            for (s, eq) in matches.into_iter().enumerate() {
-                found.project.conditional_assign(&bucket.project[s], eq);
-                found
-                    .expires_at
-                    .conditional_assign(&bucket.expires_at[s], eq);
-                found.kind.conditional_assign(&bucket.kinds[s], eq);
-                present |= eq.unwrap_u8();
+        let pair = [&self.buckets[b0], &self.buckets[b1]];
+        let hits = bucket_pair_hits(pair.map(|b| (&b.digests, &b.kinds)), digest);
+        // At most one slot holds the digest (duplicates are refused at build; when both
+        // buckets are the same one, the same slot hits twice with the same fields), so an
+        // OR of every slot's fields under its mask is the matching slot's fields, or zero.
+        let (mut project, mut expires_at, mut kind) = (0u64, 0u64, 0u64);
+        for (k, bucket) in pair.into_iter().enumerate() {
+            for s in 0..SLOTS {
+                let m = mask_of(hits, k * SLOTS + s);
+                project |= bucket.project[s] & m;
+                expires_at |= bucket.expires_at[s] & m;
+                kind |= u64::from(bucket.kinds[s]) & m;
             }
         }
-        found.present = Choice::from(present);
-        found
+        let present = (u64::from(hits) | u64::from(hits).wrapping_neg()) >> 63;
+        Found {
+            present: Choice::from(present as u8),
+            project,
+            // Absent: `NEVER` (all ones), so that nothing reads as expired.
+            expires_at: expires_at | present.wrapping_sub(1),
+            kind: kind as u8,
+        }
     }
 
     /// Where `digest` sits: (which of its two buckets, slot within the bucket). Not
