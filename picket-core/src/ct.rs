@@ -79,6 +79,20 @@ pub(crate) fn bucket_pair_hits<const N: usize>(
     subtle::BlackBox::new(hits).get()
 }
 
+/// `if_set` when the low bit of `bit` is 1, else `otherwise`: a masked select, no branch.
+#[inline(always)]
+pub(crate) fn select_u8(bit: u8, if_set: u8, otherwise: u8) -> u8 {
+    let m = 0u8.wrapping_sub(bit & 1);
+    (if_set & m) | (otherwise & !m)
+}
+
+/// 1 when `a != b`, else 0, with plain arithmetic (the top bit of `x | -x`).
+#[inline(always)]
+pub(crate) fn ne_bit_u8(a: u8, b: u8) -> u8 {
+    let x = a ^ b;
+    (x | x.wrapping_neg()) >> 7
+}
+
 /// All ones when bit `bit` of `bits` is set, else zero: a selection mask, no branch.
 #[inline(always)]
 pub(crate) fn mask_of(bits: u32, bit: usize) -> u64 {
@@ -138,6 +152,18 @@ mod tests {
                     bucket_pair_hits([(&slots, &[1; 4]), (&slots, &[1; 4])], &d),
                     0
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn select_and_ne_bits() {
+        for a in 0..=255u8 {
+            assert_eq!(select_u8(1, a, !a), a);
+            assert_eq!(select_u8(0, a, !a), !a);
+            assert_eq!(select_u8(2, a, !a), !a, "only the low bit selects");
+            for b in [0, 1, 0x7f, 0x80, 0xff, a] {
+                assert_eq!(ne_bit_u8(a, b), u8::from(a != b), "{a} {b}");
             }
         }
     }

@@ -73,8 +73,13 @@ const EMPTY: Bucket = Bucket {
 };
 
 /// What a lookup found: the fields of the matching slot, or of none.
+///
+/// `present` is a plain 0/1 byte derived from the lookup's one optimisation barrier (see
+/// `ct::bucket_pair_hits`); callers combine it with arithmetic and pass what they select
+/// on through a barrier of their own, never branch on it directly.
 pub(crate) struct Found {
-    pub(crate) present: Choice,
+    /// 1 when a slot holds the digest, else 0.
+    pub(crate) present: u8,
     pub(crate) project: ProjectId,
     pub(crate) expires_at: u64,
     /// The stored `KeyKind as u8`, or 0 when nothing matched.
@@ -84,12 +89,18 @@ pub(crate) struct Found {
 impl Found {
     /// Whether the entry is expired at `now`, without a branch on its deadline.
     pub(crate) fn expired(&self, now: u64) -> Choice {
+        Choice::from(self.expired_bit(now))
+    }
+
+    /// [`Found::expired`] as a plain 0/1 byte, without a barrier.
+    #[inline(always)]
+    pub(crate) fn expired_bit(&self, now: u64) -> u8 {
         // `expires_at <= now` from the borrow of `now - expires_at` in 128 bits, and
         // `expires_at != NEVER` from the sign of `x | -x`: arithmetic, one barrier.
         let due = ((u128::from(now).wrapping_sub(u128::from(self.expires_at)) >> 127) as u8) ^ 1;
         let x = self.expires_at ^ NEVER;
         let finite = ((x | x.wrapping_neg()) >> 63) as u8;
-        Choice::from(due & finite)
+        due & finite
     }
 }
 
@@ -164,7 +175,7 @@ impl Index {
         }
         let present = (u64::from(hits) | u64::from(hits).wrapping_neg()) >> 63;
         Found {
-            present: Choice::from(present as u8),
+            present: present as u8,
             project,
             // Absent: `NEVER` (all ones), so that nothing reads as expired.
             expires_at: expires_at | present.wrapping_sub(1),
@@ -274,14 +285,14 @@ mod tests {
             assert_eq!(index.len(), n);
             for e in &entries {
                 let found = index.lookup(&e.digest);
-                assert!(bool::from(found.present));
+                assert_eq!(found.present, 1);
                 assert_eq!(found.project, e.project);
                 assert_eq!(found.kind, KeyKind::Secret as u8);
                 let (choice, slot) = index.position(&e.digest).unwrap();
                 assert!(choice < 2 && slot < SLOTS);
             }
             let absent = entry(n as u64 + 1);
-            assert!(!bool::from(index.lookup(&absent.digest).present));
+            assert_eq!(index.lookup(&absent.digest).present, 0);
             assert_eq!(index.position(&absent.digest), None);
             // The load stays within the bound the memory figures assume.
             let slots = index.buckets.len() * SLOTS;
@@ -295,7 +306,7 @@ mod tests {
     #[test]
     fn expiry_boundaries() {
         let found = |expires_at| Found {
-            present: Choice::from(1),
+            present: 1,
             project: 1,
             expires_at,
             kind: 1,
@@ -312,6 +323,7 @@ mod tests {
         ] {
             let got = bool::from(found(expires_at).expired(now));
             assert_eq!(got, expired, "{expires_at} {now}");
+            assert_eq!(found(expires_at).expired_bit(now), u8::from(expired));
         }
     }
 
@@ -323,7 +335,7 @@ mod tests {
             for byte in [0, 15, 16, 31] {
                 let mut d = *e.digest.as_bytes();
                 d[byte] ^= 0x80;
-                assert!(!bool::from(index.lookup(&KeyDigest::from_bytes(d)).present));
+                assert_eq!(index.lookup(&KeyDigest::from_bytes(d)).present, 0);
             }
         }
     }

@@ -12,8 +12,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+use subtle::{BlackBox, Choice, ConstantTimeEq};
 
+use crate::ct::{ne_bit_u8, select_u8};
 use crate::digest::KeyDigest;
 use crate::header::{parse_authorization, HeaderOptions};
 use crate::key::{ApiKey, KeyKind};
@@ -184,16 +185,18 @@ impl Registry {
         // Precedence: unknown, then a row whose kind contradicts the prefix, then expired,
         // then wrong kind for the endpoint.
         let own = key.kind();
-        // Bits (0 or 1) computed with plain arithmetic; each passes through `subtle`'s
-        // barrier once, as the `Choice` that selects the outcome.
-        let present = found.present.unwrap_u8();
-        let mismatch = present & (1 ^ found.kind.ct_eq(&(own as u8)).unwrap_u8());
+        // The three bits that depend on stored data, computed with plain arithmetic and
+        // passed through `subtle`'s barrier once, together; the outcome is selected from
+        // them with masks.
+        let present = found.present;
+        let mismatch = present & ne_bit_u8(found.kind, own as u8);
+        let stored = present | found.expired_bit(now) << 1 | mismatch << 2;
+        let stored = BlackBox::new(stored).get();
         let wrong_kind = u8::from(!requirement.allows(own));
-        let mut outcome = OUTCOME_OK;
-        outcome.conditional_assign(&OUTCOME_WRONG_KIND, Choice::from(wrong_kind));
-        outcome.conditional_assign(&OUTCOME_EXPIRED, found.expired(now));
-        outcome.conditional_assign(&OUTCOME_KIND_MISMATCH, Choice::from(mismatch));
-        outcome.conditional_assign(&OUTCOME_UNKNOWN, Choice::from(1 ^ present));
+        let mut outcome = select_u8(wrong_kind, OUTCOME_WRONG_KIND, OUTCOME_OK);
+        outcome = select_u8(stored >> 1, OUTCOME_EXPIRED, outcome);
+        outcome = select_u8(stored >> 2, OUTCOME_KIND_MISMATCH, outcome);
+        outcome = select_u8(1 ^ stored, OUTCOME_UNKNOWN, outcome);
         match outcome {
             OUTCOME_OK => Ok(Authenticated {
                 project: found.project,
@@ -248,7 +251,7 @@ impl Registry {
         // A row that says secret for this `pk_` key is no publishable key of any project
         // (see `AuthError::KindMismatch`): refused as unknown.
         let publishable = found.kind.ct_eq(&(KeyKind::Publishable as u8));
-        if !bool::from(found.present & publishable) {
+        if !bool::from(Choice::from(found.present) & publishable) {
             return Err(AuthorizeError::UnknownClient);
         }
         if bool::from(found.expired(now)) {
