@@ -99,7 +99,7 @@ const OUTCOME_KIND_MISMATCH: u8 = 4;
 ///
 /// Keys are held only as digests, placed by their own bits in a bucketed table (see
 /// `registry/index.rs`): a lookup reads the same two buckets' worth of memory and compares
-/// the same eight digests in constant time with a thousand keys or a million, present key
+/// the same ten digests in constant time with a thousand keys or a million, present key
 /// or absent.
 ///
 /// # Examples
