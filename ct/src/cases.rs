@@ -88,6 +88,13 @@ pub fn all() -> Vec<Case> {
             run: |c, r| registry_case(c, r, Pools::Near, Pools::Far),
         },
         Case {
+            name: "NULL registry absent, far vs far",
+            class_a: "an absent key whose digest is unrelated to any stored one",
+            class_b: "the same, from a second pool made by the same generator",
+            role: Role::Null,
+            run: |c, r| registry_case(c, r, Pools::Far, Pools::Far2),
+        },
+        Case {
             name: "registry present, bucket 1 vs bucket 2",
             class_a: "a stored key that sits in the first of its two buckets",
             class_b: "a stored key that sits in the second of its two buckets",
@@ -237,6 +244,8 @@ enum Pools {
     Near,
     /// Absent keys, nothing related stored.
     Far,
+    /// A second pool like [`Pools::Far`]: the null case for the registry's fixed pools.
+    Far2,
     /// `pk_` keys stored as secret.
     Mismatch,
 }
@@ -249,6 +258,7 @@ struct RegistryFixture {
     positions: Vec<(usize, usize)>,
     near: Vec<[u8; HEADER_LEN]>,
     far: Vec<[u8; HEADER_LEN]>,
+    far2: Vec<[u8; HEADER_LEN]>,
     mismatch: Vec<[u8; HEADER_LEN]>,
 }
 
@@ -265,6 +275,7 @@ fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
         positions: Vec::new(),
         near: Vec::with_capacity(REGISTRY_KEYS),
         far: Vec::with_capacity(REGISTRY_KEYS),
+        far2: Vec::with_capacity(REGISTRY_KEYS),
         mismatch: Vec::with_capacity(REGISTRY_KEYS),
     };
     for _ in 0..REGISTRY_KEYS {
@@ -290,6 +301,12 @@ fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
             .add_key(mismatch.digest(), 1, KeyKind::Secret, None)
             .map_err(fixture)?;
         pools.mismatch.push(basic_header(&mismatch));
+    }
+    // Drawn after the others, so that the other pools are the same for a given seed as
+    // before this pool existed.
+    for _ in 0..REGISTRY_KEYS {
+        let far = ApiKey::from_random_bytes(KeyKind::Secret, rng.bytes());
+        pools.far2.push(basic_header(&far));
     }
     pools.registry = builder.build().map_err(fixture)?;
     for h in &pools.present {
@@ -321,6 +338,7 @@ impl RegistryFixture {
             Pools::Slot(s) => at(&|(_, slot)| slot == s),
             Pools::Near => self.near.clone(),
             Pools::Far => self.far.clone(),
+            Pools::Far2 => self.far2.clone(),
             Pools::Mismatch => self.mismatch.clone(),
         }
     }
@@ -329,7 +347,7 @@ impl RegistryFixture {
     fn expected(&self, pool: Pools) -> Result<(), AuthError> {
         match pool {
             Pools::Present | Pools::Choice(_) | Pools::Slot(_) => Ok(()),
-            Pools::Near | Pools::Far => Err(AuthError::UnknownKey),
+            Pools::Near | Pools::Far | Pools::Far2 => Err(AuthError::UnknownKey),
             Pools::Mismatch => Err(AuthError::KindMismatch),
         }
     }
