@@ -309,6 +309,21 @@ impl Registry {
     pub fn key_position(&self, digest: &KeyDigest) -> Option<(usize, usize)> {
         self.index.position(digest)
     }
+
+    /// Whether a row holds `digest`, by the same constant-time lookup `authenticate` uses
+    /// (both buckets read, all ten slots compared in full, one barrier). For the timing
+    /// harness (`ct/`), which measures the lookup on digests it builds: a near-miss of a
+    /// stored digest, or one that shares only its buckets. A server authenticates keys,
+    /// not digests: use [`Registry::authenticate`].
+    ///
+    /// ```
+    /// let reg = picket_core::RegistryBuilder::new().build().unwrap();
+    /// assert!(!reg.digest_is_stored(&picket_core::KeyDigest::from_bytes([1; 32])));
+    /// ```
+    #[doc(hidden)]
+    pub fn digest_is_stored(&self, digest: &KeyDigest) -> bool {
+        bool::from(Choice::from(self.index.lookup(digest).present))
+    }
 }
 
 impl fmt::Debug for Registry {
