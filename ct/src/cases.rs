@@ -84,8 +84,22 @@ pub fn all() -> Vec<Case> {
             name: "registry absent, near-miss vs far",
             class_a: "an absent key whose digest differs from a stored one in byte 31 only",
             class_b: "an absent key whose digest is unrelated to any stored one",
-            role: Role::Check,
+            role: Role::Report,
             run: |c, r| registry_case(c, r, Pools::Near, Pools::Far),
+        },
+        Case {
+            name: "registry lookup, near-miss vs same-bucket digest",
+            class_a: "a stored digest with byte 31 changed (absent, 31 of 32 bytes equal)",
+            class_b: "the same stored digest with bytes 16-31 redrawn (absent, same buckets)",
+            role: Role::Check,
+            run: lookup_case,
+        },
+        Case {
+            name: "NULL registry absent, far vs far",
+            class_a: "an absent key whose digest is unrelated to any stored one",
+            class_b: "the same, from a second pool made by the same generator",
+            role: Role::Report,
+            run: |c, r| registry_case(c, r, Pools::Far, Pools::Far2),
         },
         Case {
             name: "registry present, bucket 1 vs bucket 2",
@@ -237,6 +251,8 @@ enum Pools {
     Near,
     /// Absent keys, nothing related stored.
     Far,
+    /// A second pool like [`Pools::Far`]: the null case for the registry's fixed pools.
+    Far2,
     /// `pk_` keys stored as secret.
     Mismatch,
 }
@@ -249,7 +265,10 @@ struct RegistryFixture {
     positions: Vec<(usize, usize)>,
     near: Vec<[u8; HEADER_LEN]>,
     far: Vec<[u8; HEADER_LEN]>,
+    far2: Vec<[u8; HEADER_LEN]>,
     mismatch: Vec<[u8; HEADER_LEN]>,
+    /// Every stored digest.
+    stored: Vec<KeyDigest>,
 }
 
 fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
@@ -265,13 +284,16 @@ fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
         positions: Vec::new(),
         near: Vec::with_capacity(REGISTRY_KEYS),
         far: Vec::with_capacity(REGISTRY_KEYS),
+        far2: Vec::with_capacity(REGISTRY_KEYS),
         mismatch: Vec::with_capacity(REGISTRY_KEYS),
+        stored: Vec::with_capacity(3 * REGISTRY_KEYS),
     };
     for _ in 0..REGISTRY_KEYS {
         let present = ApiKey::from_random_bytes(KeyKind::Secret, rng.bytes());
         builder
             .add_key(present.digest(), 1, KeyKind::Secret, None)
             .map_err(fixture)?;
+        pools.stored.push(present.digest());
         pools.present.push(basic_header(&present));
 
         let near = ApiKey::from_random_bytes(KeyKind::Secret, rng.bytes());
@@ -280,6 +302,7 @@ fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
         builder
             .add_key(KeyDigest::from_bytes(digest), 1, KeyKind::Secret, None)
             .map_err(fixture)?;
+        pools.stored.push(KeyDigest::from_bytes(digest));
         pools.near.push(basic_header(&near));
 
         let far = ApiKey::from_random_bytes(KeyKind::Secret, rng.bytes());
@@ -289,7 +312,14 @@ fn registry_fixture(rng: &mut Rng) -> Result<RegistryFixture, String> {
         builder
             .add_key(mismatch.digest(), 1, KeyKind::Secret, None)
             .map_err(fixture)?;
+        pools.stored.push(mismatch.digest());
         pools.mismatch.push(basic_header(&mismatch));
+    }
+    // Drawn after the others, so that the other pools are the same for a given seed as
+    // before this pool existed.
+    for _ in 0..REGISTRY_KEYS {
+        let far = ApiKey::from_random_bytes(KeyKind::Secret, rng.bytes());
+        pools.far2.push(basic_header(&far));
     }
     pools.registry = builder.build().map_err(fixture)?;
     for h in &pools.present {
@@ -321,6 +351,7 @@ impl RegistryFixture {
             Pools::Slot(s) => at(&|(_, slot)| slot == s),
             Pools::Near => self.near.clone(),
             Pools::Far => self.far.clone(),
+            Pools::Far2 => self.far2.clone(),
             Pools::Mismatch => self.mismatch.clone(),
         }
     }
@@ -329,10 +360,41 @@ impl RegistryFixture {
     fn expected(&self, pool: Pools) -> Result<(), AuthError> {
         match pool {
             Pools::Present | Pools::Choice(_) | Pools::Slot(_) => Ok(()),
-            Pools::Near | Pools::Far => Err(AuthError::UnknownKey),
+            Pools::Near | Pools::Far | Pools::Far2 => Err(AuthError::UnknownKey),
             Pools::Mismatch => Err(AuthError::KindMismatch),
         }
     }
+}
+
+/// The lookup alone, on digests built from the stored ones, fresh for every call: both
+/// classes start from a stored digest drawn uniformly (so they read the same buckets with
+/// the same frequency; no fixed pool), class A changes byte 31 only, class B redraws
+/// bytes 16–31 (bytes 0–15 place a digest, so the buckets stay the same). Only how close
+/// the digest is to the stored one differs.
+fn lookup_case(config: &Config, rng: &mut Rng) -> Result<Timings, String> {
+    let fixture = registry_fixture(rng)?;
+    let (registry, stored) = (&fixture.registry, &fixture.stored);
+    let mut generate = |rng: &mut Rng| {
+        let d = *stored[rng.below(stored.len() as u64) as usize].as_bytes();
+        let mut near = d;
+        near[DIGEST_LEN - 1] ^= 1 + rng.below(255) as u8;
+        let mut far = d;
+        let tail: [u8; 16] = rng.bytes();
+        far[16..].copy_from_slice(&tail);
+        [KeyDigest::from_bytes(near), KeyDigest::from_bytes(far)]
+    };
+    check(
+        rng,
+        &mut generate,
+        |[near, far]| {
+            // Both absent, and the same first 16 bytes (so the same two buckets).
+            !registry.digest_is_stored(near)
+                && !registry.digest_is_stored(far)
+                && near.as_bytes()[..16] == far.as_bytes()[..16]
+        },
+        "lookup digests: both absent, in the same buckets",
+    )?;
+    measure(config, rng, generate, |d| registry.digest_is_stored(d))
 }
 
 /// Two pools of one registry through `Registry::authenticate`: each measurement draws its

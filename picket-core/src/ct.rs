@@ -3,7 +3,7 @@
 //! Everything in picket-core that touches a secret without branching on it goes through
 //! this module: the classification of a key's body bytes ([`classify`]), the comparison of
 //! 32-byte digests and hashes ([`ct_eq_32`]), and the comparison of one registry bucket
-//! against a presented digest ([`bucket_matches`]). Each folds its data into a word with
+//! against a presented digest ([`bucket_pair_hits`]). Each folds its data into a word with
 //! plain arithmetic and passes only that word through `subtle`'s optimisation barrier.
 //!
 //! As with `subtle`, this is best effort: the compiler is not bound to preserve it, so it
@@ -52,21 +52,51 @@ pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> Choice {
     xor_fold_32(a, b).ct_eq(&0)
 }
 
-/// Compares every slot of a registry bucket with `digest`: for each slot, whether it
-/// holds `digest` and is occupied (`kinds[slot] != 0`). All slots are compared whatever
-/// the outcome of the others; nothing branches on the data.
+/// Compares every slot of two registry buckets with `digest` and returns one bit per slot
+/// (bit `s` for slot `s` of the first bucket, bit `N + s` of the second): whether it holds
+/// `digest` and is occupied (`kinds[slot] != 0`). All `2 × N` slots are compared in full
+/// whatever the outcome of the others; each folds into one bit with plain arithmetic, and
+/// the mask of all of them passes through `subtle`'s optimisation barrier once (one barrier
+/// per lookup instead of one per slot). Callers turn bits into all-ones/all-zero masks with
+/// [`mask_of`] and select with them, never branch on them.
 #[inline(always)]
-pub(crate) fn bucket_matches<const N: usize>(
-    slots: &[[u8; 32]; N],
-    kinds: &[u8; N],
+pub(crate) fn bucket_pair_hits<const N: usize>(
+    pair: [(&[[u8; 32]; N], &[u8; N]); 2],
     digest: &[u8; 32],
-) -> [Choice; N] {
-    core::array::from_fn(|i| {
-        // 1 when the slot is empty (kind 0), computed without a comparison; one barrier
-        // (`ct_eq`) per slot.
-        let empty = u64::from(kinds[i]).wrapping_sub(1) >> 63;
-        (xor_fold_32(&slots[i], digest) | empty).ct_eq(&0)
-    })
+) -> u32 {
+    debug_assert!(2 * N <= 32);
+    let mut hits = 0u32;
+    for (k, (slots, kinds)) in pair.into_iter().enumerate() {
+        for i in 0..N {
+            // 1 when the slot is empty (kind 0), computed without a comparison.
+            let empty = u64::from(kinds[i]).wrapping_sub(1) >> 63;
+            let diff = xor_fold_32(&slots[i], digest) | empty;
+            // 1 exactly when `diff == 0`: the top bit of `diff | -diff` is set otherwise.
+            let hit = ((diff | diff.wrapping_neg()) >> 63) ^ 1;
+            hits |= (hit as u32) << (k * N + i);
+        }
+    }
+    subtle::BlackBox::new(hits).get()
+}
+
+/// `if_set` when the low bit of `bit` is 1, else `otherwise`: a masked select, no branch.
+#[inline(always)]
+pub(crate) fn select_u8(bit: u8, if_set: u8, otherwise: u8) -> u8 {
+    let m = 0u8.wrapping_sub(bit & 1);
+    (if_set & m) | (otherwise & !m)
+}
+
+/// 1 when `a != b`, else 0, with plain arithmetic (the top bit of `x | -x`).
+#[inline(always)]
+pub(crate) fn ne_bit_u8(a: u8, b: u8) -> u8 {
+    let x = a ^ b;
+    (x | x.wrapping_neg()) >> 7
+}
+
+/// All ones when bit `bit` of `bits` is set, else zero: a selection mask, no branch.
+#[inline(always)]
+pub(crate) fn mask_of(bits: u32, bit: usize) -> u64 {
+    0u64.wrapping_sub(u64::from((bits >> bit) & 1))
 }
 
 #[cfg(test)]
@@ -96,16 +126,53 @@ mod tests {
     }
 
     #[test]
-    fn bucket_matches_needs_digest_and_occupancy() {
+    fn bucket_pair_hits_needs_digest_and_occupancy() {
         let d = [7u8; 32];
         let mut near = d;
         near[31] ^= 1;
-        let slots = [near, d, d, [0; 32]];
-        let got = bucket_matches(&slots, &[1, 2, 0, 255], &d).map(bool::from);
-        // Slot 2 holds the digest but is empty; slot 3 is occupied by another digest.
-        assert_eq!(got, [false, true, false, false]);
+        let first = [near, d, d, [0; 32]];
+        let second = [[0; 32], [0; 32], near, d];
+        let got = bucket_pair_hits([(&first, &[1, 2, 0, 255]), (&second, &[0, 0, 1, 1])], &d);
+        // Bucket 1: slot 1 (slot 2 holds the digest but is empty; slot 3 another digest).
+        // Bucket 2: slot 3 (bit 4 + 3).
+        assert_eq!(got, 1 << 1 | 1 << 7);
         // An all-zero digest never matches an empty (zeroed) slot.
-        let none = bucket_matches(&[[0; 32]; 4], &[0; 4], &[0; 32]).map(bool::from);
-        assert_eq!(none, [false; 4]);
+        let zero = [[0; 32]; 4];
+        assert_eq!(
+            bucket_pair_hits([(&zero, &[0; 4]), (&zero, &[0; 4])], &[0; 32]),
+            0
+        );
+        // A difference in any bit of any slot's digest is seen.
+        for byte in 0..32 {
+            for bit in 0..8 {
+                let mut other = d;
+                other[byte] ^= 1 << bit;
+                let slots = [other; 4];
+                assert_eq!(
+                    bucket_pair_hits([(&slots, &[1; 4]), (&slots, &[1; 4])], &d),
+                    0
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn select_and_ne_bits() {
+        for a in 0..=255u8 {
+            assert_eq!(select_u8(1, a, !a), a);
+            assert_eq!(select_u8(0, a, !a), !a);
+            assert_eq!(select_u8(2, a, !a), !a, "only the low bit selects");
+            for b in [0, 1, 0x7f, 0x80, 0xff, a] {
+                assert_eq!(ne_bit_u8(a, b), u8::from(a != b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn mask_of_each_bit() {
+        for bit in 0..32 {
+            assert_eq!(mask_of(1 << bit, bit), u64::MAX);
+            assert_eq!(mask_of(!(1u32 << bit), bit), 0);
+        }
     }
 }
