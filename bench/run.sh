@@ -4,9 +4,9 @@
 #   bench/run.sh           the full run
 #   bench/run.sh --quick   fewer samples everywhere, for a smoke test
 #
-# Builds libpicket (cargo build --release -p picket-ffi, into the repository's target/: the Go
-# and Python bindings link target/release, so CARGO_TARGET_DIR is ignored), then runs each
-# part, whose output is kept in target/bench-run/:
+# Installs libpicket into target/prefix (scripts/libpicket-env.sh) and the Python binding
+# into target/python-venv (CARGO_TARGET_DIR is ignored), then runs each part, whose output is
+# kept in target/bench-run/:
 #
 #   Rust    cargo bench -p picket-core --bench figures, --bench registry_memory   (rust.txt)
 #   C       tests/c/bench.sh                  picket_registry_authenticate from C   (c.txt)
@@ -98,11 +98,21 @@ rust_bench() {
     cargo bench -q -p picket-core --bench registry_memory
 }
 
-if part build "$logs/build.txt" cargo build --release -q -p picket-ffi; then
+# prepare: libpicket installed as users install it (scripts/libpicket-env.sh: make install
+# into target/prefix, PKG_CONFIG_PATH for Go's cgo), and the Python binding installed into
+# the venv bench.py runs in (pip install ./bindings/python, as the README shows).
+venv="$repo/target/python-venv"
+prepare() {
+  . scripts/libpicket-env.sh || return 1
+  "$venv/bin/python" -c 'import picket' 2>/dev/null && return 0
+  bindings/python/venv.sh >/dev/null && "$venv/bin/python" -m pip install -q ./bindings/python
+}
+
+if part build "$logs/build.txt" prepare; then
   part Rust "$logs/rust.txt" rust_bench
   part C "$logs/c.txt" tests/c/bench.sh "$c_samples" "$c_iterations"
   part Go "$logs/go.txt" go_bench
-  part Python "$logs/python.txt" python3 bindings/python/bench.py --json "${py_args[@]}"
+  part Python "$logs/python.txt" "$venv/bin/python" bindings/python/bench.py --json "${py_args[@]}"
 fi
 loads="$loads, end $(cut -d' ' -f1 /proc/loadavg)"
 elapsed=$(( $(date +%s) - start ))
