@@ -1,8 +1,9 @@
 //! Properties of the core, checked with proptest over generated inputs.
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use picket_core::*;
+use picket_test_support::forms::{Base64Form, Form};
 use proptest::prelude::*;
 
 fn kind() -> impl Strategy<Value = KeyKind> {
@@ -231,32 +232,6 @@ proptest! {
     }
 }
 
-/// One way a client, a proxy or a logger can have written a key.
-#[derive(Clone, Debug)]
-struct Form {
-    /// Bit i set: character i of the key in upper case (for the bare form).
-    case_mask: u64,
-    /// Base64 carrier, or the bare key.
-    base64: Option<Base64Form>,
-    /// Bit i set: character i (of the bare key, or of `=+/` in the carrier) as `%XX`.
-    percent_mask: u64,
-    percent_upper: bool,
-    /// `/` written as `\/` (PHP's json_encode).
-    json_slash: bool,
-}
-
-#[derive(Clone, Debug)]
-struct Base64Form {
-    scheme: &'static str,
-    separator: &'static str,
-    /// Text before the key inside the credential (`pk:`, `"x"*300 + ":"`).
-    inner_before: String,
-    inner_after: &'static str,
-    url_safe: bool,
-    padded: bool,
-    trailing_bits: bool,
-}
-
 fn form() -> impl Strategy<Value = Form> {
     let base64 = (
         prop_oneof![
@@ -311,96 +286,6 @@ fn form() -> impl Strategy<Value = Form> {
                 json_slash,
             },
         )
-}
-
-impl Form {
-    /// The key written in this form, and for a base64 form the characters of the carrier
-    /// that encode the key's 32-digit body alone.
-    fn render(&self, key: &str) -> (String, Option<String>) {
-        let percent = |i: usize, c: char| {
-            if self.percent_mask >> (i % 64) & 1 == 1 {
-                let e = format!("%{:02x}", c as u32);
-                if self.percent_upper {
-                    e.to_uppercase()
-                } else {
-                    e
-                }
-            } else {
-                c.to_string()
-            }
-        };
-        let key: String = key
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                if self.case_mask >> i & 1 == 1 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let Some(b) = &self.base64 else {
-            let text: String = key
-                .chars()
-                .enumerate()
-                .map(|(i, c)| percent(i, c))
-                .collect();
-            return (text, None);
-        };
-        let credential = format!("{}{key}{}", b.inner_before, b.inner_after);
-        let (engine, alphabet) = if b.url_safe {
-            (URL_SAFE_NO_PAD, base64::alphabet::URL_SAFE.as_str())
-        } else {
-            (STANDARD_NO_PAD, base64::alphabet::STANDARD.as_str())
-        };
-        let mut token = engine.encode(&credential);
-        // The body's bytes, and the base64 groups that encode nothing else.
-        let first = (b.inner_before.len() + 3).div_ceil(3) * 4;
-        let last = (b.inner_before.len() + KEY_LEN) / 3 * 4;
-        let carrier = token[first..last].to_string();
-        if b.trailing_bits && token.len() % 4 != 0 {
-            // Replace the last character with another that a lenient decoder reads as the
-            // same bytes (its unused low bits set).
-            let lenient = base64::engine::GeneralPurpose::new(
-                if b.url_safe {
-                    &base64::alphabet::URL_SAFE
-                } else {
-                    &base64::alphabet::STANDARD
-                },
-                base64::engine::GeneralPurposeConfig::new()
-                    .with_decode_allow_trailing_bits(true)
-                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
-            );
-            let want = lenient.decode(&token).unwrap();
-            let stem = token[..token.len() - 1].to_string();
-            if let Some(c) = alphabet
-                .chars()
-                .rev()
-                .find(|&c| lenient.decode(format!("{stem}{c}")).ok().as_ref() == Some(&want))
-            {
-                token = format!("{stem}{c}");
-            }
-        }
-        if b.padded {
-            while token.len() % 4 != 0 {
-                token.push('=');
-            }
-        }
-        let token: String = token
-            .chars()
-            .enumerate()
-            .map(|(i, c)| match c {
-                '=' | '+' | '/' => percent(i, c),
-                _ => c.to_string(),
-            })
-            .collect();
-        let mut text = format!("{}{}{token}", b.scheme, b.separator);
-        if self.json_slash {
-            text = text.replace('/', "\\/");
-        }
-        (text, Some(carrier))
-    }
 }
 
 /// `text`, and what one trivial decoding of it gives: `%XX` decoded, `\/` unescaped.

@@ -5,6 +5,7 @@
 //! too without a second copy of picket-core's types.
 //!
 //! - [`keys`]: the fixture keys every test and example uses;
+//! - [`forms`]: the forms in which a key can sit in a log line (redaction's tests);
 //! - [`hostile`]: the hostile inputs every entry point must refuse without panicking;
 //! - [`vectors`]: the harness of the Rust vector runners (the core's and the C ABI's).
 //!
@@ -14,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod forms;
 pub mod hostile;
 pub mod keys;
 pub mod vectors;
