@@ -1,36 +1,43 @@
 //! The constant-time primitives, in one place for review.
 //!
 //! Everything in picket-core that touches a secret without branching on it goes through
-//! this module: the classification of a key's body bytes ([`classify`]), the comparison of
-//! 32-byte digests and hashes ([`ct_eq_32`]), and the comparison of one registry bucket
-//! against a presented digest ([`bucket_pair_hits`]). Each folds its data into a word with
-//! plain arithmetic and passes only that word through `subtle`'s optimisation barrier.
+//! this module: the check of a key's body bytes ([`lower_hex_flags`]), the comparison of
+//! 32-byte digests and hashes ([`ct_eq_32`]), and the comparison of two registry buckets
+//! against a presented digest ([`bucket_pair_masks`]). Each folds its data into a word (or
+//! a vector of lane masks) with plain arithmetic or vector compares and passes only that
+//! through `subtle`'s optimisation barrier.
 //!
 //! As with `subtle`, this is best effort: the compiler is not bound to preserve it, so it
 //! is measured (`ct/`, the dudect harness).
 
 use subtle::{Choice, ConstantTimeEq};
+use wide::u32x4;
 
-/// Classifies one body byte without branches on its value.
+/// Checks a key's 32-digit body for lowercase hex, eight bytes at a time, without a branch
+/// on any byte.
 ///
-/// Returns `(bad, upper)` where `bad` is 1 when the byte is not `[0-9a-fA-F]` and `upper`
-/// is 1 when it is `[A-F]`. Only comparisons turned into arithmetic are used, so the time
-/// taken does not depend on the byte.
+/// Returns 0 when every byte is `[0-9a-f]`, else a word with the top bit of each offending
+/// byte set (in one of the four words, OR-ed together). SWAR arithmetic: with `x` a byte's
+/// low seven bits, `x + (0x80 - c)` has its top bit set exactly when `x >= c`, and never
+/// carries into the next byte (`x <= 0x7f`, `0x80 - c <= 0x80`); a byte whose own top bit
+/// is set is never hex. Which byte is wrong is searched for only after a failure.
 #[inline(always)]
-pub(crate) fn classify(b: u8) -> (u8, u8) {
-    // `in_range(x, lo, hi)` is 1 when lo <= x <= hi, computed with wrapping arithmetic on u16
-    // so that no branch depends on x.
-    #[inline(always)]
-    fn in_range(x: u8, lo: u8, hi: u8) -> u8 {
-        let x = x as u16;
-        let ge = ((x.wrapping_sub(lo as u16)) >> 15) ^ 1; // x >= lo
-        let le = (((hi as u16).wrapping_sub(x)) >> 15) ^ 1; // x <= hi
-        (ge & le) as u8
+pub(crate) fn lower_hex_flags(body: &[u8; 32]) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut flags = 0u64;
+    for chunk in body.chunks_exact(8) {
+        let w = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        let x = w & !HIGH;
+        // Top bit of each byte: x >= c.
+        let at_least = |c: u8| x.wrapping_add(LOW * u64::from(0x80 - c)) & HIGH;
+        let digit = at_least(b'0') & !at_least(b'9' + 1);
+        let lower = at_least(b'a') & !at_least(b'f' + 1);
+        flags |= !(digit | lower) & HIGH | (w & HIGH);
     }
-    let digit = in_range(b, b'0', b'9');
-    let lower = in_range(b, b'a', b'f');
-    let upper = in_range(b, b'A', b'F');
-    ((digit | lower | upper) ^ 1, upper)
+    flags
 }
 
 /// The XOR-fold of two 32-byte values: 0 exactly when they are equal. No barrier yet.
@@ -52,51 +59,28 @@ pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> Choice {
     xor_fold_32(a, b).ct_eq(&0)
 }
 
-/// Compares every slot of two registry buckets with `digest` and returns one bit per slot
-/// (bit `s` for slot `s` of the first bucket, bit `N + s` of the second): whether it holds
-/// `digest` and is occupied (`kinds[slot] != 0`). All `2 × N` slots are compared in full
-/// whatever the outcome of the others; each folds into one bit with plain arithmetic, and
-/// the mask of all of them passes through `subtle`'s optimisation barrier once (one barrier
-/// per lookup instead of one per slot). Callers turn bits into all-ones/all-zero masks with
-/// [`mask_of`] and select with them, never branch on them.
+/// Compares every slot of two registry buckets with `digest` and returns, for each
+/// bucket, a vector with an all-ones lane for each slot that holds `digest` and a zero lane
+/// for every other.
+///
+/// A bucket is transposed (`slots[w]` holds word `w` of every slot's digest, one slot a
+/// lane), so each of the eight words is one vector compare for all four slots, ANDed
+/// together: every word of every slot is compared whatever the outcome of the others, with
+/// no branch. The two masks pass through `subtle`'s optimisation barrier once (one barrier
+/// per lookup); callers select with them (AND, OR), never branch on them. Occupancy is the
+/// caller's: an empty slot is all zeros and matches only the all-zero digest.
 #[inline(always)]
-pub(crate) fn bucket_pair_hits<const N: usize>(
-    pair: [(&[[u8; 32]; N], &[u8; N]); 2],
-    digest: &[u8; 32],
-) -> u32 {
-    debug_assert!(2 * N <= 32);
-    let mut hits = 0u32;
-    for (k, (slots, kinds)) in pair.into_iter().enumerate() {
-        for i in 0..N {
-            // 1 when the slot is empty (kind 0), computed without a comparison.
-            let empty = u64::from(kinds[i]).wrapping_sub(1) >> 63;
-            let diff = xor_fold_32(&slots[i], digest) | empty;
-            // 1 exactly when `diff == 0`: the top bit of `diff | -diff` is set otherwise.
-            let hit = ((diff | diff.wrapping_neg()) >> 63) ^ 1;
-            hits |= (hit as u32) << (k * N + i);
-        }
-    }
-    subtle::BlackBox::new(hits).get()
-}
-
-/// `if_set` when the low bit of `bit` is 1, else `otherwise`: a masked select, no branch.
-#[inline(always)]
-pub(crate) fn select_u8(bit: u8, if_set: u8, otherwise: u8) -> u8 {
-    let m = 0u8.wrapping_sub(bit & 1);
-    (if_set & m) | (otherwise & !m)
-}
-
-/// 1 when `a != b`, else 0, with plain arithmetic (the top bit of `x | -x`).
-#[inline(always)]
-pub(crate) fn ne_bit_u8(a: u8, b: u8) -> u8 {
-    let x = a ^ b;
-    (x | x.wrapping_neg()) >> 7
-}
-
-/// All ones when bit `bit` of `bits` is set, else zero: a selection mask, no branch.
-#[inline(always)]
-pub(crate) fn mask_of(bits: u32, bit: usize) -> u64 {
-    0u64.wrapping_sub(u64::from((bits >> bit) & 1))
+pub(crate) fn bucket_pair_masks(pair: [&[u32x4; 8]; 2], digest: &[u32; 8]) -> [u32x4; 2] {
+    let words = digest.map(u32x4::splat);
+    let masks = pair.map(|slots| {
+        slots
+            .iter()
+            .zip(words)
+            .fold(u32x4::MAX, |eq, (slot_words, word)| {
+                eq & slot_words.cmp_eq(word)
+            })
+    });
+    subtle::BlackBox::new(masks).get()
 }
 
 #[cfg(test)]
@@ -104,11 +88,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classify_matches_std() {
+    fn lower_hex_flags_matches_std_for_every_byte_at_every_position() {
+        let valid = *b"0123456789abcdef0123456789abcdef";
+        assert_eq!(lower_hex_flags(&valid), 0);
         for b in 0..=255u8 {
-            let (bad, upper) = classify(b);
-            assert_eq!(bad == 1, !b.is_ascii_hexdigit(), "{b}");
-            assert_eq!(upper == 1, (b'A'..=b'F').contains(&b), "{b}");
+            let hex = matches!(b, b'0'..=b'9' | b'a'..=b'f');
+            for position in 0..32 {
+                // Each neighbour once at either extreme, so that a carry or borrow across
+                // bytes would show.
+                for neighbour in [b'0', b'f', b'9', b'a'] {
+                    let mut body = [neighbour; 32];
+                    body[position] = b;
+                    let flags = lower_hex_flags(&body);
+                    assert_eq!(flags != 0, !hex, "byte {b:#04x} at {position}");
+                    if !hex {
+                        assert_eq!(flags, 0x80 << (8 * (position % 8)), "{b:#04x} {position}");
+                    }
+                }
+            }
         }
     }
 
@@ -125,54 +122,43 @@ mod tests {
         }
     }
 
+    /// The four slots of a bucket holding `slots`, transposed.
+    fn bucket(slots: [[u32; 8]; 4]) -> [u32x4; 8] {
+        core::array::from_fn(|w| u32x4::new(slots.map(|slot| slot[w])))
+    }
+
     #[test]
-    fn bucket_pair_hits_needs_digest_and_occupancy() {
-        let d = [7u8; 32];
+    fn bucket_pair_masks_sees_every_slot_and_every_bit() {
+        let d = [7u32, 8, 9, 10, 11, 12, 13, 14];
         let mut near = d;
-        near[31] ^= 1;
-        let first = [near, d, d, [0; 32]];
-        let second = [[0; 32], [0; 32], near, d];
-        let got = bucket_pair_hits([(&first, &[1, 2, 0, 255]), (&second, &[0, 0, 1, 1])], &d);
-        // Bucket 1: slot 1 (slot 2 holds the digest but is empty; slot 3 another digest).
-        // Bucket 2: slot 3 (bit 4 + 3).
-        assert_eq!(got, 1 << 1 | 1 << 7);
-        // An all-zero digest never matches an empty (zeroed) slot.
-        let zero = [[0; 32]; 4];
-        assert_eq!(
-            bucket_pair_hits([(&zero, &[0; 4]), (&zero, &[0; 4])], &[0; 32]),
-            0
-        );
-        // A difference in any bit of any slot's digest is seen.
-        for byte in 0..32 {
-            for bit in 0..8 {
+        near[7] ^= 1;
+        let first = bucket([near, d, [0; 8], near]);
+        let second = bucket([[0; 8], [0; 8], near, d]);
+        let [a, b] = bucket_pair_masks([&first, &second], &d);
+        assert_eq!(a.to_array(), [0, u32::MAX, 0, 0]);
+        assert_eq!(b.to_array(), [0, 0, 0, u32::MAX]);
+        // A difference in any bit of any word is seen.
+        for word in 0..8 {
+            for bit in 0..32 {
                 let mut other = d;
-                other[byte] ^= 1 << bit;
-                let slots = [other; 4];
+                other[word] ^= 1 << bit;
+                let far = bucket([other; 4]);
+                let [a, b] = bucket_pair_masks([&far, &far], &d);
                 assert_eq!(
-                    bucket_pair_hits([(&slots, &[1; 4]), (&slots, &[1; 4])], &d),
-                    0
+                    (a.to_array(), b.to_array()),
+                    ([0; 4], [0; 4]),
+                    "{word}/{bit}"
                 );
             }
         }
-    }
-
-    #[test]
-    fn select_and_ne_bits() {
-        for a in 0..=255u8 {
-            assert_eq!(select_u8(1, a, !a), a);
-            assert_eq!(select_u8(0, a, !a), !a);
-            assert_eq!(select_u8(2, a, !a), !a, "only the low bit selects");
-            for b in [0, 1, 0x7f, 0x80, 0xff, a] {
-                assert_eq!(ne_bit_u8(a, b), u8::from(a != b), "{a} {b}");
-            }
-        }
-    }
-
-    #[test]
-    fn mask_of_each_bit() {
-        for bit in 0..32 {
-            assert_eq!(mask_of(1 << bit, bit), u64::MAX);
-            assert_eq!(mask_of(!(1u32 << bit), bit), 0);
+        // Every slot position reports its own lane.
+        for slot in 0..8 {
+            let mut slots = [[near; 4]; 2];
+            slots[slot / 4][slot % 4] = d;
+            let [a, b] = bucket_pair_masks([&bucket(slots[0]), &bucket(slots[1])], &d);
+            let mut want = [[0u32; 4]; 2];
+            want[slot / 4][slot % 4] = u32::MAX;
+            assert_eq!([a.to_array(), b.to_array()], want);
         }
     }
 }

@@ -11,7 +11,7 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use thiserror::Error;
 
 use crate::ct::ct_eq_32;
-use crate::key::ApiKey;
+use crate::key::{ApiKey, KEY_LEN};
 
 /// Length in bytes of a digest.
 pub const DIGEST_LEN: usize = 32;
@@ -67,7 +67,13 @@ impl KeyDigest {
     /// assert_eq!(d.as_bytes().len(), 32);
     /// ```
     pub fn of(key: &ApiKey) -> KeyDigest {
-        KeyDigest(Sha256::digest(key.as_bytes()).into())
+        KeyDigest::of_text(key.as_bytes())
+    }
+
+    /// The digest of a key's text.
+    #[inline]
+    pub(crate) fn of_text(text: &[u8; KEY_LEN]) -> KeyDigest {
+        KeyDigest(Sha256::digest(text).into())
     }
 
     /// Wraps 32 raw digest bytes (as read from a `BYTEA`/`BLOB` column).

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use thiserror::Error;
 use zeroize::Zeroize;
 
-use crate::key::{ApiKey, KeyError};
+use crate::key::{is_key_text, ApiKey, KeyError, KEY_LEN};
 
 /// Longest `Authorization` value accepted, in bytes. Longer values are refused before any
 /// other work.
@@ -134,9 +134,73 @@ impl From<KeyError> for HeaderError {
 /// # Ok::<(), HeaderError>(())
 /// ```
 pub fn parse_authorization(value: &[u8], options: HeaderOptions) -> Result<ApiKey, HeaderError> {
+    with_key_text(value, options, ApiKey::from_text)
+}
+
+/// [`parse_authorization`] without building the key: runs `f` on the key's text where it
+/// was decoded, then wipes it. The registry authenticates through this, so that SHA-256
+/// reads the decoded bytes directly, as the plain idiom does.
+///
+/// # Errors
+/// Exactly the errors of [`parse_authorization`].
+pub(crate) fn with_key_text<R>(
+    value: &[u8],
+    options: HeaderOptions,
+    f: impl FnOnce(&[u8; KEY_LEN]) -> R,
+) -> Result<R, HeaderError> {
     if value.len() > MAX_HEADER_LEN {
         return Err(HeaderError::TooLong);
     }
+    // What real clients send: `Basic`, one or two spaces, and credentials that decode to a
+    // key with or without the colon. Then every rule below would give that same key
+    // (base64 has no whitespace, control or non-ASCII byte, and a key has no `:`), so they
+    // are skipped; anything else goes through them.
+    if let Some(token) = basic_credentials(value) {
+        let mut buffer = [0u64; SMALL_BUFFER_WORDS];
+        if let Some(text) = key_in_token(token, bytemuck::must_cast_mut(&mut buffer)) {
+            let done = f(text);
+            buffer.zeroize();
+            return Ok(done);
+        }
+        buffer.zeroize();
+    }
+    let key = parse_by_the_rules(value, options)?;
+    Ok(f(key.as_bytes()))
+}
+
+/// The key that `token` decodes to in `buffer`, as `KEY` or `KEY:`, if it does.
+#[inline]
+fn key_in_token<'b>(
+    token: &[u8],
+    buffer: &'b mut [u8; SMALL_BUFFER_WORDS * 8],
+) -> Option<&'b [u8; KEY_LEN]> {
+    let out = buffer.get_mut(..token.len() / 4 * 3)?;
+    let n = STANDARD.decode_slice(token, out).ok()?;
+    let creds = &buffer[..n];
+    let text = match creds {
+        [text @ .., b':'] => text,
+        _ => creds,
+    };
+    let text: &[u8; KEY_LEN] = text.try_into().ok()?;
+    is_key_text(text).then_some(text)
+}
+
+/// The credentials after `Basic ` (any case) and at most one more space, if the value
+/// starts so.
+fn basic_credentials(value: &[u8]) -> Option<&[u8]> {
+    let (&[b, a, s, i, c, space], rest) = value.split_first_chunk::<6>()?;
+    // One word compare: a letter with its case bit (0x20) set is lowercase exactly when it
+    // was that letter in either case; the space is compared as it is.
+    const CASE: u64 = 0x20_20_20_20_20;
+    let word = u64::from_le_bytes([b, a, s, i, c, space, 0, 0]);
+    if word | CASE != u64::from_le_bytes(*b"basic \0\0") {
+        return None;
+    }
+    Some(rest.strip_prefix(b" ").unwrap_or(rest))
+}
+
+/// [`parse_authorization`] rule by rule: every value, and the error it earns.
+fn parse_by_the_rules(value: &[u8], options: HeaderOptions) -> Result<ApiKey, HeaderError> {
     // One branch-free pass (it vectorises) over the whole value; the offending byte is
     // searched for only when there is one.
     let forbidden = value.iter().fold(false, |acc, &b| acc | is_forbidden(b));
@@ -204,17 +268,42 @@ fn parse_basic_token(token: &[u8]) -> Result<ApiKey, HeaderError> {
     if token.len() % 4 != 0 {
         return Err(HeaderError::InvalidBase64);
     }
-    if token.len() / 4 * 3 > MAX_CREDENTIALS_LEN + 2 {
-        return Err(HeaderError::CredentialsTooLong);
-    }
-    let mut buf = [0u8; MAX_CREDENTIALS_LEN + 2];
     // The decoder writes at most this many bytes; only they can hold credentials.
     let used = token.len() / 4 * 3;
-    let result = match STANDARD.decode_slice(token, &mut buf[..used]) {
-        Ok(n) => split_credentials(&buf[..n]),
-        Err(_) => Err(HeaderError::InvalidBase64),
+    if used > MAX_CREDENTIALS_LEN + 2 {
+        return Err(HeaderError::CredentialsTooLong);
+    }
+    // A key's credentials (36 bytes) fit the small buffer; only longer ones, which are
+    // refused anyway, pay for zeroing and wiping the large one.
+    if used <= SMALL_BUFFER_WORDS * 8 {
+        decode_credentials(token, used, &mut [0; SMALL_BUFFER_WORDS])
+    } else {
+        decode_credentials(token, used, &mut [0; LARGE_BUFFER_WORDS])
+    }
+}
+
+/// Words of the buffer that decodes a key's credentials (`KEY:` is 36 bytes).
+const SMALL_BUFFER_WORDS: usize = 6;
+/// Words of the buffer for the longest credentials looked at.
+const LARGE_BUFFER_WORDS: usize = (MAX_CREDENTIALS_LEN + 2).div_ceil(8);
+
+/// Decodes `token` into `buffer` (8-byte words, so that the wipe is one volatile store per
+/// word),
+/// applies the credential rules, and wipes the buffer.
+fn decode_credentials<const WORDS: usize>(
+    token: &[u8],
+    used: usize,
+    buffer: &mut [u64; WORDS],
+) -> Result<ApiKey, HeaderError> {
+    let bytes: &mut [u8] = bytemuck::must_cast_slice_mut(&mut buffer[..]);
+    let result = match bytes
+        .get_mut(..used)
+        .map(|out| STANDARD.decode_slice(token, out))
+    {
+        Some(Ok(n)) => split_credentials(&bytes[..n]),
+        _ => Err(HeaderError::InvalidBase64),
     };
-    buf[..used].zeroize();
+    buffer.zeroize();
     result
 }
 
@@ -310,6 +399,43 @@ mod tests {
         ];
         for (v, want) in cases {
             assert_eq!(parse(&v).unwrap_err(), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_agrees_with_the_rules() {
+        let pk = STANDARD.encode(format!("{PK}:"));
+        let js = STANDARD.encode(PK);
+        let mut values: Vec<Vec<u8>> = Vec::new();
+        for scheme in ["Basic", "basic", "BASIC", "bAsIc", "Bearer", "Basi"] {
+            for gap in ["", " ", "  ", "   ", "\t", " \t"] {
+                for token in [&pk, &js, &pk[..44], &format!("{pk}="), &format!("{pk} ")] {
+                    values.push(format!("{scheme}{gap}{token}").into_bytes());
+                }
+            }
+        }
+        // Every single-byte change of the real forms, at every position.
+        for base in [format!("Basic {pk}"), format!("Basic  {js}")] {
+            for i in 0..base.len() {
+                for b in [
+                    0u8, b'\t', b'\n', b' ', b':', b'=', b'A', b'z', 0x7f, 0x80, 0xff,
+                ] {
+                    let mut v = base.clone().into_bytes();
+                    v[i] = b;
+                    values.push(v);
+                }
+            }
+        }
+        for v in values {
+            for accept_bearer in [false, true] {
+                let opts = HeaderOptions { accept_bearer };
+                assert_eq!(
+                    parse_authorization(&v, opts),
+                    parse_by_the_rules(&v, opts),
+                    "{:?}",
+                    String::from_utf8_lossy(&v)
+                );
+            }
         }
     }
 

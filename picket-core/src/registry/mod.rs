@@ -12,12 +12,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use subtle::{BlackBox, Choice, ConstantTimeEq};
+use subtle::{Choice, ConstantTimeEq};
 
-use crate::ct::{ne_bit_u8, select_u8};
 use crate::digest::KeyDigest;
-use crate::header::{parse_authorization, HeaderOptions};
-use crate::key::{ApiKey, KeyKind};
+use crate::header::{with_key_text, HeaderOptions};
+use crate::key::{ApiKey, KeyKind, KEY_LEN};
 use crate::redirect::Whitelist;
 
 mod builder;
@@ -89,12 +88,6 @@ pub struct Authenticated {
     pub kind: KeyKind,
 }
 
-const OUTCOME_OK: u8 = 0;
-const OUTCOME_UNKNOWN: u8 = 1;
-const OUTCOME_EXPIRED: u8 = 2;
-const OUTCOME_WRONG_KIND: u8 = 3;
-const OUTCOME_KIND_MISMATCH: u8 = 4;
-
 /// The immutable, thread-safe index of keys and projects.
 ///
 /// Keys are held only as digests, placed by their own bits in a bucketed table (see
@@ -153,8 +146,10 @@ impl Registry {
         now: u64,
         requirement: Requirement,
     ) -> Result<Authenticated, AuthError> {
-        let key = parse_authorization(header, self.header_options)?;
-        self.authenticate_key(&key, now, requirement)
+        // SHA-256 reads the key where the header was decoded: no copy to wait for.
+        with_key_text(header, self.header_options, |text| {
+            self.settle(text, now, requirement)
+        })?
     }
 
     /// Authenticates an already-parsed key (for keys that do not arrive in an
@@ -177,42 +172,48 @@ impl Registry {
         now: u64,
         requirement: Requirement,
     ) -> Result<Authenticated, AuthError> {
-        let found = self.index.lookup(&key.digest());
-        // The outcome is settled without branches, so a present and an absent key take the
-        // same work up to the final match on the outcome itself (which the response reveals
-        // anyway). The key's own kind (its prefix, chosen by the sender) decides the
-        // requirement; the stored kind is only compared with it, in constant time.
-        // Precedence: unknown, then a row whose kind contradicts the prefix, then expired,
-        // then wrong kind for the endpoint.
-        let own = key.kind();
-        // The three bits that depend on stored data, computed with plain arithmetic and
-        // passed through `subtle`'s barrier once, together; the outcome is selected from
-        // them with masks.
-        let present = found.present;
-        let mismatch = present & ne_bit_u8(found.kind, own as u8);
-        let stored = present | found.expired_bit(now) << 1 | mismatch << 2;
-        // The project goes through the barrier with them: otherwise the compiler computes
-        // its masked select only on the success path, and a present key costs ~20
-        // instructions more than an absent one (measured: |t| 391 in `picket-ct`).
-        let (stored, project) = BlackBox::new((stored, found.project)).get();
-        let wrong_kind = u8::from(!requirement.allows(own));
-        let mut outcome = select_u8(wrong_kind, OUTCOME_WRONG_KIND, OUTCOME_OK);
-        outcome = select_u8(stored >> 1, OUTCOME_EXPIRED, outcome);
-        outcome = select_u8(stored >> 2, OUTCOME_KIND_MISMATCH, outcome);
-        outcome = select_u8(1 ^ stored, OUTCOME_UNKNOWN, outcome);
-        match outcome {
-            OUTCOME_OK => Ok(Authenticated { project, kind: own }),
-            OUTCOME_EXPIRED => Err(AuthError::Expired),
-            OUTCOME_WRONG_KIND => Err(AuthError::WrongKind {
+        self.settle(key.as_bytes(), now, requirement)
+    }
+
+    /// Looks up a well-formed key's text and settles the outcome.
+    #[inline]
+    fn settle(
+        &self,
+        text: &[u8; KEY_LEN],
+        now: u64,
+        requirement: Requirement,
+    ) -> Result<Authenticated, AuthError> {
+        let found = self.index.lookup(&KeyDigest::of_text(text));
+        // What is secret is settled in the lookup (see `index.rs`): how close an absent
+        // key's digest is to a stored one, and where a stored key sits. What is decided
+        // here (present or absent, a row whose kind contradicts the key, expired, wrong
+        // kind for the endpoint) is what the response says anyway, so it is decided with
+        // plain branches, in that order of precedence. The key's own kind (its prefix,
+        // chosen by the sender) decides the requirement; the stored kind is only compared
+        // with it.
+        let own = KeyKind::of_text(text);
+        if found.present == 0 {
+            return Err(AuthError::UnknownKey);
+        }
+        if found.kind != own as u8 {
+            return Err(AuthError::KindMismatch);
+        }
+        if found.expired_bit(now) == 1 {
+            return Err(AuthError::Expired);
+        }
+        if !requirement.allows(own) {
+            return Err(AuthError::WrongKind {
                 required: match requirement {
                     Requirement::Secret => KeyKind::Secret,
                     _ => KeyKind::Publishable,
                 },
                 presented: own,
-            }),
-            OUTCOME_KIND_MISMATCH => Err(AuthError::KindMismatch),
-            _ => Err(AuthError::UnknownKey),
+            });
         }
+        Ok(Authenticated {
+            project: found.project,
+            kind: own,
+        })
     }
 
     /// Checks an OAuth authorize request: `client_id` must be a live publishable key of a
@@ -294,6 +295,15 @@ impl Registry {
     pub fn key_index_bytes(&self) -> usize {
         self.index.heap_bytes()
     }
+
+    /// Slots in each bucket of the key index. Not part of the API: for the timing harness
+    /// (`ct/`), which draws stored keys from the first and the last slot.
+    ///
+    /// ```
+    /// assert_eq!(picket_core::Registry::SLOTS_PER_BUCKET, 4);
+    /// ```
+    #[doc(hidden)]
+    pub const SLOTS_PER_BUCKET: usize = index::SLOTS;
 
     /// Where a stored digest sits in the index: (which of its two candidate buckets, slot
     /// within the bucket), or `None` if absent. Not constant time: for the timing harness
