@@ -237,8 +237,8 @@ fn basic_header(key: &ApiKey) -> [u8; HEADER_LEN] {
     header
 }
 
-/// Slots per bucket of the registry's index (picket-core `registry/index.rs`).
-const SLOTS: usize = 5;
+/// Slots per bucket of the registry's index.
+const SLOTS: usize = picket_core::Registry::SLOTS_PER_BUCKET;
 
 /// The pools of headers the registry cases draw from (each of [`REGISTRY_KEYS`] keys,
 /// made alike: a random key, kept as a header).
