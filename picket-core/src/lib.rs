@@ -26,8 +26,9 @@
 //! body has no data-dependent branch. A registry lookup reads the same two buckets' worth
 //! of memory and compares the same number of digests whether the key is present or not and
 //! wherever it sits. Everything else (header parsing, which two buckets a digest maps to,
-//! redirect URI matching) may take time that depends on its input, which is either public
-//! or a SHA-256 output of the attacker's own key. Like `subtle`, this is best effort:
+//! the outcome decided after the lookup, redirect URI matching) may take time that depends
+//! on its input, which is either public, a SHA-256 output of the attacker's own key, or
+//! what the response states anyway. Like `subtle`, this is best effort:
 //! the compiler is not bound to preserve it, so it is measured (see the README).
 //!
 //! # A tour

@@ -27,7 +27,8 @@
 //! **What time can reveal.** Which two buckets a digest maps to is a function of the
 //! presented key only (the attacker's own input) and the bucket count (a function of the
 //! number of keys). Whether those buckets hold a near-miss of the digest, which slot of
-//! which bucket holds a match, and whether there is a match at all take the same work; the
+//! which bucket holds a match, and whether there is a match at all take the same work in
+//! the lookup (what the registry then does with a match is what the response says); the
 //! only data-dependent effect left is the cache state, which depends on which buckets
 //! other requests touched recently.
 

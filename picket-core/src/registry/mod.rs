@@ -92,7 +92,7 @@ pub struct Authenticated {
 ///
 /// Keys are held only as digests, placed by their own bits in a bucketed table (see
 /// `registry/index.rs`): a lookup reads the same two buckets' worth of memory and compares
-/// the same ten digests in constant time with a thousand keys or a million, present key
+/// the same eight digests in constant time with a thousand keys or a million, present key
 /// or absent.
 ///
 /// # Examples
@@ -319,7 +319,7 @@ impl Registry {
     }
 
     /// Whether a row holds `digest`, by the same constant-time lookup `authenticate` uses
-    /// (both buckets read, all ten slots compared in full, one barrier). For the timing
+    /// (both buckets read, all eight slots compared in full, one barrier). For the timing
     /// harness (`ct/`), which measures the lookup on digests it builds: a near-miss of a
     /// stored digest, or one that shares only its buckets. A server authenticates keys,
     /// not digests: use [`Registry::authenticate`].
