@@ -73,12 +73,18 @@ pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> Choice {
 pub(crate) fn bucket_pair_masks(pair: [&[u32x4; 8]; 2], digest: &[u32; 8]) -> [u32x4; 2] {
     let words = digest.map(u32x4::splat);
     let masks = pair.map(|slots| {
-        slots
+        // Per lane, the OR of the XORs of the eight words: 0 exactly when the slot holds
+        // the digest.
+        let diff = slots
             .iter()
             .zip(words)
-            .fold(u32x4::MAX, |eq, (slot_words, word)| {
-                eq & slot_words.cmp_eq(word)
-            })
+            .fold(u32x4::ZERO, |diff, (slot_words, word)| {
+                diff | (*slot_words ^ word)
+            });
+        // Per lane, 1 when `diff != 0` (the top bit of `diff | -diff`), then minus one:
+        // all ones for a match, 0 otherwise. Arithmetic only, on every target (`wide`'s
+        // compare falls back to `if` where it has no vector unit).
+        ((diff | (u32x4::ZERO - diff)) >> 31) - u32x4::ONE
     });
     subtle::BlackBox::new(masks).get()
 }

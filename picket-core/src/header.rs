@@ -287,9 +287,8 @@ const SMALL_BUFFER_WORDS: usize = 6;
 /// Words of the buffer for the longest credentials looked at.
 const LARGE_BUFFER_WORDS: usize = (MAX_CREDENTIALS_LEN + 2).div_ceil(8);
 
-/// Decodes `token` into `buffer` (8-byte words, so that the wipe is one volatile store per
-/// word),
-/// applies the credential rules, and wipes the buffer.
+/// Decodes `token` into `buffer`, applies the credential rules, and wipes the buffer (8-byte
+/// words, so that the wipe is one volatile store a word).
 fn decode_credentials<const WORDS: usize>(
     token: &[u8],
     used: usize,

@@ -192,9 +192,7 @@ impl ApiKey {
     /// Holds `text`, already validated.
     #[inline]
     pub(crate) fn from_text(text: &[u8; KEY_LEN]) -> ApiKey {
-        // Whole words, each written once: a later word-wide read of a word built from
-        // narrower stores would stall (store forwarding), which costs more than the rest
-        // of this function.
+        // Each word built whole and stored once.
         let t = text;
         let word = |i: usize| {
             let b = &t[8 * i..8 * i + 8];
