@@ -4,8 +4,8 @@
 //! this module: the check of a key's body bytes ([`lower_hex_flags`]), the comparison of
 //! 32-byte digests and hashes ([`ct_eq_32`]), and the comparison of two registry buckets
 //! against a presented digest ([`bucket_pair_masks`]). Each folds its data into a word (or
-//! a vector of lane masks) with plain arithmetic or vector compares and passes only that
-//! through `subtle`'s optimisation barrier.
+//! a vector of lane masks) with plain arithmetic, on words or on vector lanes, and passes
+//! only that through `subtle`'s optimisation barrier.
 //!
 //! As with `subtle`, this is best effort: the compiler is not bound to preserve it, so it
 //! is measured (`ct/`, the dudect harness).
@@ -64,9 +64,9 @@ pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> Choice {
 /// for every other.
 ///
 /// A bucket is transposed (`slots[w]` holds word `w` of every slot's digest, one slot a
-/// lane), so each of the eight words is one vector compare for all four slots, ANDed
-/// together: every word of every slot is compared whatever the outcome of the others, with
-/// no branch. The two masks pass through `subtle`'s optimisation barrier once (one barrier
+/// lane), so each of the eight words is one vector XOR for all four slots, ORed together,
+/// and the fold becomes a lane mask by arithmetic: every word of every slot is compared
+/// whatever the outcome of the others, with no branch. The two masks pass through `subtle`'s optimisation barrier once (one barrier
 /// per lookup); callers select with them (AND, OR), never branch on them. Occupancy is the
 /// caller's: an empty slot is all zeros and matches only the all-zero digest.
 #[inline(always)]

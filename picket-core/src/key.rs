@@ -217,7 +217,7 @@ impl ApiKey {
     /// Formats a key of `kind` from 16 random bytes supplied by the caller.
     ///
     /// The core does no I/O; the caller draws the bytes from a CSPRNG (or uses
-    /// [`ApiKey::generate`] with the `getrandom` feature).
+    /// `ApiKey::generate` with the `getrandom` feature).
     ///
     /// ```
     /// use picket_core::{ApiKey, KeyKind};

@@ -35,7 +35,7 @@ pub enum AuthError {
     /// A valid key of the wrong kind for this endpoint.
     #[error("this endpoint requires a {required} key, but a {presented} key was sent")]
     WrongKind {
-        /// What the endpoint requires (never [`Requirement::Any`]).
+        /// What the endpoint requires (never [`Requirement::Any`](crate::Requirement::Any)).
         required: KeyKind,
         /// What was sent.
         presented: KeyKind,

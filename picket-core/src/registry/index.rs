@@ -12,7 +12,7 @@
 //!
 //! **Lookup.** Every lookup, present key or absent, reads the same blocks: both candidate
 //! buckets, whose addresses are known from the digest at once. All `2 × SLOTS` slots are
-//! compared in full with eight vector compares per bucket, one lane per slot, giving an
+//! compared in full, eight vector XORs a bucket with one lane a slot, folded into an
 //! all-ones lane for a slot that holds the digest (`ct::bucket_pair_masks`); the two
 //! masks cross `subtle`'s optimisation barrier once per lookup, and the matching slot's
 //! fields are copied out with vector ANDs and ORs. Nothing branches on stored data. An
