@@ -90,7 +90,9 @@ func with[T any](h *Holder, f func(*Registry) (T, error)) (T, error) {
 			return zero, ErrClosed
 		}
 		v, err := f(reg)
-		if !errors.Is(err, ErrClosed) || h.closed.Load() {
+		if !errors.Is(err, ErrClosed) || h.closed.Load() || h.cur.Load() == reg {
+			// A registry still current yet closed was closed by its loader's caller, not
+			// by a reload: that is the answer, not a reason to call it again forever.
 			return v, err
 		}
 		// reg was swapped out and closed between Load and the call: use the new one.

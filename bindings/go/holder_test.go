@@ -108,6 +108,39 @@ func TestHolderReloadSwapsAndFreesTheOldRegistry(t *testing.T) {
 	_ = h.Close() // idempotent
 }
 
+// A registry the loader's caller closes by hand while it is still current makes calls
+// fail with ErrClosed; they must not retry it forever.
+func TestHolderCurrentRegistryClosedByHandIsAnError(t *testing.T) {
+	k := mustKey(t, Publishable)
+	f := &holderFixture{}
+	f.set(k)
+	h, err := NewHolder(f.load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	f.built[len(f.built)-1].Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Authenticate(basic(k.Expose()), time.Now(), RequireAny)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("Authenticate on a registry closed by hand: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Authenticate retried a registry closed by hand forever")
+	}
+	if err := h.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Authenticate(basic(k.Expose()), time.Now(), RequireAny); err != nil {
+		t.Fatalf("after a reload: %v", err)
+	}
+}
+
 func TestHolderLoaderErrorKeepsTheCurrentRegistry(t *testing.T) {
 	k := mustKey(t, Publishable)
 	f := &holderFixture{}

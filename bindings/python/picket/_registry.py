@@ -53,6 +53,7 @@ _registry_free = lib.picket_registry_free
 _registry_authorize_redirect = lib.picket_registry_authorize_redirect
 
 _C = TypeVar("_C", bound="_Closeable")
+_T = TypeVar("_T")
 
 
 class _Closeable:
@@ -380,6 +381,21 @@ class RegistryHolder:
             raise ValueError("this RegistryHolder is closed")
         return current
 
+    def _on_current(self, call: Callable[[Registry], _T]) -> _T:
+        """``call`` on the current registry. A reload may swap and close the registry read
+        here before ``call`` reaches it (the swap comes first, then the close); then the
+        call is made again on the one that replaced it, so that a reload never fails a
+        request."""
+        while True:
+            registry = self.registry
+            try:
+                return call(registry)
+            except ValueError:
+                current = self._current
+                if registry.closed and current is not None and current is not registry:
+                    continue
+                raise
+
     def authenticate(
         self,
         header: Union[str, bytes],
@@ -387,16 +403,17 @@ class RegistryHolder:
         requirement: Any = None,
     ) -> Auth:
         """:meth:`Registry.authenticate` on the current registry."""
-        registry = self.registry
         if requirement is None:
-            return registry.authenticate(header, now)
-        return registry.authenticate(header, now, requirement)
+            return self._on_current(lambda registry: registry.authenticate(header, now))
+        return self._on_current(lambda registry: registry.authenticate(header, now, requirement))
 
     def authorize_redirect(
         self, client_id: Text, redirect_uri: Text, now: Union[int, float]
     ) -> int:
         """:meth:`Registry.authorize_redirect` on the current registry."""
-        return self.registry.authorize_redirect(client_id, redirect_uri, now)
+        return self._on_current(
+            lambda registry: registry.authorize_redirect(client_id, redirect_uri, now)
+        )
 
     def reload(self) -> None:
         """Builds a new registry with the loader and swaps it in; the old one is closed

@@ -242,6 +242,36 @@ def test_holder_swaps_under_calls_in_flight(monkeypatch: pytest.MonkeyPatch) -> 
         holder.authenticate("", NOW)
 
 
+def test_holder_call_on_a_registry_a_reload_just_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window between reading the current registry and calling it: a reload that swaps
+    and closes it there (a call in another thread sees exactly this) must not fail the
+    call; it lands on the registry that replaced it."""
+    key = picket.format_key(KeyKind.SECRET, os.urandom(16))
+    header = basic(key.expose() + ":")
+    holder = RegistryHolder(lambda: _load([key]))
+    stale = holder.registry
+    holder.reload()
+    assert stale.closed and holder.registry is not stale
+    current = RegistryHolder.registry
+    reads = iter([stale, stale])
+
+    def racing_read(self: RegistryHolder) -> picket.Registry:
+        return next(reads, None) or current.fget(self)
+
+    monkeypatch.setattr(RegistryHolder, "registry", property(racing_read))
+    assert holder.authenticate(header, NOW, Requirement.SECRET).project == 1
+    with pytest.raises(picket.AuthorizeError):
+        holder.authorize_redirect(key.expose(), "https://example.com/cb", NOW)
+    monkeypatch.undo()
+    # A registry closed by hand while still current is an error, not a retry forever.
+    holder.registry.close()
+    with pytest.raises(ValueError, match="closed"):
+        holder.authenticate(header, NOW)
+    holder.close()
+    with pytest.raises(ValueError, match="closed"):
+        holder.authenticate(header, NOW)
+
+
 def test_holder_keeps_the_current_registry_when_the_loader_fails() -> None:
     key = picket.format_key(KeyKind.SECRET, os.urandom(16))
     fail = [False]
