@@ -55,6 +55,20 @@ func (f *holderFixture) set(keys ...Key) {
 	f.mu.Unlock()
 }
 
+// startHolder returns a fixture holding keys and a Holder over its loader, closed when
+// the test ends (Close is idempotent, so a test may close it first).
+func startHolder(t *testing.T, keys ...Key) (*holderFixture, *Holder) {
+	t.Helper()
+	f := &holderFixture{}
+	f.set(keys...)
+	h, err := NewHolder(f.load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	return f, h
+}
+
 func mustKey(t testing.TB, kind KeyKind) Key {
 	t.Helper()
 	k, err := GenerateKey(kind)
@@ -66,12 +80,7 @@ func mustKey(t testing.TB, kind KeyKind) Key {
 
 func TestHolderReloadSwapsAndFreesTheOldRegistry(t *testing.T) {
 	old, next := mustKey(t, Secret), mustKey(t, Secret)
-	f := &holderFixture{}
-	f.set(old)
-	h, err := NewHolder(f.load)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, h := startHolder(t, old)
 	now := time.Now()
 	if a, err := h.Authenticate(basic(old.Expose()), now, RequireSecret); err != nil || a.Project != 7 {
 		t.Fatalf("old key before reload: %+v %v", a, err)
@@ -112,13 +121,7 @@ func TestHolderReloadSwapsAndFreesTheOldRegistry(t *testing.T) {
 // fail with ErrClosed; they must not retry it forever.
 func TestHolderCurrentRegistryClosedByHandIsAnError(t *testing.T) {
 	k := mustKey(t, Publishable)
-	f := &holderFixture{}
-	f.set(k)
-	h, err := NewHolder(f.load)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	f, h := startHolder(t, k)
 	f.built[len(f.built)-1].Close()
 	done := make(chan error, 1)
 	go func() {
@@ -143,13 +146,7 @@ func TestHolderCurrentRegistryClosedByHandIsAnError(t *testing.T) {
 
 func TestHolderLoaderErrorKeepsTheCurrentRegistry(t *testing.T) {
 	k := mustKey(t, Publishable)
-	f := &holderFixture{}
-	f.set(k)
-	h, err := NewHolder(f.load)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	f, h := startHolder(t, k)
 	boom := errors.New("store unavailable")
 	f.mu.Lock()
 	f.fail = boom
@@ -173,12 +170,7 @@ func TestHolderLoaderErrorKeepsTheCurrentRegistry(t *testing.T) {
 // and under -race no data race or use-after-free may show.
 func TestHolderConcurrentReloads(t *testing.T) {
 	stable := mustKey(t, Secret)
-	f := &holderFixture{}
-	f.set(stable)
-	h, err := NewHolder(f.load)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, h := startHolder(t, stable)
 	var stop atomic.Bool
 	var calls atomic.Int64
 	var wg sync.WaitGroup

@@ -273,27 +273,9 @@ fn parse_basic_token(token: &[u8]) -> Result<ApiKey, HeaderError> {
     if used > MAX_CREDENTIALS_LEN + 2 {
         return Err(HeaderError::CredentialsTooLong);
     }
-    // A key's credentials (36 bytes) fit the small buffer; only longer ones, which are
-    // refused anyway, pay for zeroing and wiping the large one.
-    if used <= SMALL_BUFFER_WORDS * 8 {
-        decode_credentials(token, used, &mut [0; SMALL_BUFFER_WORDS])
-    } else {
-        decode_credentials(token, used, &mut [0; LARGE_BUFFER_WORDS])
-    }
-}
-
-/// Words of the buffer that decodes a key's credentials (`KEY:` is 36 bytes).
-const SMALL_BUFFER_WORDS: usize = 6;
-/// Words of the buffer for the longest credentials looked at.
-const LARGE_BUFFER_WORDS: usize = (MAX_CREDENTIALS_LEN + 2).div_ceil(8);
-
-/// Decodes `token` into `buffer`, applies the credential rules, and wipes the buffer (8-byte
-/// words, so that the wipe is one volatile store a word).
-fn decode_credentials<const WORDS: usize>(
-    token: &[u8],
-    used: usize,
-    buffer: &mut [u64; WORDS],
-) -> Result<ApiKey, HeaderError> {
+    // Only values the shortcut in `with_key_text` did not take come here (refusals, and
+    // rare shapes such as leading whitespace), so one buffer size serves them all.
+    let mut buffer = [0u64; LARGE_BUFFER_WORDS];
     let bytes: &mut [u8] = bytemuck::must_cast_slice_mut(&mut buffer[..]);
     let result = match bytes
         .get_mut(..used)
@@ -302,9 +284,16 @@ fn decode_credentials<const WORDS: usize>(
         Some(Ok(n)) => split_credentials(&bytes[..n]),
         _ => Err(HeaderError::InvalidBase64),
     };
+    // 8-byte words, so that the wipe is one volatile store a word.
     buffer.zeroize();
     result
 }
+
+/// Words of the buffer that decodes a key's credentials in the shortcut (`KEY:` is 36
+/// bytes; 48 hold any token of up to 64 characters).
+const SMALL_BUFFER_WORDS: usize = 6;
+/// Words of the buffer for the longest credentials looked at.
+const LARGE_BUFFER_WORDS: usize = (MAX_CREDENTIALS_LEN + 2).div_ceil(8);
 
 /// Applies the username/password rules to decoded credentials.
 fn split_credentials(creds: &[u8]) -> Result<ApiKey, HeaderError> {
