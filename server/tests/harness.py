@@ -2,7 +2,8 @@
 
 The binary is $PICKET_SERVER_BIN (server/tests/run.sh builds it). PostgreSQL is used when
 $PICKET_TEST_POSTGRES_URL is set; each store gets a fresh database through scripts/pg.sh newdb.
-Ports come from 18350-18389 (the load test uses 18390-18399).
+Ports come from $PICKET_TEST_PORT_BASE (default 18350) to base+39 (the load test uses
+base+40 to base+49), so that two runs on one machine can use different ranges.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ PK_RE = re.compile(r"pk_[0-9a-f]{32}")
 SK_RE = re.compile(r"sk_[0-9a-f]{32}")
 LISTENING_RE = re.compile(r"listening on (http://\S+)")
 
-_ports = itertools.cycle(range(18350, 18390))
+_PORT_BASE = int(os.environ.get("PICKET_TEST_PORT_BASE", "18350"))
+_ports = itertools.cycle(range(_PORT_BASE, _PORT_BASE + 40))
 _dbs = itertools.count(1)
 
 

@@ -12,13 +12,15 @@
 #   PICKET_LOAD_SECONDS=5 server/tests/run.sh
 #   server/tests/run.sh --only pytest|load    # one part (while working on it)
 #
-# Loopback ports 18350-18399 only; PostgreSQL on 127.0.0.1:55432.
+# Loopback ports $PICKET_TEST_PORT_BASE (default 18350) to base+49 only; PostgreSQL from
+# scripts/pg.sh (127.0.0.1:${PICKET_PG_PORT:-55432}).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 python="${PYTHON:-python3}"
 load_seconds="${PICKET_LOAD_SECONDS:-30}"
 load_clients="${PICKET_LOAD_CLIENTS:-16}"
+port_base="${PICKET_TEST_PORT_BASE:-18350}"
 only=all
 case "${1:-}" in
   "") ;;
@@ -125,8 +127,8 @@ load() {
 }
 
 step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (SQLite)"
-load sqlite 18390 -data "$tmp/load-data"
+load sqlite $((port_base + 40)) -data "$tmp/load-data"
 step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (PostgreSQL)"
-load postgres 18391 -db "$("$repo/scripts/pg.sh" newdb picket_load)"
+load postgres $((port_base + 41)) -db "$("$repo/scripts/pg.sh" newdb picket_load)"
 
 step "Server tests passed"
