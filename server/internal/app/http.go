@@ -2,12 +2,8 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
@@ -82,7 +78,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusNotFound, "not_found", "no such endpoint")
 	}))
-	return a.observe(limitBody(mux))
+	return a.observe(oneAuthorization(limitBody(mux)))
 }
 
 // limitBody caps every request body at MaxBody.
@@ -170,62 +166,6 @@ func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.
 		a.metrics.auth.WithLabelValues("ok").Inc()
 		next(w, r, au)
 	})
-}
-
-// decode reads a JSON body into v: 413 beyond MaxBody, 400 invalid_json for malformed
-// JSON, unknown fields or trailing data. An empty body is allowed when emptyOK.
-func decode(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) bool {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeErr(w, http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than "+strconv.Itoa(MaxBody)+" bytes")
-			return false
-		}
-		writeErr(w, http.StatusBadRequest, "bad_request", "the request body could not be read")
-		return false
-	}
-	if len(strings.TrimSpace(string(body))) == 0 && emptyOK {
-		return true
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		// The decoder's message names the field or the offset, never a value.
-		writeErr(w, http.StatusBadRequest, "invalid_json", "the body is not the expected JSON object: "+jsonProblem(err))
-		return false
-	}
-	if dec.More() {
-		writeErr(w, http.StatusBadRequest, "invalid_json", "the body holds more than one JSON value")
-		return false
-	}
-	return true
-}
-
-// plainName is a field name that can be echoed: lowercase letters and underscores.
-var plainName = regexp.MustCompile(`^[a-z_]{1,40}$`)
-
-// jsonProblem describes a decoding error without echoing the input.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return "syntax error at offset " + strconv.FormatInt(syn.Offset, 10)
-	case errors.As(err, &typ):
-		return "field " + strconv.Quote(typ.Field) + " must be " + typ.Type.String()
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "unexpected end of input"
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		// The field is named only when it is a plain lowercase name: a key sent as a
-		// field name must not come back.
-		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		if uerr == nil && plainName.MatchString(name) && picket.Redact(name) == name {
-			return "unknown field " + strconv.Quote(name)
-		}
-		return "unknown field"
-	}
-	return "malformed"
 }
 
 // storeErr answers a store error: ErrNotFound as 404 unknown_project (the key's project

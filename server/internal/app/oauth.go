@@ -31,6 +31,13 @@ const probeVerifier = "picket-authorize-probe-verifier-0123456789abcdef"
 // authorize is GET /oauth2/authorize (RFC 6749 §4.1.1, RFC 7636 §4.3).
 func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	// A repeated client_id or redirect_uri leaves no URI to trust: answered here, never
+	// redirected (RFC 6749 §4.1.2.1).
+	if name := repeated(q, "client_id", "redirect_uri"); name != "" {
+		a.metrics.oauth.WithLabelValues("authorize", "invalid_request").Inc()
+		writeErr(w, http.StatusBadRequest, "invalid_request", name+" is repeated: each parameter may be sent once (RFC 6749 §3.1)")
+		return
+	}
 	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
 	now := a.now()
 	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
@@ -56,6 +63,13 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 			v.Set("state", state)
 		}
 		redirectTo(w, redirectURI, v.Encode())
+	}
+	if name := repeated(q, "response_type", "code_challenge", "code_challenge_method", "state", "scope"); name != "" {
+		if name == "state" {
+			state = "" // which one the client meant is unknown: echo none
+		}
+		fail("invalid_request", name+" is repeated: each parameter may be sent once (RFC 6749 §3.1)")
+		return
 	}
 	switch rt := q.Get("response_type"); {
 	case rt == "":
