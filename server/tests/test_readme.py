@@ -133,7 +133,8 @@ def test_readme_server_lines_run_as_written(tmp_path: Path) -> None:
     """Every curl line of the README's server section, then every operator line after them,
     run as written from a directory like the checkout: the server as scripts/demo.sh starts it
     (default ./picket-data), `target/picket-server` the same binary, BASE/PK/SK as the README
-    says to set them. Only the port differs (BASE), as tests here use their own port range (PICKET_TEST_PORT_BASE)."""
+    says to set them. Only the port differs (BASE), as tests here use their own port range
+    (PICKET_TEST_PORT_BASE)."""
     endpoints = readme_blocks("### Every endpoint")
     operators = readme_blocks("### Every operator subcommand")
     assert len(endpoints) == 1 and len(operators) == 1, "README server section changed shape"

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import base64
 import subprocess
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from harness import json_lines, operator, wait_until
 from projects import (
     REDIRECT_A,
     REDIRECT_B,
@@ -99,3 +101,61 @@ def test_repeated_authorize_parameters_are_invalid_request(project: Project) -> 
         q = parse_qs(urlsplit(r.headers["location"]).query)
         assert q["error"] == ["invalid_request"] and "code" not in q, q
         assert f"{extra[0]} is repeated" in q["error_description"][0]
+
+
+# --- Keys: the last secret key, seniority, what a roll inherits ---------------------------
+
+
+def issue(project: Project, key: str, **fields: object) -> dict[str, object]:
+    r = project.client.post("/v1/keys", json={"kind": "secret", **fields}, auth=sk_auth(key))
+    assert r.status_code == 201, r.text
+    body: dict[str, object] = r.json()
+    return body
+
+
+def test_last_secret_key_and_seniority(project: Project) -> None:
+    c = project.client
+    r = c.post("/v1/keys/2/revoke", auth=sk_auth(project.sk))
+    assert r.status_code == 409 and r.json()["error"] == "last_secret_key", r.text
+    # A stolen younger key issues itself a fresh one: neither can take the owner's key.
+    ci = issue(project, project.sk)
+    thief = issue(project, str(ci["key"]))
+    for key in (str(ci["key"]), str(thief["key"])):
+        for action in ("revoke", "roll"):
+            r = c.post(f"/v1/keys/2/{action}", auth=sk_auth(key))
+            assert r.status_code == 403 and r.json()["error"] == "key_outranks_caller", r.text
+    assert c.get("/v1/ping", auth=sk_auth(project.sk)).status_code == 200
+    for k in (thief, ci):
+        r = c.post(f"/v1/keys/{k['id']}/revoke", auth=sk_auth(project.sk))
+        assert r.status_code == 200 and r.json()["revoked"] is True, r.text
+
+
+def test_roll_keeps_the_lifetime_unless_asked(project: Project) -> None:
+    day = issue(project, project.sk, expires_in_seconds=86400)
+    r = project.client.post(
+        f"/v1/keys/{day['id']}/roll", json={"grace_seconds": 0}, auth=sk_auth(project.sk)
+    )
+    assert r.status_code == 201, r.text
+    new = r.json()
+    issued, expires = (
+        datetime.fromisoformat(new[f].replace("Z", "+00:00")) for f in ("created_at", "expires_at")
+    )
+    assert expires - issued == timedelta(days=1), new
+    r = project.client.post(
+        f"/v1/keys/{new['id']}/roll",
+        json={"grace_seconds": 0, "expires_in_seconds": 0},
+        auth=sk_auth(project.sk),
+    )
+    assert r.status_code == 201 and r.json()["expires_at"] is None, r.text
+
+
+def test_operator_revokes_the_last_secret_key_only_with_force(project: Project) -> None:
+    store = project.server.store
+    cp = operator(store, "key", "revoke", "-key", "2", check=False)
+    assert cp.returncode == 1 and json_lines(cp.stderr)[0]["error"] == "last_secret_key"
+    assert project.client.get("/v1/ping", auth=sk_auth(project.sk)).status_code == 200
+    (revoked,) = json_lines(operator(store, "key", "revoke", "-key", "2", "-force").stdout)
+    assert revoked["revoked"] is True
+    assert wait_until(
+        lambda: project.client.get("/v1/ping", auth=sk_auth(project.sk)).status_code == 401, 2.0
+    )

@@ -34,8 +34,8 @@ const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [
        picket-server project mode -project ID -mode production|development
        picket-server key issue -project ID -kind publishable|secret [-expires-in DUR]
        picket-server key list -project ID
-       picket-server key roll -key KEYID [-grace DUR]
-       picket-server key revoke -key KEYID
+       picket-server key roll -key KEYID [-grace DUR] [-expires-in DUR]
+       picket-server key revoke -key KEYID [-force]
        picket-server redirect add -project ID URI
        picket-server redirect remove -project ID URI
        picket-server redirect list -project ID
@@ -143,6 +143,8 @@ func cliErrorBody(err error) ErrorBody {
 		return ErrorBody{Error: "unknown_key", Message: "no such key"}
 	case errors.Is(err, store.ErrRevoked):
 		return ErrorBody{Error: "key_revoked", Message: "the key is revoked: issue a new one instead"}
+	case errors.Is(err, store.ErrLastSecretKey):
+		return ErrorBody{Error: "last_secret_key", Message: lastSecretKeyMessage}
 	case errors.Is(err, store.ErrExists):
 		return ErrorBody{Error: "redirect_uri_exists", Message: "the redirect URI is already registered"}
 	case errors.Is(err, errURINotFound):
@@ -188,6 +190,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		kind      string
 		expiresIn time.Duration
 		grace     = store.DefaultGrace
+		force     bool
 	)
 	switch cmd {
 	case "serve":
@@ -208,8 +211,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	case "key roll":
 		fs.Int64Var(&keyID, "key", 0, "key id")
 		fs.DurationVar(&grace, "grace", grace, "how long the old key stays valid")
+		fs.DurationVar(&expiresIn, "expires-in", 0, "the new key's lifetime (0s: no expiry); the old key's by default")
 	case "key revoke":
 		fs.Int64Var(&keyID, "key", 0, "key id")
+		fs.BoolVar(&force, "force", false, "revoke even the project's last working secret key")
 	default:
 		return &usageError{"unknown command " + strconv.Quote(cmd)}
 	}
@@ -316,13 +321,22 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		if grace < 0 {
 			return &usageError{"-grace must not be negative"}
 		}
-		issued, err := a.RollKey(ctx, keyID, 0, grace)
+		var lifetime *time.Duration
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "expires-in" {
+				lifetime = &expiresIn
+			}
+		})
+		if expiresIn < 0 {
+			return &usageError{"-expires-in must not be negative"}
+		}
+		issued, err := a.RollKey(ctx, keyID, store.Actor{}, grace, lifetime)
 		if err != nil {
 			return mapNF(err, errUnknownKey)
 		}
 		return emit(stdout, issued)
 	case "key revoke":
-		k, err := a.RevokeKey(ctx, keyID, 0)
+		k, err := a.RevokeKey(ctx, keyID, store.Actor{Force: force})
 		if err != nil {
 			return mapNF(err, errUnknownKey)
 		}

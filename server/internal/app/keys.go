@@ -32,6 +32,14 @@ func keyJSON(k store.Key) Key {
 	return out
 }
 
+const (
+	// maxLifetimeSeconds is the longest key lifetime a request may ask for (100 years).
+	maxLifetimeSeconds = 100 * 365 * 86400
+
+	lastSecretKeyMessage = "this is the project's last working secret key: issue or roll another first (the operator's CLI can force it: key revoke -force)"
+	outranksMessage      = "the key was issued before the key making the request (and not rolled from it): only a key at least as senior may roll or revoke it"
+)
+
 // IssuedKey is a key just issued: the one time the key itself is shown.
 type IssuedKey struct {
 	Key
@@ -62,12 +70,7 @@ func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, 
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	now := a.now()
-	var exp time.Time
-	if expiresIn > 0 {
-		exp = now.Add(expiresIn)
-	}
-	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, ExpiresAt: exp}, now)
+	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, Lifetime: expiresIn}, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -91,7 +94,7 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	}
 	var in time.Duration
 	if body.ExpiresInSeconds != nil {
-		if *body.ExpiresInSeconds <= 0 || *body.ExpiresInSeconds > 100*365*86400 {
+		if *body.ExpiresInSeconds <= 0 || *body.ExpiresInSeconds > maxLifetimeSeconds {
 			writeErr(w, http.StatusBadRequest, "bad_request", "expires_in_seconds must be between 1 and 3153600000")
 			return
 		}
@@ -105,9 +108,10 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	picket.WriteJSON(w, http.StatusCreated, k)
 }
 
-// RollKey issues a new key of key id's kind and makes the old one expire after grace.
-// inProject (0: any) restricts which project's keys may be rolled. Shared by API and CLI.
-func (a *App) RollKey(ctx context.Context, id, inProject int64, grace time.Duration) (IssuedKey, error) {
+// RollKey issues a new key of key id's kind, lineage and (unless lifetime is given; zero:
+// no expiry) lifetime, and makes the old one expire after grace. actor says who rolls it
+// (store.Actor). Shared by API and CLI.
+func (a *App) RollKey(ctx context.Context, id int64, actor store.Actor, grace time.Duration, lifetime *time.Duration) (IssuedKey, error) {
 	old, err := a.store.Key(ctx, id)
 	if err != nil {
 		return IssuedKey{}, err
@@ -120,8 +124,7 @@ func (a *App) RollKey(ctx context.Context, id, inProject int64, grace time.Durat
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	now := a.now()
-	newRec, oldRec, err := a.store.RollKey(ctx, id, inProject, d, now.Add(grace), now)
+	newRec, oldRec, err := a.store.RollKey(ctx, id, actor, store.Roll{Digest: d, Grace: grace, Lifetime: lifetime}, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -129,6 +132,23 @@ func (a *App) RollKey(ctx context.Context, id, inProject int64, grace time.Durat
 	a.log.Info("key rolled", "project", newRec.ProjectID, "old_key_id", oldRec.ID, "new_key_id", newRec.ID, "grace", grace)
 	prev := keyJSON(oldRec)
 	return IssuedKey{Key: keyJSON(newRec), Secret: key.Expose(), Previous: &prev}, nil
+}
+
+// actor is the holder of the secret key that authenticates r, acting on its project.
+func (a *App) actor(r *http.Request, au picket.Auth) (store.Actor, error) {
+	key, err := picket.ParseAuthorization(r.Header.Get("Authorization"), 0)
+	if err != nil {
+		return store.Actor{}, err
+	}
+	d, err := key.Digest()
+	if err != nil {
+		return store.Actor{}, err
+	}
+	k, err := a.store.KeyByDigest(r.Context(), d.String())
+	if err != nil {
+		return store.Actor{}, err
+	}
+	return store.Actor{Project: int64(au.Project), Lineage: k.Lineage}, nil
 }
 
 func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
@@ -146,6 +166,10 @@ func (a *App) keyErr(w http.ResponseWriter, err error) {
 		writeErr(w, http.StatusNotFound, "unknown_key", "no such key in this project")
 	case errors.Is(err, store.ErrRevoked):
 		writeErr(w, http.StatusConflict, "key_revoked", "the key is revoked: issue a new one instead")
+	case errors.Is(err, store.ErrLastSecretKey):
+		writeErr(w, http.StatusConflict, "last_secret_key", lastSecretKeyMessage)
+	case errors.Is(err, store.ErrOutranked):
+		writeErr(w, http.StatusForbidden, "key_outranks_caller", outranksMessage)
 	default:
 		a.internal(w, "store", err)
 	}
@@ -157,10 +181,20 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 		return
 	}
 	var body struct {
-		GraceSeconds *int64 `json:"grace_seconds"`
+		GraceSeconds     *int64 `json:"grace_seconds"`
+		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
 	}
 	if !decode(w, r, &body, true) {
 		return
+	}
+	var lifetime *time.Duration
+	if body.ExpiresInSeconds != nil {
+		if *body.ExpiresInSeconds < 0 || *body.ExpiresInSeconds > maxLifetimeSeconds {
+			writeErr(w, http.StatusBadRequest, "bad_request", "expires_in_seconds must be between 0 (no expiry) and 3153600000")
+			return
+		}
+		d := time.Duration(*body.ExpiresInSeconds) * time.Second
+		lifetime = &d
 	}
 	grace := store.DefaultGrace
 	if body.GraceSeconds != nil {
@@ -170,7 +204,12 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 		}
 		grace = time.Duration(*body.GraceSeconds) * time.Second
 	}
-	k, err := a.RollKey(r.Context(), id, int64(au.Project), grace)
+	actor, err := a.actor(r, au)
+	if err != nil {
+		a.internal(w, "roll: the caller's key", err)
+		return
+	}
+	k, err := a.RollKey(r.Context(), id, actor, grace, lifetime)
 	if err != nil {
 		a.keyErr(w, err)
 		return
@@ -178,9 +217,11 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	picket.WriteJSON(w, http.StatusCreated, k)
 }
 
-// RevokeKey revokes key id (inProject as for RollKey). Shared by API and CLI.
-func (a *App) RevokeKey(ctx context.Context, id, inProject int64) (store.Key, error) {
-	k, err := a.store.RevokeKey(ctx, id, inProject, a.now())
+// RevokeKey revokes key id, refused for the project's last live secret key
+// (store.ErrLastSecretKey, unless actor.Force) and for a key more senior than the actor's
+// (store.ErrOutranked). Shared by API and CLI.
+func (a *App) RevokeKey(ctx context.Context, id int64, actor store.Actor) (store.Key, error) {
+	k, err := a.store.RevokeKey(ctx, id, actor, a.now())
 	if err != nil {
 		return k, err
 	}
@@ -198,7 +239,12 @@ func (a *App) revokeKey(w http.ResponseWriter, r *http.Request, au picket.Auth) 
 	if !decode(w, r, &body, true) {
 		return
 	}
-	k, err := a.RevokeKey(r.Context(), id, int64(au.Project))
+	actor, err := a.actor(r, au)
+	if err != nil {
+		a.internal(w, "revoke: the caller's key", err)
+		return
+	}
+	k, err := a.RevokeKey(r.Context(), id, actor)
 	if err != nil {
 		a.keyErr(w, err)
 		return

@@ -216,7 +216,12 @@ func TestCLI(t *testing.T) {
 	rolled := run("key", "roll", "-key", fmt.Sprint(sk["id"]), "-grace", "0s")[0]
 	waitStatus(t, srv, key, 401)
 	waitStatus(t, srv, rolled["key"].(string), 200)
-	run("key", "revoke", "-key", fmt.Sprint(rolled["id"]))
+	// Project 2's last working secret key: refused, unless the operator forces it.
+	if code, _, errOut := cli(t, "key", "revoke", "-key", fmt.Sprint(rolled["id"]), "-data", dir); code != 1 || !strings.Contains(errOut, `"last_secret_key"`) {
+		t.Fatalf("revoking the last secret key: exit %d %s", code, errOut)
+	}
+	waitStatus(t, srv, rolled["key"].(string), 200)
+	run("key", "revoke", "-key", fmt.Sprint(rolled["id"]), "-force")
 	waitStatus(t, srv, rolled["key"].(string), 401)
 
 	if r := run("redirect", "add", "-project", "2", "https://shop.example/cb"); r[0]["uri"] != "https://shop.example/cb" {
@@ -325,13 +330,28 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	}
 	waitStatus(t, b, sk, 401)
 	waitStatus(t, b, newKey, 200)
-	req, _ = http.NewRequest("POST", b.base+fmt.Sprintf("/v1/keys/%v/revoke", rolled["id"]), nil)
-	req.Header.Set("Authorization", basic(newKey))
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	post := func(base, path, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", basic(newKey))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
 	}
-	resp.Body.Close()
+	revoke := fmt.Sprintf("/v1/keys/%v/revoke", rolled["id"])
+	if st := post(b.base, revoke, ""); st != 409 { // the project's last secret key
+		t.Fatalf("revoking the last secret key: %d", st)
+	}
+	if st := post(a.base, "/v1/keys", `{"kind":"secret"}`); st != 201 {
+		t.Fatalf("issue: %d", st)
+	}
+	if st := post(b.base, revoke, ""); st != 200 {
+		t.Fatalf("revoke: %d", st)
+	}
 	waitStatus(t, a, newKey, 401)
 }
 

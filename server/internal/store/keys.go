@@ -22,6 +22,41 @@ type Key struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time // zero: no expiry
 	RevokedAt time.Time // zero: not revoked
+	// Lineage is the id of the first key of the roll chain this key belongs to (its own id
+	// when it was issued, not rolled). A smaller lineage is a more senior key.
+	Lineage int64
+	// Lifetime is the lifetime the key was issued with (zero: no expiry).
+	Lifetime time.Duration
+}
+
+// Live reports whether the key authenticates at now: neither revoked nor expired.
+func (k Key) Live(now time.Time) bool {
+	return k.RevokedAt.IsZero() && (k.ExpiresAt.IsZero() || now.Before(k.ExpiresAt))
+}
+
+// Actor is who changes a project's keys: the operator (the zero Actor: any project, any
+// key), or the holder of one of a project's secret keys.
+type Actor struct {
+	// Project, when not 0, is the only project whose keys may be changed (ErrNotFound
+	// otherwise).
+	Project int64
+	// Lineage, when not 0, is the lineage of the secret key that makes the change: it may
+	// change only secret keys of its own lineage or of a younger one (ErrOutranked
+	// otherwise), and any publishable key.
+	Lineage int64
+	// Force lets the operator revoke a project's last live secret key.
+	Force bool
+}
+
+// allows checks that the actor may change key k (ErrNotFound, ErrOutranked).
+func (a Actor) allows(k Key) error {
+	if a.Project != 0 && k.ProjectID != a.Project {
+		return ErrNotFound
+	}
+	if a.Lineage != 0 && k.Kind == picket.Secret && k.Lineage < a.Lineage {
+		return ErrOutranked
+	}
+	return nil
 }
 
 // ParseKind parses "publishable" or "secret".
@@ -39,34 +74,56 @@ func scanKey(r scanner) (Key, error) {
 	var k Key
 	var kind string
 	var created int64
-	var expires, revoked sql.NullInt64
-	if err := r.Scan(&k.ID, &k.ProjectID, &k.Digest, &kind, &created, &expires, &revoked); err != nil {
+	var expires, revoked, lifetime sql.NullInt64
+	if err := r.Scan(&k.ID, &k.ProjectID, &k.Digest, &kind, &created, &expires, &revoked, &k.Lineage, &lifetime); err != nil {
 		return Key{}, err
 	}
 	k.Kind, _ = ParseKind(kind)
 	k.CreatedAt = time.Unix(created, 0).UTC()
 	k.ExpiresAt = fromUnix(expires)
 	k.RevokedAt = fromUnix(revoked)
+	switch {
+	case lifetime.Valid:
+		k.Lifetime = time.Duration(lifetime.Int64) * time.Second
+	case !k.ExpiresAt.IsZero():
+		// A key from before lifetimes were recorded.
+		k.Lifetime = k.ExpiresAt.Sub(k.CreatedAt)
+	}
 	return k, nil
 }
 
-const keyCols = "id, project_id, digest, kind, created_at, expires_at, revoked_at"
+const keyCols = "id, project_id, digest, kind, created_at, expires_at, revoked_at, COALESCE(lineage, id), lifetime_seconds"
 
-// NewKey is a key to create: its digest (from picket) and its expiry (zero: none).
+// NewKey is a key to create: its digest (from picket) and its lifetime (zero: no expiry).
 type NewKey struct {
-	Kind      picket.KeyKind
-	Digest    picket.KeyDigest
-	ExpiresAt time.Time
+	Kind     picket.KeyKind
+	Digest   picket.KeyDigest
+	Lifetime time.Duration
 }
 
-func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k NewKey, now time.Time) (Key, error) {
-	id, err := s.insertID(ctx, tx, "INSERT INTO keys (project_id, digest, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-		projectID, k.Digest.String(), k.Kind.String(), now.Unix(), toUnix(k.ExpiresAt))
+// insertKey inserts a key of lineage (0: its own) that expires Lifetime after now.
+func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k NewKey, lineage int64, now time.Time) (Key, error) {
+	now = truncate(now)
+	var exp time.Time
+	var lifetime sql.NullInt64
+	if k.Lifetime > 0 {
+		exp = truncate(now.Add(k.Lifetime))
+		lifetime = sql.NullInt64{Int64: int64(k.Lifetime / time.Second), Valid: true}
+	}
+	var lin sql.NullInt64
+	if lineage != 0 {
+		lin = sql.NullInt64{Int64: lineage, Valid: true}
+	}
+	id, err := s.insertID(ctx, tx, "INSERT INTO keys (project_id, digest, kind, created_at, expires_at, lineage, lifetime_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		projectID, k.Digest.String(), k.Kind.String(), now.Unix(), toUnix(exp), lin, lifetime)
 	if err != nil {
 		return Key{}, err
 	}
-	return Key{ID: id, ProjectID: projectID, Kind: k.Kind, Digest: k.Digest.String(), CreatedAt: time.Unix(now.Unix(), 0).UTC(),
-		ExpiresAt: truncate(k.ExpiresAt)}, nil
+	if lineage == 0 {
+		lineage = id
+	}
+	return Key{ID: id, ProjectID: projectID, Kind: k.Kind, Digest: k.Digest.String(), CreatedAt: now,
+		ExpiresAt: exp, Lineage: lineage, Lifetime: time.Duration(lifetime.Int64) * time.Second}, nil
 }
 
 // IssueKey creates a key record for project.
@@ -81,7 +138,7 @@ func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, now tim
 			return ErrNotFound
 		}
 		var err error
-		if rec, err = s.insertKey(ctx, tx, projectID, k, now); err != nil {
+		if rec, err = s.insertKey(ctx, tx, projectID, k, 0, now); err != nil {
 			return err
 		}
 		return s.bump(ctx, tx)
@@ -116,30 +173,53 @@ func (s *Store) Key(ctx context.Context, id int64) (Key, error) {
 	return k, notFound(err)
 }
 
-// RollKey issues a new key of the old key's kind and project, and makes the old one
-// expire at graceUntil (an earlier expiry is kept). inProject, when not 0, is the only
-// project whose keys may be rolled (ErrNotFound otherwise). A revoked key is ErrRevoked.
-func (s *Store) RollKey(ctx context.Context, id, inProject int64, digest picket.KeyDigest, graceUntil, now time.Time) (newKey, old Key, err error) {
+// KeyByDigest returns the key with digest (hex), or ErrNotFound.
+func (s *Store) KeyByDigest(ctx context.Context, digest string) (Key, error) {
+	k, err := scanKey(s.rdb.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE digest = ?"), digest))
+	return k, notFound(err)
+}
+
+// lockedKey reads key id in tx and checks that actor may change it.
+func (s *Store) lockedKey(ctx context.Context, tx *sql.Tx, id int64, actor Actor) (Key, error) {
+	k, err := scanKey(tx.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
+	if err != nil {
+		return Key{}, notFound(err)
+	}
+	return k, actor.allows(k)
+}
+
+// Roll is how a key is rolled: the new key's digest, how long the old key stays valid, and
+// the new key's lifetime (nil: the old key's; zero: no expiry).
+type Roll struct {
+	Digest   picket.KeyDigest
+	Grace    time.Duration
+	Lifetime *time.Duration
+}
+
+// RollKey issues a new key of the old key's kind, project and lineage, and makes the old
+// one expire Grace after now (an earlier expiry is kept). A revoked key is ErrRevoked;
+// actor's rules as for Actor.
+func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, now time.Time) (newKey, old Key, err error) {
 	err = s.tx(ctx, true, func(tx *sql.Tx) error {
 		var err error
-		old, err = scanKey(tx.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
-		if err != nil {
-			return notFound(err)
-		}
-		if inProject != 0 && old.ProjectID != inProject {
-			return ErrNotFound
+		if old, err = s.lockedKey(ctx, tx, id, actor); err != nil {
+			return err
 		}
 		if !old.RevokedAt.IsZero() {
 			return ErrRevoked
 		}
-		graceUntil = truncate(graceUntil)
+		graceUntil := truncate(now.Add(roll.Grace))
 		if old.ExpiresAt.IsZero() || graceUntil.Before(old.ExpiresAt) {
 			if _, err := tx.ExecContext(ctx, s.q("UPDATE keys SET expires_at = ? WHERE id = ?"), graceUntil.Unix(), id); err != nil {
 				return err
 			}
 			old.ExpiresAt = graceUntil
 		}
-		if newKey, err = s.insertKey(ctx, tx, old.ProjectID, NewKey{Kind: old.Kind, Digest: digest}, now); err != nil {
+		lifetime := old.Lifetime
+		if roll.Lifetime != nil {
+			lifetime = *roll.Lifetime
+		}
+		if newKey, err = s.insertKey(ctx, tx, old.ProjectID, NewKey{Kind: old.Kind, Digest: roll.Digest, Lifetime: lifetime}, old.Lineage, now); err != nil {
 			return err
 		}
 		return s.bump(ctx, tx)
@@ -147,20 +227,28 @@ func (s *Store) RollKey(ctx context.Context, id, inProject int64, digest picket.
 	return newKey, old, err
 }
 
-// RevokeKey revokes key id (revoking twice keeps the first time). inProject as for RollKey.
-func (s *Store) RevokeKey(ctx context.Context, id, inProject int64, now time.Time) (Key, error) {
+// RevokeKey revokes key id (revoking twice keeps the first time). Refused with
+// ErrLastSecretKey when it is the project's last live secret key (unless actor.Force);
+// actor's other rules as for Actor.
+func (s *Store) RevokeKey(ctx context.Context, id int64, actor Actor, now time.Time) (Key, error) {
 	var k Key
 	err := s.tx(ctx, true, func(tx *sql.Tx) error {
 		var err error
-		k, err = scanKey(tx.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
-		if err != nil {
-			return notFound(err)
-		}
-		if inProject != 0 && k.ProjectID != inProject {
-			return ErrNotFound
+		if k, err = s.lockedKey(ctx, tx, id, actor); err != nil {
+			return err
 		}
 		if !k.RevokedAt.IsZero() {
 			return nil
+		}
+		if k.Kind == picket.Secret && k.Live(now) && !actor.Force {
+			var others int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM keys WHERE project_id = ? AND id <> ? AND kind = 'secret'
+AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`), k.ProjectID, id, now.Unix()).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return ErrLastSecretKey
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q("UPDATE keys SET revoked_at = ? WHERE id = ?"), now.Unix(), id); err != nil {
 			return err

@@ -68,7 +68,7 @@ func (s *Store) Bootstrap(ctx context.Context, name string, mode picket.Mode, ur
 			}
 		}
 		for _, k := range keys {
-			rec, err := s.insertKey(ctx, tx, p.ID, k, now)
+			rec, err := s.insertKey(ctx, tx, p.ID, k, 0, now)
 			if err != nil {
 				return err
 			}

@@ -39,6 +39,10 @@ var (
 	ErrExists       = errors.New("already exists")
 	ErrRevoked      = errors.New("key is revoked")
 	ErrCodeReplayed = errors.New("authorization code already used")
+	// ErrLastSecretKey refuses to revoke a project's last live secret key.
+	ErrLastSecretKey = errors.New("the project's last live secret key")
+	// ErrOutranked refuses a change to a key more senior than the one making it.
+	ErrOutranked = errors.New("the key is more senior than the key making the change")
 )
 
 const (
