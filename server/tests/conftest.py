@@ -12,12 +12,10 @@ import pytest
 from harness import (
     new_store,
     postgres_enabled,
-    start_server,
 )
 from projects import (
     Project,
-    assert_no_secret_after_startup,
-    setup_project,
+    running_project,
 )
 
 BACKENDS = [
@@ -38,11 +36,5 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def project(backend: str, tmp_path: Path) -> Iterator[Project]:
-    server = start_server(new_store(backend, tmp_path))
-    try:
-        p = setup_project(server)
+    with running_project(new_store(backend, tmp_path)) as p:
         yield p
-        p.client.close()
-    finally:
-        server.stop()
-    assert_no_secret_after_startup(server)

@@ -133,16 +133,20 @@ class Server:
 
 
 def start_server(
-    store: Store, timeout: float = 60.0, cwd: Path | None = None, default_store: bool = False
+    store: Store,
+    timeout: float = 60.0,
+    cwd: Path | None = None,
+    default_store: bool = False,
+    extra: tuple[str, ...] = (),
 ) -> Server:
     """Starts `picket-server serve` on the store and waits for its "listening on" line.
 
     With default_store, no store flag is given: the server uses ./picket-data under cwd
-    (store.data_dir must be that directory)."""
+    (store.data_dir must be that directory). extra are more serve flags (limits, quotas)."""
     port = next(_ports)
     flags = [] if default_store else store.flags
     proc = subprocess.Popen(
-        [server_bin(), "serve", "-addr", f"127.0.0.1:{port}", *flags],
+        [server_bin(), "serve", "-addr", f"127.0.0.1:{port}", *flags, *extra],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

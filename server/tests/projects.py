@@ -7,6 +7,8 @@ import base64
 import hashlib
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +18,8 @@ import httpx
 from harness import (
     SK_RE,
     Server,
+    Store,
+    start_server,
 )
 
 REDIRECT_A = "http://localhost:3000/callback"
@@ -138,3 +142,17 @@ def setup_project(server: Server) -> Project:
             r = client.post("/v1/redirect_uris", json={"uri": uri}, auth=(sk, ""))
             assert r.status_code == 201, f"add {uri}: {r.status_code} {r.text}"
     return Project(server, client, pk, sk, project_id)
+
+
+@contextmanager
+def running_project(store: Store, *flags: str) -> Iterator[Project]:
+    """A project on a server started on store (with more serve flags), stopped afterwards;
+    its output after the start is checked for secrets."""
+    server = start_server(store, extra=flags)
+    try:
+        p = setup_project(server)
+        yield p
+        p.client.close()
+    finally:
+        server.stop()
+    assert_no_secret_after_startup(server)

@@ -110,11 +110,16 @@ stop_server() {
   kill "$srv_pid" && wait "$srv_pid" || { echo "picket-server did not exit cleanly" >&2; return 1; }
 }
 
+# The load server's explicit limits: picket-load rolls a key every 100 ms with a 10-minute
+# grace, so its project holds ~10 more live keys each second: the live-key quota (default
+# 1000) is lifted for it rather than cut a long run short.
+load_limits=(-max-keys-per-project 0)
+
 # load NAME PORT STOREFLAGS...: picket-load against a fresh server on that store.
 load() {
   local name=$1 port=$2
   shift 2
-  start_server "$port" "$@"
+  start_server "$port" "$@" "${load_limits[@]}"
   PICKET_PK=$(grep -o 'pk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
   PICKET_SK=$(grep -o 'sk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
     "$tmp/bin/picket-load" -url "http://127.0.0.1:$port" -redirect http://localhost:3000/callback \

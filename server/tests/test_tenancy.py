@@ -7,16 +7,18 @@ from __future__ import annotations
 import base64
 import subprocess
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from harness import json_lines, operator, wait_until
+from harness import json_lines, new_store, operator, wait_until
 from projects import (
     REDIRECT_A,
     REDIRECT_B,
     Project,
     pkce,
+    running_project,
     sk_auth,
 )
 
@@ -159,3 +161,55 @@ def test_operator_revokes_the_last_secret_key_only_with_force(project: Project) 
     assert wait_until(
         lambda: project.client.get("/v1/ping", auth=sk_auth(project.sk)).status_code == 401, 2.0
     )
+
+
+# --- Quotas and pages ---------------------------------------------------------------------
+
+
+def all_pages(project: Project, path: str, field: str, limit: int) -> list[object]:
+    items: list[object] = []
+    params = {"limit": str(limit)}
+    for _ in range(100):
+        r = project.client.get(path, params=params, auth=sk_auth(project.sk))
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert 0 < len(page[field]) <= limit, page
+        items += page[field]
+        if page["next_cursor"] is None:
+            return items
+        params["cursor"] = page["next_cursor"]
+    raise AssertionError(f"{path}: the pages do not end")
+
+
+def test_quotas_refuse_with_the_rule_and_lists_are_paged(backend: str, tmp_path: Path) -> None:
+    flags = ("-max-keys-per-project", "6", "-max-redirect-uris-per-project", "5")
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        # 2 keys and 2 redirect URIs at start (setup_project adds REDIRECT_B).
+        for _ in range(4):
+            issue(p, p.sk)
+        r = p.client.post("/v1/keys", json={"kind": "publishable"}, auth=sk_auth(p.sk))
+        assert r.status_code == 409, r.text
+        assert r.json()["error"] == "quota_keys" and r.json()["quota"] == 6, r.json()
+        for i in range(3):
+            r = p.client.post(
+                "/v1/redirect_uris", json={"uri": f"https://a{i}.example/cb"}, auth=sk_auth(p.sk)
+            )
+            assert r.status_code == 201, r.text
+        r = p.client.post(
+            "/v1/redirect_uris", json={"uri": "https://z.example/cb"}, auth=sk_auth(p.sk)
+        )
+        assert r.status_code == 409 and r.json()["error"] == "quota_redirect_uris", r.text
+        keys = all_pages(p, "/v1/keys", "keys", 4)
+        assert [k["id"] for k in keys if isinstance(k, dict)] == [1, 2, 3, 4, 5, 6]
+        uris = all_pages(p, "/v1/redirect_uris", "redirect_uris", 2)
+        assert len(uris) == 5 and len(set(map(str, uris))) == 5, uris
+        r = p.client.get("/v1/keys", params={"limit": "1001"}, auth=sk_auth(p.sk))
+        assert r.status_code == 400 and r.json()["error"] == "bad_request", r.text
+        # The operator's list, one page at a time.
+        store = p.server.store
+        first = json_lines(operator(store, "key", "list", "-project", "1", "-limit", "4").stdout)
+        assert [k.get("id") for k in first[:4]] == [1, 2, 3, 4] and "next_cursor" in first[4]
+        cursor = first[4]["next_cursor"]
+        rest = operator(store, "key", "list", "-project", "1", "-limit", "4", "-cursor", cursor)
+        assert [k["id"] for k in json_lines(rest.stdout)] == [5, 6]
+        assert len(json_lines(operator(store, "key", "list", "-project", "1").stdout)) == 6

@@ -38,11 +38,14 @@ func TestIssuedKeyReadsAPIShape(t *testing.T) {
 }
 
 func TestKeyIDsFindsEveryKey(t *testing.T) {
-	ids, err := keyIDs([]byte(`{"keys":[{"id":1},{"id":2,"revoked":true},{"id":30}]}`))
-	if err != nil || len(ids) != 3 || !ids["1"] || !ids["2"] || !ids["30"] || ids["3"] {
-		t.Fatalf("%v %v", ids, err)
+	ids, next, err := keyIDs([]byte(`{"keys":[{"id":1},{"id":2,"revoked":true},{"id":30}],"next_cursor":"MzA"}`))
+	if err != nil || len(ids) != 3 || !ids["1"] || !ids["2"] || !ids["30"] || ids["3"] || next != "MzA" {
+		t.Fatalf("%v %q %v", ids, next, err)
 	}
-	if _, err := keyIDs([]byte(`{"redirect_uris":[]}`)); err == nil {
+	if _, next, err := keyIDs([]byte(`{"keys":[],"next_cursor":null}`)); err != nil || next != "" {
+		t.Fatalf("last page: %q %v", next, err)
+	}
+	if _, _, err := keyIDs([]byte(`{"redirect_uris":[]}`)); err == nil {
 		t.Fatal("a body without keys was accepted: a lost write would go unseen")
 	}
 }

@@ -87,11 +87,7 @@ func jsonID(v any) string {
 // checkWrites counts the rolls whose result is not in the store afterwards: the new key's id
 // missing from GET /v1/keys, the old key's id missing, or a rolled key refused by /v1/ping.
 func (l *loader) checkWrites(rolls []rolled) (int, error) {
-	st, _, body, err := l.doCtx(context.Background(), "GET", "/v1/keys", l.cfg.sk, "", nil)
-	if err != nil || st != 200 {
-		return 0, fmt.Errorf("GET /v1/keys: status %d, %v", st, err)
-	}
-	ids, err := keyIDs(body)
+	ids, err := l.allKeyIDs()
 	if err != nil {
 		return 0, err
 	}
@@ -111,21 +107,53 @@ func (l *loader) checkWrites(rolls []rolled) (int, error) {
 	return lost, nil
 }
 
-// keyIDs reads the ids from GET /v1/keys: a JSON array of keys, or an object holding one.
-func keyIDs(body []byte) (map[string]bool, error) {
+// allKeyIDs reads the ids of every key of the project, page by page (GET /v1/keys with
+// limit and cursor, until no next_cursor).
+func (l *loader) allKeyIDs() (map[string]bool, error) {
+	ids := map[string]bool{}
+	cursor := ""
+	for pages := 0; pages < 100000; pages++ {
+		q := url.Values{"limit": {"1000"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		st, _, body, err := l.doCtx(context.Background(), "GET", "/v1/keys?"+q.Encode(), l.cfg.sk, "", nil)
+		if err != nil || st != 200 {
+			return nil, fmt.Errorf("GET /v1/keys: status %d, %v", st, err)
+		}
+		page, next, err := keyIDs(body)
+		if err != nil {
+			return nil, err
+		}
+		for id := range page {
+			ids[id] = true
+		}
+		if next == "" {
+			return ids, nil
+		}
+		cursor = next
+	}
+	return nil, errors.New("GET /v1/keys: the pages do not end")
+}
+
+// keyIDs reads the ids and the next_cursor from a page of GET /v1/keys: a JSON array of
+// keys, or an object holding one.
+func keyIDs(body []byte) (map[string]bool, string, error) {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return nil, fmt.Errorf("GET /v1/keys: %w", err)
+		return nil, "", fmt.Errorf("GET /v1/keys: %w", err)
 	}
 	var list []any
+	next := ""
 	switch x := v.(type) {
 	case []any:
 		list = x
 	case map[string]any:
 		list, _ = x["keys"].([]any)
+		next, _ = x["next_cursor"].(string)
 	}
 	if list == nil {
-		return nil, errors.New("GET /v1/keys: no list of keys")
+		return nil, "", errors.New("GET /v1/keys: no list of keys")
 	}
 	ids := make(map[string]bool, len(list))
 	for _, e := range list {
@@ -133,5 +161,5 @@ func keyIDs(body []byte) (map[string]bool, error) {
 			ids[jsonID(m["id"])] = true
 		}
 	}
-	return ids, nil
+	return ids, next, nil
 }

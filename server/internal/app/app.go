@@ -33,11 +33,13 @@ type App struct {
 	// CodeTTL and TokenTTL are the lifetimes of authorization codes and access tokens.
 	CodeTTL  time.Duration
 	TokenTTL time.Duration
+	// Quotas bound what one project may hold (DefaultQuotas unless set).
+	Quotas Quotas
 }
 
 // New builds the registry from st and returns the App. log should be a redacting logger.
 func New(st *store.Store, log *slog.Logger) (*App, error) {
-	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: 60 * time.Second, TokenTTL: time.Hour}
+	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: 60 * time.Second, TokenTTL: time.Hour, Quotas: DefaultQuotas}
 	h, err := picket.NewHolder(a.load)
 	if err != nil {
 		return nil, err

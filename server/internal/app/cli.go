@@ -28,18 +28,20 @@ const FirstProjectName = "My First Project"
 // flow can be tried at once.
 var FirstProjectURIs = []string{"http://localhost:3000/callback"}
 
-const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [-db URL]
+const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [-db URL] [limits...]
        picket-server project create -name N [-mode development|production]
-       picket-server project list
+       picket-server project list [-limit N [-cursor C]]
        picket-server project mode -project ID -mode production|development
        picket-server key issue -project ID -kind publishable|secret [-expires-in DUR]
-       picket-server key list -project ID
+       picket-server key list -project ID [-limit N [-cursor C]]
        picket-server key roll -key KEYID [-grace DUR] [-expires-in DUR]
        picket-server key revoke -key KEYID [-force]
        picket-server redirect add -project ID URI
        picket-server redirect remove -project ID URI
-       picket-server redirect list -project ID
-Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
+       picket-server redirect list -project ID [-limit N [-cursor C]]
+serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound).
+A list prints every item, or with -limit one page and then {"next_cursor": C} when more
+follow. Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
 -db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on
 stderr, exit status 1 (2 for a usage error).`
 
@@ -191,14 +193,20 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		expiresIn time.Duration
 		grace     = store.DefaultGrace
 		force     bool
+		opts      = defaultServeOptions()
+		// The lists' page: all items when -limit is not given.
+		pageLimit  int
+		pageCursor string
 	)
 	switch cmd {
 	case "serve":
 		fs.StringVar(&addr, "addr", addr, "address to listen on (port 0 picks one)")
+		opts.register(fs)
 	case "project create":
 		fs.StringVar(&name, "name", "", "project name")
 		fs.StringVar(&mode, "mode", mode, "development or production")
 	case "project list":
+		registerPage(fs, &pageLimit, &pageCursor)
 	case "project mode":
 		fs.Int64Var(&project, "project", 0, "project id")
 		fs.StringVar(&mode, "mode", "", "production or development")
@@ -206,7 +214,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		fs.Int64Var(&project, "project", 0, "project id")
 		fs.StringVar(&kind, "kind", "", "publishable or secret")
 		fs.DurationVar(&expiresIn, "expires-in", 0, "lifetime (e.g. 24h); none by default")
-	case "key list", "redirect add", "redirect remove", "redirect list":
+	case "key list", "redirect list":
+		fs.Int64Var(&project, "project", 0, "project id")
+		registerPage(fs, &pageLimit, &pageCursor)
+	case "redirect add", "redirect remove":
 		fs.Int64Var(&project, "project", 0, "project id")
 	case "key roll":
 		fs.Int64Var(&keyID, "key", 0, "key id")
@@ -237,7 +248,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		return &usageError{cmd + " needs -key KEYID"}
 	}
 	if cmd == "serve" {
-		return serve(ctx, g, addr, stdout, stderr)
+		if err := opts.validate(); err != nil {
+			return err
+		}
+		return serve(ctx, g, addr, opts, stdout, stderr)
 	}
 
 	st, err := openStore(ctx, g)
@@ -252,6 +266,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		return err
 	}
 	defer a.Close()
+	a.Quotas = Quotas{} // the operator is not bound by the tenants' quotas
 	mapNF := func(err, nf error) error {
 		if errors.Is(err, store.ErrNotFound) {
 			return nf
@@ -273,16 +288,14 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		}
 		return emit(stdout, projectJSON(p))
 	case "project list":
-		ps, err := st.Projects(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if err := emit(stdout, projectJSON(p)); err != nil {
-				return err
+		return listPages(stdout, pageLimit, pageCursor, byID(func(after int64, n int) ([]Project, bool, int64, error) {
+			ps, more, err := st.Projects(ctx, after, n)
+			out := make([]Project, len(ps))
+			for i, p := range ps {
+				out[i], after = projectJSON(p), p.ID
 			}
-		}
-		return nil
+			return out, more, after, err
+		}))
 	case "project mode":
 		m, ok := store.ParseMode(mode)
 		if !ok {
@@ -307,16 +320,14 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		}
 		return emit(stdout, issued)
 	case "key list":
-		keys, err := st.Keys(ctx, project)
-		if err != nil {
-			return mapNF(err, errUnknownProject)
-		}
-		for _, k := range keys {
-			if err := emit(stdout, keyJSON(k)); err != nil {
-				return err
+		return mapNF(listPages(stdout, pageLimit, pageCursor, byID(func(after int64, n int) ([]Key, bool, int64, error) {
+			keys, more, err := st.Keys(ctx, project, after, n)
+			out := make([]Key, len(keys))
+			for i, k := range keys {
+				out[i], after = keyJSON(k), k.ID
 			}
-		}
-		return nil
+			return out, more, after, err
+		})), errUnknownProject)
 	case "key roll":
 		if grace < 0 {
 			return &usageError{"-grace must not be negative"}
@@ -355,16 +366,14 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		}
 		return emit(stdout, RedirectURI{ProjectID: project, URI: pos[0]})
 	case "redirect list":
-		uris, err := st.RedirectURIs(ctx, project)
-		if err != nil {
-			return mapNF(err, errUnknownProject)
-		}
-		for _, u := range uris {
-			if err := emit(stdout, RedirectURI{ProjectID: project, URI: u}); err != nil {
-				return err
+		return mapNF(listPages(stdout, pageLimit, pageCursor, func(after string, n int) ([]RedirectURI, bool, string, error) {
+			uris, more, err := st.RedirectURIs(ctx, project, after, n)
+			out := make([]RedirectURI, len(uris))
+			for i, u := range uris {
+				out[i], after = RedirectURI{ProjectID: project, URI: u}, u
 			}
-		}
-		return nil
+			return out, more, after, err
+		}), errUnknownProject)
 	}
 	return &usageError{"unknown command " + strconv.Quote(cmd)}
 }
@@ -412,7 +421,7 @@ func printFirstStart(out io.Writer, p *store.Project, keys []picket.Key, base st
 }
 
 // serve runs the HTTP server until ctx ends.
-func serve(ctx context.Context, g *globals, addr string, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdout, stderr io.Writer) error {
 	log := newLogger(stderr)
 	st, err := openStore(ctx, g)
 	if err != nil {
@@ -428,6 +437,7 @@ func serve(ctx context.Context, g *globals, addr string, stdout, stderr io.Write
 		return err
 	}
 	defer a.Close()
+	opts.apply(a)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

@@ -20,6 +20,8 @@ type ErrorBody struct {
 	Code    uint32       `json:"code"`
 	Message string       `json:"message"`
 	Refused []RefusedURI `json:"refused,omitempty"`
+	// Quota is the bound a quota_* refusal hit.
+	Quota *int `json:"quota,omitempty"`
 }
 
 // RefusedURI is a redirect URI that production refuses, with the rule.

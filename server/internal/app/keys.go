@@ -48,16 +48,26 @@ type IssuedKey struct {
 }
 
 func (a *App) listKeys(w http.ResponseWriter, r *http.Request, au picket.Auth) {
-	keys, err := a.store.Keys(r.Context(), int64(au.Project))
+	pg, ok := readPage(w, r)
+	if !ok {
+		return
+	}
+	after, ok := pg.afterID(w)
+	if !ok {
+		return
+	}
+	keys, more, err := a.store.Keys(r.Context(), int64(au.Project), after, pg.limit)
 	if err != nil {
 		a.storeErr(w, err)
 		return
 	}
 	out := make([]Key, 0, len(keys))
+	last := ""
 	for _, k := range keys {
 		out = append(out, keyJSON(k))
+		last = strconv.FormatInt(k.ID, 10)
 	}
-	picket.WriteJSON(w, http.StatusOK, map[string]any{"keys": out})
+	picket.WriteJSON(w, http.StatusOK, map[string]any{"keys": out, "next_cursor": nextCursor(more, last)})
 }
 
 // IssueKey issues a key for project; shared by the API and the CLI.
@@ -70,7 +80,7 @@ func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, 
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, Lifetime: expiresIn}, a.now())
+	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, Lifetime: expiresIn}, a.Quotas.KeysPerProject, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -101,6 +111,9 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 		in = time.Duration(*body.ExpiresInSeconds) * time.Second
 	}
 	k, err := a.IssueKey(r.Context(), int64(au.Project), kind, in)
+	if a.quotaErr(w, err) {
+		return
+	}
 	if err != nil {
 		a.storeErr(w, err)
 		return
@@ -124,7 +137,7 @@ func (a *App) RollKey(ctx context.Context, id int64, actor store.Actor, grace ti
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	newRec, oldRec, err := a.store.RollKey(ctx, id, actor, store.Roll{Digest: d, Grace: grace, Lifetime: lifetime}, a.now())
+	newRec, oldRec, err := a.store.RollKey(ctx, id, actor, store.Roll{Digest: d, Grace: grace, Lifetime: lifetime}, a.Quotas.KeysPerProject, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -161,6 +174,9 @@ func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 }
 
 func (a *App) keyErr(w http.ResponseWriter, err error) {
+	if a.quotaErr(w, err) {
+		return
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeErr(w, http.StatusNotFound, "unknown_key", "no such key in this project")

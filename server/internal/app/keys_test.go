@@ -9,11 +9,14 @@ import (
 	"time"
 )
 
-func TestKeyRules(t *testing.T) {
+func TestKeyRules(t *testing.T) { eachStore(t, testKeyRules) }
+
+// eachStore runs test on a fresh env of each store kind.
+func eachStore(t *testing.T, test func(*testing.T, *env)) {
 	for _, k := range storeKinds() {
 		t.Run(k.name, func(t *testing.T) {
 			dir, u := k.open(t)
-			testKeyRules(t, newEnv(t, dir, u))
+			test(t, newEnv(t, dir, u))
 		})
 	}
 }

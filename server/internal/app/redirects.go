@@ -18,12 +18,20 @@ type RedirectURI struct {
 }
 
 func (a *App) listRedirects(w http.ResponseWriter, r *http.Request, au picket.Auth) {
-	uris, err := a.store.RedirectURIs(r.Context(), int64(au.Project))
+	pg, ok := readPage(w, r)
+	if !ok {
+		return
+	}
+	uris, more, err := a.store.RedirectURIs(r.Context(), int64(au.Project), pg.after, pg.limit)
 	if err != nil {
 		a.storeErr(w, err)
 		return
 	}
-	picket.WriteJSON(w, http.StatusOK, map[string]any{"redirect_uris": uris})
+	last := ""
+	if len(uris) > 0 {
+		last = uris[len(uris)-1]
+	}
+	picket.WriteJSON(w, http.StatusOK, map[string]any{"redirect_uris": uris, "next_cursor": nextCursor(more, last)})
 }
 
 // AddRedirectURI validates uri for the project's mode (picket's rules) and registers it.
@@ -31,7 +39,7 @@ func (a *App) listRedirects(w http.ResponseWriter, r *http.Request, au picket.Au
 func (a *App) AddRedirectURI(ctx context.Context, project int64, uri string) error {
 	err := a.store.AddRedirectURI(ctx, project, uri, func(mode picket.Mode) error {
 		return picket.ValidateRedirectURI(uri, mode, 0)
-	}, a.now())
+	}, a.Quotas.RedirectURIsPerProject, a.now())
 	if err == nil {
 		_ = a.Reload()
 	}
@@ -63,6 +71,7 @@ func (a *App) addRedirect(w http.ResponseWriter, r *http.Request, au picket.Auth
 		writePicketErr(w, http.StatusBadRequest, pe)
 	case errors.Is(err, store.ErrExists):
 		writeErr(w, http.StatusConflict, "redirect_uri_exists", "the redirect URI is already registered")
+	case a.quotaErr(w, err):
 	default:
 		a.storeErr(w, err)
 	}

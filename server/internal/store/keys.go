@@ -126,8 +126,9 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k Ne
 		ExpiresAt: exp, Lineage: lineage, Lifetime: time.Duration(lifetime.Int64) * time.Second}, nil
 }
 
-// IssueKey creates a key record for project.
-func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, now time.Time) (Key, error) {
+// IssueKey creates a key record for project. maxLive (0: no bound) is the project's quota
+// of live keys: ErrKeyQuota when it already holds that many.
+func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, maxLive int, now time.Time) (Key, error) {
 	var rec Key
 	err := s.tx(ctx, true, func(tx *sql.Tx) error {
 		var n int
@@ -136,6 +137,9 @@ func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, now tim
 		}
 		if n == 0 {
 			return ErrNotFound
+		}
+		if err := s.checkKeyQuota(ctx, tx, projectID, maxLive, now); err != nil {
+			return err
 		}
 		var err error
 		if rec, err = s.insertKey(ctx, tx, projectID, k, 0, now); err != nil {
@@ -146,25 +150,30 @@ func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, now tim
 	return rec, err
 }
 
-// Keys lists a project's keys by id (ErrNotFound for an unknown project).
-func (s *Store) Keys(ctx context.Context, projectID int64) ([]Key, error) {
+// checkKeyQuota is ErrKeyQuota when the project holds maxLive live keys or more.
+func (s *Store) checkKeyQuota(ctx context.Context, tx *sql.Tx, projectID int64, maxLive int, now time.Time) error {
+	if maxLive <= 0 {
+		return nil
+	}
+	var live int
+	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM keys WHERE project_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"),
+		projectID, now.Unix()).Scan(&live); err != nil {
+		return err
+	}
+	if live >= maxLive {
+		return ErrKeyQuota
+	}
+	return nil
+}
+
+// Keys lists up to limit of a project's keys whose id is above after, by id, and reports
+// whether more follow (ErrNotFound for an unknown project).
+func (s *Store) Keys(ctx context.Context, projectID, after int64, limit int) ([]Key, bool, error) {
 	if _, err := s.Project(ctx, projectID); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE project_id = ? ORDER BY id"), projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Key
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?"), projectID, after, limit+1)
+	return page(rows, err, limit, scanKey)
 }
 
 // Key returns key id, or ErrNotFound.
@@ -198,8 +207,9 @@ type Roll struct {
 
 // RollKey issues a new key of the old key's kind, project and lineage, and makes the old
 // one expire Grace after now (an earlier expiry is kept). A revoked key is ErrRevoked;
-// actor's rules as for Actor.
-func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, now time.Time) (newKey, old Key, err error) {
+// actor's rules as for Actor. A roll with a grace adds a live key: ErrKeyQuota when the
+// project already holds maxLive (0: no bound); a roll without grace is always allowed.
+func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, maxLive int, now time.Time) (newKey, old Key, err error) {
 	err = s.tx(ctx, true, func(tx *sql.Tx) error {
 		var err error
 		if old, err = s.lockedKey(ctx, tx, id, actor); err != nil {
@@ -207,6 +217,11 @@ func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, n
 		}
 		if !old.RevokedAt.IsZero() {
 			return ErrRevoked
+		}
+		if roll.Grace > 0 && old.Live(now) {
+			if err := s.checkKeyQuota(ctx, tx, old.ProjectID, maxLive, now); err != nil {
+				return err
+			}
 		}
 		graceUntil := truncate(now.Add(roll.Grace))
 		if old.ExpiresAt.IsZero() || graceUntil.Before(old.ExpiresAt) {

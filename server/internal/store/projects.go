@@ -101,22 +101,11 @@ func (s *Store) CreateProject(ctx context.Context, name string, mode picket.Mode
 	return p, err
 }
 
-// Projects lists the projects by id.
-func (s *Store) Projects(ctx context.Context) ([]Project, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT "+projectCols+" FROM projects ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Project
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+// Projects lists up to limit projects whose id is above after, by id, and reports whether
+// more follow.
+func (s *Store) Projects(ctx context.Context, after int64, limit int) ([]Project, bool, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id > ? ORDER BY id LIMIT ?"), after, limit+1)
+	return page(rows, err, limit, scanProject)
 }
 
 // Project returns project id, or ErrNotFound.

@@ -27,28 +27,24 @@ func (s *Store) redirectURIs(ctx context.Context, tx *sql.Tx, projectID int64) (
 	return out, rows.Err()
 }
 
-// RedirectURIs lists a project's redirect URIs (ErrNotFound for an unknown project).
-func (s *Store) RedirectURIs(ctx context.Context, projectID int64) ([]string, error) {
-	var out []string
-	err := s.tx(ctx, false, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM projects WHERE id = ?"), projectID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return ErrNotFound
-		}
-		var err error
-		out, err = s.redirectURIs(ctx, tx, projectID)
-		return err
+// RedirectURIs lists up to limit of a project's redirect URIs that sort after after (in
+// the store's text order), and reports whether more follow (ErrNotFound for an unknown project).
+func (s *Store) RedirectURIs(ctx context.Context, projectID int64, after string, limit int) ([]string, bool, error) {
+	if _, err := s.Project(ctx, projectID); err != nil {
+		return nil, false, err
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT uri FROM redirect_uris WHERE project_id = ? AND uri > ? ORDER BY uri LIMIT ?"), projectID, after, limit+1)
+	return page(rows, err, limit, func(r scanner) (string, error) {
+		var u string
+		err := r.Scan(&u)
+		return u, err
 	})
-	return out, err
 }
 
 // AddRedirectURI registers uri for a project. validate sees the project's mode (read in
 // the same transaction) and refuses the URI by returning an error. A URI already there is
-// ErrExists.
-func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string, validate func(picket.Mode) error, now time.Time) error {
+// ErrExists; ErrRedirectURIQuota when the project already holds max (0: no bound).
+func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string, validate func(picket.Mode) error, max int, now time.Time) error {
 	return s.tx(ctx, true, func(tx *sql.Tx) error {
 		p, err := scanProject(tx.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), projectID))
 		if err != nil {
@@ -63,6 +59,14 @@ func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string,
 		}
 		if n > 0 {
 			return ErrExists
+		}
+		if max > 0 {
+			if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM redirect_uris WHERE project_id = ?"), projectID).Scan(&n); err != nil {
+				return err
+			}
+			if n >= max {
+				return ErrRedirectURIQuota
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO redirect_uris (project_id, uri, created_at) VALUES (?, ?, ?)"), projectID, uri, now.Unix()); err != nil {
 			return err

@@ -41,6 +41,10 @@ var (
 	ErrCodeReplayed = errors.New("authorization code already used")
 	// ErrLastSecretKey refuses to revoke a project's last live secret key.
 	ErrLastSecretKey = errors.New("the project's last live secret key")
+	// ErrKeyQuota and ErrRedirectURIQuota refuse a key or redirect URI beyond the
+	// project's quota.
+	ErrKeyQuota         = errors.New("the project holds as many live keys as its quota allows")
+	ErrRedirectURIQuota = errors.New("the project holds as many redirect URIs as its quota allows")
 	// ErrOutranked refuses a change to a key more senior than the one making it.
 	ErrOutranked = errors.New("the key is more senior than the key making the change")
 )
@@ -385,4 +389,28 @@ func truncate(t time.Time) time.Time {
 		return t
 	}
 	return time.Unix(t.Unix(), 0).UTC()
+}
+
+// page reads the rows of a query that asked for limit+1 rows: up to limit items, and
+// whether more follow.
+func page[T any](rows *sql.Rows, err error, limit int, scan func(scanner) (T, error)) ([]T, bool, error) {
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }

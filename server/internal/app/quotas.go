@@ -1,0 +1,45 @@
+// Quotas: how much one project may hold, so that one tenant cannot grow the registry (and
+// every rebuild of it) without bound.
+
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// Quotas bound what one project may hold; 0 is no bound.
+type Quotas struct {
+	// KeysPerProject bounds a project's live keys (neither revoked nor expired).
+	KeysPerProject int
+	// RedirectURIsPerProject bounds a project's redirect URIs.
+	RedirectURIsPerProject int
+}
+
+// DefaultQuotas are the quotas of `serve` when no flag says otherwise.
+var DefaultQuotas = Quotas{KeysPerProject: 1000, RedirectURIsPerProject: 100}
+
+// quotaErr answers a quota refusal (409, the rule and the quota in the body); it reports
+// whether err was one.
+func (a *App) quotaErr(w http.ResponseWriter, err error) bool {
+	var body ErrorBody
+	switch {
+	case errors.Is(err, store.ErrKeyQuota):
+		body = quotaBody("quota_keys", a.Quotas.KeysPerProject, "live keys (neither revoked nor expired): revoke some, or roll with grace_seconds 0")
+	case errors.Is(err, store.ErrRedirectURIQuota):
+		body = quotaBody("quota_redirect_uris", a.Quotas.RedirectURIsPerProject, "redirect URIs: remove some first")
+	default:
+		return false
+	}
+	picket.WriteJSON(w, http.StatusConflict, body)
+	return true
+}
+
+func quotaBody(rule string, limit int, what string) ErrorBody {
+	n := limit
+	return ErrorBody{Error: rule, Message: "the project holds " + strconv.Itoa(limit) + " " + what + " (its quota)", Quota: &n}
+}
