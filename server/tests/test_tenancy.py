@@ -213,3 +213,66 @@ def test_quotas_refuse_with_the_rule_and_lists_are_paged(backend: str, tmp_path:
         rest = operator(store, "key", "list", "-project", "1", "-limit", "4", "-cursor", cursor)
         assert [k["id"] for k in json_lines(rest.stdout)] == [5, 6]
         assert len(json_lines(operator(store, "key", "list", "-project", "1").stdout)) == 6
+
+
+# --- CORS per project ---------------------------------------------------------------------
+
+
+def other_project(project: Project, uri: str) -> str:
+    """Creates project 2 with the operator's CLI, registers uri, and returns its publishable
+    key once the running server authenticates it."""
+    store = project.server.store
+    operator(store, "project", "create", "-name", "Other")
+    (k,) = json_lines(
+        operator(store, "key", "issue", "-project", "2", "-kind", "publishable").stdout
+    )
+    operator(store, "redirect", "add", "-project", "2", uri)
+    key = str(k["key"])
+    assert wait_until(lambda: project.client.get("/v1/ping", auth=(key, "")).status_code == 200, 2)
+    return key
+
+
+def test_an_origin_is_allowed_only_for_its_own_project(project: Project) -> None:
+    evil = "https://evil.example"
+    other = other_project(project, evil + "/cb")
+    c = project.client
+
+    def acao(key: str, origin: str) -> str | None:
+        # The JS SDK's exact header: two spaces, no colon.
+        auth = "Basic  " + base64.b64encode(key.encode()).decode()
+        r = c.get("/v1/ping", headers={"origin": origin, "authorization": auth})
+        assert r.status_code == 200 and "Origin" in r.headers.get("vary", ""), r.headers
+        origin_: str | None = r.headers.get("access-control-allow-origin")
+        return origin_
+
+    assert wait_until(lambda: acao(other, evil) == evil, 2), "project 2's own origin"
+    assert acao(project.pk, evil) is None, "project 1 answered project 2's origin"
+    assert acao(project.pk, "http://localhost:3000") == "http://localhost:3000"
+    assert acao(other, "http://localhost:3000") is None
+    verifier, challenge = pkce()
+    code = project.authorize(REDIRECT_A, challenge)
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_A,
+        "client_id": project.pk,
+        "code_verifier": verifier,
+    }
+    r = c.post("/oauth2/token", data=form, headers={"origin": evil})
+    assert r.status_code == 200 and "access-control-allow-origin" not in r.headers, r.headers
+    # Preflights: every origin gets the same answer, registered or not.
+    seen = set()
+    for origin in ("http://localhost:3000", evil, "https://nobody.example"):
+        for path in ("/v1/ping", "/oauth2/token"):
+            r = c.options(
+                path,
+                headers={
+                    "origin": origin,
+                    "access-control-request-method": "POST",
+                    "access-control-request-headers": "authorization",
+                },
+            )
+            assert r.status_code == 204 and r.headers["access-control-allow-origin"] == origin
+            h = r.headers
+            seen.add((h["access-control-allow-methods"], h["access-control-allow-headers"]))
+    assert len(seen) == 1, seen

@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,8 +24,8 @@ type App struct {
 
 	// version is the store version the current registry was built from.
 	version atomic.Int64
-	// origins is the set of CORS origins, from every project's redirect URIs.
-	origins atomic.Pointer[map[string]bool]
+	// origins are each project's CORS origins, from its redirect URIs.
+	origins originIndex
 	// reloadMu serialises reloads with the version they record.
 	reloadMu sync.Mutex
 
@@ -63,7 +62,7 @@ func (a *App) load() (*picket.Registry, error) {
 	}
 	b := picket.NewRegistryBuilder()
 	defer b.Close()
-	origins := map[string]bool{}
+	uris := make(map[uint64][]string, len(snap.Projects))
 	for _, p := range snap.Projects {
 		if err := b.AddProject(uint64(p.ID), p.Mode, 0); err != nil {
 			return nil, err
@@ -75,9 +74,7 @@ func (a *App) load() (*picket.Registry, error) {
 				a.log.Warn("stored redirect URI refused by the registry: left out", "project", p.ID, "uri", u, "error", err)
 				continue
 			}
-			if o := originOf(u); o != "" {
-				origins[o] = true
-			}
+			uris[uint64(p.ID)] = append(uris[uint64(p.ID)], u)
 		}
 	}
 	for _, k := range snap.Keys {
@@ -94,17 +91,8 @@ func (a *App) load() (*picket.Registry, error) {
 		return nil, err
 	}
 	a.version.Store(snap.Version)
-	a.origins.Store(&origins)
+	a.origins.replaceAll(uris)
 	return reg, nil
-}
-
-// originOf is the browser origin (scheme://host[:port]) of an http(s) redirect URI.
-func originOf(uri string) string {
-	u, err := url.Parse(uri)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 // Reload rebuilds the registry from the store now (after a change made here).

@@ -115,35 +115,6 @@ func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeErr(w, http.StatusMethodNotAllowed, "method_not_allowed", "use "+strings.Join(allow, " or "))
 }
 
-// cors adds CORS headers for a request whose Origin is the origin of some project's
-// registered redirect URI, and answers the preflight.
-func (a *App) cors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Add("Vary", "Origin")
-		origin := r.Header.Get("Origin")
-		allowed := false
-		if origin != "" {
-			if set := a.origins.Load(); set != nil && (*set)[origin] {
-				allowed = true
-			}
-		}
-		if allowed {
-			h.Set("Access-Control-Allow-Origin", origin)
-		}
-		if r.Method == http.MethodOptions {
-			if allowed {
-				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
-				h.Set("Access-Control-Max-Age", "600")
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 type authCtxKey struct{}
 
 // auth authenticates with the current registry: a refusal is answered with its picket

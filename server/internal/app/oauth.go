@@ -187,7 +187,8 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	now := a.now()
 	// The client must still be a live publishable key (a secret key is refused, as at
 	// authorize) and the redirect URI still registered.
-	if _, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now); err != nil {
+	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
+	if err != nil {
 		var e *picket.Error
 		switch {
 		case errors.Is(err, picket.ErrRedirectNotRegistered):
@@ -202,6 +203,8 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// From here on the answer is the client's project's: its origins may read it.
+	a.allowOrigin(w, r, project)
 	access, err := randomSecret()
 	if err != nil {
 		a.internal(w, "random token", err)

@@ -26,7 +26,8 @@ func projectJSON(p store.Project) Project {
 	return Project{ID: p.ID, Name: p.Name, Mode: p.Mode.String(), CreatedAt: p.CreatedAt}
 }
 
-func (a *App) ping(w http.ResponseWriter, _ *http.Request, au picket.Auth) {
+func (a *App) ping(w http.ResponseWriter, r *http.Request, au picket.Auth) {
+	a.allowOrigin(w, r, au.Project)
 	picket.WriteJSON(w, http.StatusOK, map[string]any{"project_id": au.Project, "key_kind": au.Kind.String()})
 }
 
