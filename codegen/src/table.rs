@@ -11,7 +11,7 @@
 //!
 //! ```sh
 //! cargo run -p picket-codegen            # rewrites every generated file
-//! cbindgen --config picket-ffi/cbindgen.toml --crate picket-ffi --output include/picket.h
+//! "$(scripts/tools.sh cbindgen)" --config picket-ffi/cbindgen.toml --crate picket-ffi --output include/picket.h
 //! ```
 //!
 //! `cargo run -p picket-codegen -- --check` (run by CI and by picket-ffi's `tests/codes.rs`)

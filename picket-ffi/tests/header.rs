@@ -1,5 +1,6 @@
 //! `include/picket.h`: its version macros and constants agree with the crate, and (when
-//! cbindgen 0.29.0 is on PATH) it is exactly what cbindgen generates.
+//! `scripts/tools.sh` has installed the pinned cbindgen 0.29.0 into `target/tools`, as
+//! `scripts/test.sh` does first) it is exactly what cbindgen generates.
 
 use std::ffi::CStr;
 use std::fs;
@@ -127,31 +128,39 @@ fn header_has_guard_cpp_compat_and_banner() {
     }
 }
 
-/// `cbindgen --version` when it is the pinned version, else why not.
-fn pinned_cbindgen() -> Result<(), String> {
-    match Command::new("cbindgen").arg("--version").output() {
+/// The project's pinned cbindgen (`target/tools/bin/cbindgen`, installed by
+/// `scripts/tools.sh`; never one found on PATH), else why not.
+fn pinned_cbindgen() -> Result<PathBuf, String> {
+    let bin = repo().join("target/tools/bin/cbindgen");
+    match Command::new(&bin).arg("--version").output() {
         Ok(out) => {
             let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
             if v == format!("cbindgen {CBINDGEN_VERSION}") {
-                Ok(())
+                Ok(bin)
             } else {
-                Err(format!("{v:?} is on PATH, not cbindgen {CBINDGEN_VERSION}"))
+                Err(format!("{} is {v:?}, not cbindgen {CBINDGEN_VERSION}", bin.display()))
             }
         }
-        Err(e) => Err(format!("cbindgen is not on PATH ({e})")),
+        Err(e) => Err(format!(
+            "{} not installed ({e}): scripts/tools.sh cbindgen",
+            bin.display()
+        )),
     }
 }
 
 #[test]
 fn header_is_fresh() {
-    if let Err(why) = pinned_cbindgen() {
-        // The CI step picket-ffi/check-header.sh fails instead; here, say so and pass.
-        println!("NOTICE: header freshness not checked: {why}");
-        eprintln!("NOTICE: header freshness not checked: {why}");
-        return;
-    }
+    let cbindgen = match pinned_cbindgen() {
+        Ok(bin) => bin,
+        Err(why) => {
+            // The CI step picket-ffi/check-header.sh fails instead; here, say so and pass.
+            println!("NOTICE: header freshness not checked: {why}");
+            eprintln!("NOTICE: header freshness not checked: {why}");
+            return;
+        }
+    };
     let out = std::env::temp_dir().join(format!("picket-header-{}.h", std::process::id()));
-    let status = Command::new("cbindgen")
+    let status = Command::new(cbindgen)
         .current_dir(repo())
         .args([
             "--config",
@@ -170,6 +179,7 @@ fn header_is_fresh() {
     assert!(
         generated == header(),
         "include/picket.h is stale: run from the repository root\n  \
-         cbindgen --config picket-ffi/cbindgen.toml --crate picket-ffi --output include/picket.h"
+         \"$(scripts/tools.sh cbindgen)\" --config picket-ffi/cbindgen.toml --crate picket-ffi \
+         --output include/picket.h"
     );
 }

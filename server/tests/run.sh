@@ -17,7 +17,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-python="${PYTHON:-python3}"
 load_seconds="${PICKET_LOAD_SECONDS:-30}"
 load_clients="${PICKET_LOAD_CLIENTS:-16}"
 port_base="${PICKET_TEST_PORT_BASE:-18350}"
@@ -67,13 +66,14 @@ fi
 step "Client runtimes"
 node -e 'if (+process.versions.node.split(".")[0] < 18) { console.error("node >= 18 needed (fetch)"); process.exit(1) }'
 node --version
-"$python" -c 'import httpx, pytest' 2>/dev/null || "$python" -m pip install -q "httpx==0.28.1" pytest
+# Python: the project's venv (scripts/tools.sh: pytest, httpx, mypy, ruff, pinned), also the
+# Python flow client's interpreter (test_flows.py runs $PYTHON).
+python="$("$repo/scripts/tools.sh" python-venv)/bin/python"
+export PYTHON="$python"
 "$python" -c 'import httpx; print("httpx", httpx.__version__)'
 curl --version | head -1
-if "$python" -c 'import mypy, ruff' 2>/dev/null; then
-  (cd "$here" && "$python" -m ruff check --no-cache . && "$python" -m ruff format --no-cache --check . &&
-    "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py conftest.py projects.py flow.py test_*.py)
-fi
+(cd "$here" && "$python" -m ruff check --no-cache . && "$python" -m ruff format --no-cache --check . &&
+  "$python" -m mypy --strict --cache-dir "$tmp/mypy" harness.py conftest.py projects.py flow.py test_*.py)
 
 cd "$here"
 if [ "$only" != load ]; then

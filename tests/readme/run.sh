@@ -4,11 +4,12 @@
 # tests/consumer/run.sh and bindings/python/tests/test_readme.py, the server's endpoint and
 # operator lines by server/tests, and scripts/test.sh is CI itself.)
 #
-#   tests/readme/run.sh     from anywhere; after bindings/python/test.sh (its venv has picket)
+#   tests/readme/run.sh     from anywhere, on a fresh clone too: it sets up what the README
+#                           states as each line's precondition (picket pip-installed for the
+#                           Python line) before running the lines
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
-venv="${CARGO_TARGET_DIR:-$repo/target}/python-venv"
 work="$(mktemp -d)"
 data_made=0
 [ -e picket-data ] || data_made=1
@@ -29,8 +30,14 @@ block() {
 }
 
 # 1. The vector runners, each line as written, from the repository root. The Python line
-# needs picket installed (the README says so): the venv of bindings/python/test.sh has it.
-[ -x "$venv/bin/python3" ] || fail "no $venv: run bindings/python/test.sh first"
+# needs picket installed, as the README says ("pip install ./bindings/python first"): the
+# project's venv (scripts/tools.sh) has it after bindings/python/test.sh; on a fresh clone
+# this installs it there as the README says, then puts the venv first on PATH.
+venv="$(scripts/tools.sh python-venv)"
+if ! (cd "$work" && "$venv/bin/python3" -c 'import picket') 2>/dev/null; then
+  echo "tests/readme/run.sh: pip install ./bindings/python (into $venv; the Python line's precondition)"
+  env -u CARGO_TARGET_DIR "$venv/bin/python3" -m pip install -q ./bindings/python || fail "pip install ./bindings/python"
+fi
 lines=()
 while IFS= read -r line; do lines+=("$line"); done < <(block "## Test vectors")
 [ "${#lines[@]}" = 4 ] || fail "the README's vector block has ${#lines[@]} lines, expected 4"

