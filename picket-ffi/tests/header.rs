@@ -138,7 +138,10 @@ fn pinned_cbindgen() -> Result<PathBuf, String> {
             if v == format!("cbindgen {CBINDGEN_VERSION}") {
                 Ok(bin)
             } else {
-                Err(format!("{} is {v:?}, not cbindgen {CBINDGEN_VERSION}", bin.display()))
+                Err(format!(
+                    "{} is {v:?}, not cbindgen {CBINDGEN_VERSION}",
+                    bin.display()
+                ))
             }
         }
         Err(e) => Err(format!(
