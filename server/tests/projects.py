@@ -74,14 +74,16 @@ class Project:
         assert r.status_code == 302, f"authorize: {r.status_code} {r.text}"
         return parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
 
-    def token(self, code: str, redirect_uri: str, verifier: str) -> httpx.Response:
+    def token(
+        self, code: str, redirect_uri: str, verifier: str, client_id: str | None = None
+    ) -> httpx.Response:
         return self.client.post(
             "/oauth2/token",
             data={
                 "grant_type": "authorization_code",
                 "code": code,
                 "redirect_uri": redirect_uri,
-                "client_id": self.pk,
+                "client_id": client_id or self.pk,
                 "code_verifier": verifier,
             },
         )

@@ -276,3 +276,37 @@ def test_an_origin_is_allowed_only_for_its_own_project(project: Project) -> None
             h = r.headers
             seen.add((h["access-control-allow-methods"], h["access-control-allow-headers"]))
     assert len(seen) == 1, seen
+
+
+# --- Tokens inactive at once --------------------------------------------------------------
+
+
+def token_for(project: Project, client_id: str, redirect_uri: str) -> str:
+    verifier, challenge = pkce()
+    code = project.authorize(redirect_uri, challenge, client_id=client_id)
+    r = project.token(code, redirect_uri, verifier, client_id=client_id)
+    assert r.status_code == 200, r.text
+    return str(r.json()["access_token"])
+
+
+def test_tokens_of_a_revoked_client_or_removed_uri_are_inactive_at_once(
+    project: Project,
+) -> None:
+    r = project.client.post("/v1/keys", json={"kind": "publishable"}, auth=sk_auth(project.sk))
+    assert r.status_code == 201, r.text
+    client = r.json()
+    of_client = token_for(project, client["key"], REDIRECT_A)
+    on_b = token_for(project, project.pk, REDIRECT_B)
+    kept = token_for(project, project.pk, REDIRECT_A)
+    assert project.active(of_client) and project.active(on_b) and project.active(kept)
+    r = project.client.post(f"/v1/keys/{client['id']}/revoke", auth=sk_auth(project.sk))
+    assert r.status_code == 200, r.text
+    assert not project.active(of_client), "the revoked client's token is still active"
+    r = project.client.request(
+        "DELETE", "/v1/redirect_uris", json={"uri": REDIRECT_B}, auth=sk_auth(project.sk)
+    )
+    assert r.status_code == 200, r.text
+    assert not project.active(on_b), "the removed redirect URI's token is still active"
+    r = project.client.post("/v1/redirect_uris", json={"uri": REDIRECT_B}, auth=sk_auth(project.sk))
+    assert r.status_code == 201 and not project.active(on_b), "re-adding the URI revived a token"
+    assert project.active(kept)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -265,17 +266,44 @@ func (a *App) validateToken(w http.ResponseWriter, r *http.Request, au picket.Au
 		writeErr(w, http.StatusBadRequest, "bad_request", "token is required (at most 512 bytes)")
 		return
 	}
-	t, err := a.store.LookupToken(r.Context(), store.SecretDigest(body.Token))
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	t, active, err := a.ActiveToken(r.Context(), body.Token, au.Project)
+	if err != nil {
 		a.internal(w, "token lookup", err)
 		return
 	}
-	now := a.now()
-	if err != nil || t.ProjectID != int64(au.Project) || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
+	if !active {
 		picket.WriteJSON(w, http.StatusOK, map[string]any{"active": false})
 		return
 	}
 	picket.WriteJSON(w, http.StatusOK, map[string]any{
 		"active": true, "project_id": t.ProjectID, "client_id": t.ClientID, "expires_at": t.ExpiresAt,
 	})
+}
+
+// ActiveToken looks up an access token for project and reports whether it is active: issued
+// to that project, neither revoked nor expired, and its client (a publishable key) and
+// redirect URI still accepted by the registry now. So a token is inactive at once when its
+// client is revoked or expires, or its redirect URI is removed, on every process as soon as
+// its registry has the change. The one rule of every endpoint that answers "active".
+func (a *App) ActiveToken(ctx context.Context, token string, project uint64) (store.Token, bool, error) {
+	t, err := a.store.LookupToken(ctx, store.SecretDigest(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, err
+	}
+	now := a.now()
+	if t.ProjectID != int64(project) || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
+		return t, false, nil
+	}
+	p, err := a.holder.AuthorizeRedirect(t.ClientID, t.RedirectURI, now)
+	if err != nil {
+		var e *picket.Error
+		if errors.As(err, &e) {
+			return t, false, nil // the registry refuses the client or the URI: a rule, not a fault
+		}
+		return t, false, err
+	}
+	return t, p == project, nil
 }

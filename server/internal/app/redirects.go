@@ -46,9 +46,10 @@ func (a *App) AddRedirectURI(ctx context.Context, project int64, uri string) err
 	return err
 }
 
-// RemoveRedirectURI unregisters uri. Shared by API and CLI.
+// RemoveRedirectURI unregisters uri and revokes the tokens issued for it. Shared by API and
+// CLI.
 func (a *App) RemoveRedirectURI(ctx context.Context, project int64, uri string) error {
-	err := a.store.RemoveRedirectURI(ctx, project, uri)
+	err := a.store.RemoveRedirectURI(ctx, project, uri, a.now())
 	if err == nil {
 		_ = a.Reload()
 	}

@@ -45,6 +45,9 @@ type Token struct {
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 	RevokedAt  time.Time
+	// RedirectURI is the redirect URI of the code the token was issued for (read by
+	// LookupToken; the code is kept as long as its tokens can be revoked).
+	RedirectURI string
 }
 
 // RedeemCode uses the code with digest once. The first use marks it used, whatever
@@ -102,8 +105,9 @@ func (s *Store) LookupToken(ctx context.Context, digest string) (Token, error) {
 	var t Token
 	var created, expires int64
 	var revoked sql.NullInt64
-	err := s.rdb.QueryRowContext(ctx, s.q("SELECT digest, code_digest, project_id, client_id, created_at, expires_at, revoked_at FROM tokens WHERE digest = ?"), digest).
-		Scan(&t.Digest, &t.CodeDigest, &t.ProjectID, &t.ClientID, &created, &expires, &revoked)
+	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT t.digest, t.code_digest, t.project_id, t.client_id, t.created_at, t.expires_at, t.revoked_at, c.redirect_uri
+FROM tokens t JOIN oauth_codes c ON c.digest = t.code_digest WHERE t.digest = ?`), digest).
+		Scan(&t.Digest, &t.CodeDigest, &t.ProjectID, &t.ClientID, &created, &expires, &revoked, &t.RedirectURI)
 	if err != nil {
 		return Token{}, notFound(err)
 	}

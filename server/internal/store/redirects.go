@@ -75,8 +75,9 @@ func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string,
 	})
 }
 
-// RemoveRedirectURI removes uri from a project (ErrNotFound when it is not there).
-func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri string) error {
+// RemoveRedirectURI removes uri from a project (ErrNotFound when it is not there) and
+// revokes the tokens issued for it, so that registering it again does not bring them back.
+func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri string, now time.Time) error {
 	return s.tx(ctx, true, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM redirect_uris WHERE project_id = ? AND uri = ?"), projectID, uri)
 		if err != nil {
@@ -86,6 +87,10 @@ func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri stri
 			return err
 		} else if n == 0 {
 			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND expires_at > ?
+AND code_digest IN (SELECT digest FROM oauth_codes WHERE project_id = ? AND redirect_uri = ?)`), now.Unix(), now.Unix(), projectID, uri); err != nil {
+			return err
 		}
 		return s.bump(ctx, tx)
 	})
