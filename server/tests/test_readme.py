@@ -4,6 +4,7 @@ as written."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -149,10 +150,14 @@ def test_readme_server_lines_run_as_written(tmp_path: Path) -> None:
     (tmp_path / "target").mkdir()
     (tmp_path / "target" / "picket-server").symlink_to(os.environ["PICKET_SERVER_BIN"])
     store = Store("sqlite", tmp_path / "picket-data")
-    server = start_server(store, cwd=tmp_path, default_store=True)
+    server = start_server(
+        store, cwd=tmp_path, default_store=True, extra=("-metrics-addr", "127.0.0.1:0")
+    )
     try:
         pk, sk = server.first_start_keys()
-        env = {**os.environ, "BASE": server.url, "PK": pk, "SK": sk}
+        metrics = re.search(r"metrics on (http://\S+)/metrics", server.startup)
+        assert metrics, "no admin address line"
+        env = {**os.environ, "BASE": server.url, "METRICS": metrics.group(1), "PK": pk, "SK": sk}
         results = run_lines(curl_lines + op_lines, env, tmp_path)
     finally:
         server.stop()

@@ -5,11 +5,13 @@ real clients (httpx, curl)."""
 from __future__ import annotations
 
 import base64
+import re
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 
 from harness import json_lines, new_store, operator, wait_until
@@ -310,3 +312,43 @@ def test_tokens_of_a_revoked_client_or_removed_uri_are_inactive_at_once(
     r = project.client.post("/v1/redirect_uris", json={"uri": REDIRECT_B}, auth=sk_auth(project.sk))
     assert r.status_code == 201 and not project.active(on_b), "re-adding the URI revived a token"
     assert project.active(kept)
+
+
+# --- Retention and the admin address ------------------------------------------------------
+
+
+def metric(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in the metrics")
+
+
+def test_retention_deletes_spent_codes_and_metrics_are_admin_only(
+    backend: str, tmp_path: Path
+) -> None:
+    flags = ("-code-ttl", "1s", "-retention-interval", "1s", "-metrics-addr", "127.0.0.1:0")
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        m = re.search(r"metrics on (http://\S+)", p.server.startup)
+        assert m, p.server.startup
+        admin = m.group(1)
+        assert p.client.get("/metrics").status_code == 404, "metrics on the public address"
+        _, challenge = pkce()
+        for _ in range(20):
+            p.authorize(REDIRECT_A, challenge)
+        kept, _, _ = p.access_token()
+
+        def rows() -> tuple[float, float]:
+            text = httpx.get(admin, timeout=10).text
+            return (
+                metric(text, 'picket_store_rows{table="oauth_codes"}'),
+                metric(text, 'picket_store_rows{table="tokens"}'),
+            )
+
+        # The 20 unused codes go within a second or two of expiring; the redeemed one stays
+        # with its token, which stays active.
+        assert wait_until(lambda: rows() == (1.0, 1.0), 6, step=0.2), rows()
+        assert p.active(kept)
+        text = httpx.get(admin, timeout=10).text
+        assert metric(text, 'picket_retention_deleted_total{table="oauth_codes"}') >= 20
+        assert metric(text, "picket_store_bytes") > 0

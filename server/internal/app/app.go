@@ -36,9 +36,12 @@ type App struct {
 	Quotas Quotas
 }
 
+// DefaultCodeTTL is how long an authorization code stays redeemable.
+const DefaultCodeTTL = 60 * time.Second
+
 // New builds the registry from st and returns the App. log should be a redacting logger.
 func New(st *store.Store, log *slog.Logger) (*App, error) {
-	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: 60 * time.Second, TokenTTL: time.Hour, Quotas: DefaultQuotas}
+	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: time.Hour, Quotas: DefaultQuotas}
 	h, err := picket.NewHolder(a.load)
 	if err != nil {
 		return nil, err

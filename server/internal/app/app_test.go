@@ -43,6 +43,7 @@ type env struct {
 	st     *store.Store
 	app    *App
 	srv    *httptest.Server
+	admin  *httptest.Server // the admin address (/metrics)
 	logs   *syncBuffer
 	pk, sk string
 	// bodies collects every response body and header, to check that no secret leaks.
@@ -95,12 +96,13 @@ func newEnv(t *testing.T, dataDir, dbURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, app: a, logs: logs, srv: httptest.NewServer(a.Handler())}
+	e := &env{t: t, st: st, app: a, logs: logs, srv: httptest.NewServer(a.Handler()), admin: httptest.NewServer(a.AdminHandler())}
 	if keys != nil {
 		e.pk, e.sk = keys[0].Expose(), keys[1].Expose()
 	}
 	t.Cleanup(func() {
 		e.srv.Close()
+		e.admin.Close()
 		a.Close()
 		st.Close()
 	})

@@ -39,7 +39,8 @@ const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [
        picket-server redirect add -project ID URI
        picket-server redirect remove -project ID URI
        picket-server redirect list -project ID [-limit N [-cursor C]]
-serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound).
+serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound),
+-code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR (server/API.md).
 A list prints every item, or with -limit one page and then {"next_cursor": C} when more
 follow. Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
 -db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on
@@ -443,6 +444,12 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdo
 		return err
 	}
 	base := "http://" + ln.Addr().String()
+	admin, err := listenAdmin(opts.metricsAddr, a, stdout, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer admin.Close()
 	if p != nil {
 		printFirstStart(stdout, p, keys, base)
 		log.Info("first start: created the first project", "project", p.ID)
@@ -458,6 +465,7 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdo
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go a.WatchChanges(watchCtx, 250*time.Millisecond)
+	go a.SweepLoop(watchCtx, opts.sweep)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	kind := "sqlite"

@@ -62,7 +62,6 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/healthz", methods{"GET": http.HandlerFunc(a.healthz)})
 	mux.Handle("/readyz", methods{"GET": http.HandlerFunc(a.readyz)})
-	mux.Handle("/metrics", methods{"GET": a.metrics.handler()})
 	mux.Handle("/v1/ping", a.cors(methods{"GET": a.auth(picket.RequireAny, a.ping)}))
 	mux.Handle("/v1/project", methods{"GET": a.auth(picket.RequireSecret, a.getProject)})
 	mux.Handle("/v1/project/mode", methods{"POST": a.auth(picket.RequireSecret, a.setMode)})
@@ -81,6 +80,17 @@ func (a *App) Handler() http.Handler {
 		writeErr(w, http.StatusNotFound, "not_found", "no such endpoint")
 	}))
 	return a.observe(oneAuthorization(limitBody(mux)))
+}
+
+// AdminHandler is the handler of the admin address (-metrics-addr): GET /metrics, the
+// Prometheus text of every tenant's counters, which the public address never serves.
+func (a *App) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", methods{"GET": a.metrics.handler()})
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeErr(w, http.StatusNotFound, "not_found", "the admin address serves GET /metrics only")
+	}))
+	return oneAuthorization(limitBody(mux))
 }
 
 // limitBody caps every request body at MaxBody.

@@ -64,7 +64,7 @@ func TestProbes(t *testing.T) {
 	e.do("GET", "/v1/ping", "", "", "")
 	e.api("GET", "/v1/ping", e.pk, "")
 	e.api("POST", "/v1/redirect_uris", e.sk, `{"uri":"https://app.example/cb"}`) // one reload
-	resp, err := http.Get(e.srv.URL + "/metrics")
+	resp, err := http.Get(e.admin.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,10 @@ type metrics struct {
 	oauth    *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	reloads  *prometheus.CounterVec
+	// The retention sweeper's: rows deleted, rows held, bytes on disk.
+	swept *prometheus.CounterVec
+	rows  *prometheus.GaugeVec
+	bytes prometheus.Gauge
 }
 
 func newMetrics() *metrics {
@@ -40,8 +44,20 @@ func newMetrics() *metrics {
 			Name: "picket_registry_reloads_total",
 			Help: "Registry rebuilds by outcome (ok, error).",
 		}, []string{"outcome"}),
+		swept: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "picket_retention_deleted_total",
+			Help: "Rows deleted by the retention sweeper, by table (tokens, oauth_codes).",
+		}, []string{"table"}),
+		rows: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "picket_store_rows",
+			Help: "Rows of the OAuth tables (tokens, oauth_codes) after the last sweep.",
+		}, []string{"table"}),
+		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "picket_store_bytes",
+			Help: "Store size after the last sweep: SQLite's database file and write-ahead log, or PostgreSQL's OAuth tables with their indexes.",
+		}),
 	}
-	m.reg.MustRegister(m.auth, m.oauth, m.duration, m.reloads,
+	m.reg.MustRegister(m.auth, m.oauth, m.duration, m.reloads, m.swept, m.rows, m.bytes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

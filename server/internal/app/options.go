@@ -1,20 +1,25 @@
-// The serve flags of tenancy: quotas (and, below, rate limits, retention and the metrics
-// address), kept together so that serve takes them as one value.
+// The serve flags of tenancy: quotas, retention, the metrics address (and, below, rate
+// limits), kept together so that serve takes them as one value.
 
 package app
 
 import (
 	"flag"
 	"strconv"
+	"time"
 )
 
 // serveOptions are serve's flags that shape what tenants may do.
 type serveOptions struct {
 	quotas Quotas
+	// sweep is the retention sweeper's interval; codeTTL the authorization codes' lifetime.
+	sweep, codeTTL time.Duration
+	// metricsAddr is the admin address that serves /metrics ("": none).
+	metricsAddr string
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{quotas: DefaultQuotas}
+	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL}
 }
 
 func (o *serveOptions) register(fs *flag.FlagSet) {
@@ -22,6 +27,9 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 		"live keys a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.KeysPerProject)+")")
 	fs.IntVar(&o.quotas.RedirectURIsPerProject, "max-redirect-uris-per-project", o.quotas.RedirectURIsPerProject,
 		"redirect URIs a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.RedirectURIsPerProject)+")")
+	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
+	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
 }
 
 // validate refuses values out of range (a usage error).
@@ -29,10 +37,17 @@ func (o *serveOptions) validate() error {
 	if o.quotas.KeysPerProject < 0 || o.quotas.RedirectURIsPerProject < 0 {
 		return &usageError{"-max-keys-per-project and -max-redirect-uris-per-project must not be negative"}
 	}
+	if o.sweep < time.Second || o.sweep > time.Hour {
+		return &usageError{"-retention-interval must be between 1s and 1h"}
+	}
+	if o.codeTTL < time.Second || o.codeTTL > 10*time.Minute {
+		return &usageError{"-code-ttl must be between 1s and 10m"}
+	}
 	return nil
 }
 
 // apply sets the options on a.
 func (o *serveOptions) apply(a *App) {
 	a.Quotas = o.quotas
+	a.CodeTTL = o.codeTTL
 }

@@ -64,6 +64,8 @@ type Store struct {
 	// one connection and rdb several: WAL lets readers run while the one writer writes.
 	db, rdb *sql.DB
 	pg      bool
+	// path is the SQLite database file ("" on PostgreSQL).
+	path string
 }
 
 // Open opens (and migrates) the store: PostgreSQL when dbURL is a postgres:// or
@@ -110,7 +112,7 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 			return nil, err
 		}
 		rdb.SetMaxOpenConns(4)
-		s = &Store{db: db, rdb: rdb}
+		s = &Store{db: db, rdb: rdb, path: path}
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.Close()
