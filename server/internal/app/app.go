@@ -34,6 +34,8 @@ type App struct {
 	TokenTTL time.Duration
 	// Quotas bound what one project may hold (DefaultQuotas unless set).
 	Quotas Quotas
+
+	hasher hasherOnce
 }
 
 // DefaultCodeTTL is how long an authorization code stays redeemable.

@@ -39,6 +39,9 @@ const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [
        picket-server redirect add -project ID URI
        picket-server redirect remove -project ID URI
        picket-server redirect list -project ID [-limit N [-cursor C]]
+       picket-server account create -email E      (the password: a prompt, or stdin's first line)
+       picket-server account adopt -email E [-project ID]   (projects without an account)
+       picket-server account list [-limit N [-cursor C]]
 serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound),
 -code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR (server/API.md).
 A list prints every item, or with -limit one page and then {"next_cursor": C} when more
@@ -61,6 +64,9 @@ func (e *usageError) Error() string { return e.msg }
 // globals are the flags every subcommand takes.
 type globals struct {
 	data, db string
+	// stdin and stderr are where account create reads a password and prompts for it.
+	stdin  io.Reader
+	stderr io.Writer
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -86,7 +92,12 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // Run is Main with a context.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g := &globals{data: "picket-data", db: os.Getenv("PICKET_DB")}
+	return RunInput(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// RunInput is Run with the standard input (where account create reads a password).
+func RunInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{data: "picket-data", db: os.Getenv("PICKET_DB"), stdin: stdin, stderr: stderr}
 	// Flags may come before the subcommand words (picket-server -data D key list): they
 	// are moved after them.
 	var pre []string
@@ -153,6 +164,9 @@ func cliErrorBody(err error) ErrorBody {
 	case errors.Is(err, errURINotFound):
 		return ErrorBody{Error: "redirect_uri_not_found", Message: "the redirect URI is not registered"}
 	}
+	if b, ok := accountCLIError(err); ok {
+		return b
+	}
 	return ErrorBody{Error: "internal_error", Message: picket.Redact(err.Error())}
 }
 
@@ -198,6 +212,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		// The lists' page: all items when -limit is not given.
 		pageLimit  int
 		pageCursor string
+		email      string
 	)
 	switch cmd {
 	case "serve":
@@ -227,6 +242,13 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	case "key revoke":
 		fs.Int64Var(&keyID, "key", 0, "key id")
 		fs.BoolVar(&force, "force", false, "revoke even the project's last working secret key")
+	case "account create":
+		fs.StringVar(&email, "email", "", "the account's email address")
+	case "account adopt":
+		fs.StringVar(&email, "email", "", "the account's email address")
+		fs.Int64Var(&project, "project", 0, "one project id (default: every project without an account)")
+	case "account list":
+		registerPage(fs, &pageLimit, &pageCursor)
 	default:
 		return &usageError{"unknown command " + strconv.Quote(cmd)}
 	}
@@ -247,6 +269,9 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	}
 	if (cmd == "key roll" || cmd == "key revoke") && keyID <= 0 {
 		return &usageError{cmd + " needs -key KEYID"}
+	}
+	if (cmd == "account create" || cmd == "account adopt") && email == "" {
+		return &usageError{cmd + " needs -email E"}
 	}
 	if cmd == "serve" {
 		if err := opts.validate(); err != nil {
@@ -283,7 +308,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		if strings.TrimSpace(name) == "" || len(name) > 200 {
 			return &usageError{"project create needs -name (1 to 200 bytes)"}
 		}
-		p, err := st.CreateProject(ctx, name, m, time.Now())
+		p, _, err := st.CreateProject(ctx, store.NewProject{Name: name, Mode: m}, time.Now())
 		if err != nil {
 			return err
 		}
@@ -366,6 +391,12 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 			return mapNF(err, errURINotFound)
 		}
 		return emit(stdout, RedirectURI{ProjectID: project, URI: pos[0]})
+	case "account create":
+		return accountCreate(ctx, a, g, email, stdout)
+	case "account adopt":
+		return accountAdopt(ctx, st, email, project, stdout)
+	case "account list":
+		return listAccounts(ctx, st, pageLimit, pageCursor, stdout)
 	case "redirect list":
 		return mapNF(listPages(stdout, pageLimit, pageCursor, func(after string, n int) ([]RedirectURI, bool, string, error) {
 			uris, more, err := st.RedirectURIs(ctx, project, after, n)
@@ -382,27 +413,15 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 // Bootstrap creates "My First Project" with a publishable and a secret key on an empty
 // store, and returns the keys (nil when the store already had a project).
 func Bootstrap(ctx context.Context, st *store.Store) (*store.Project, []picket.Key, error) {
-	pk, err := picket.GenerateKey(picket.Publishable)
+	keys, news, err := firstKeys()
 	if err != nil {
 		return nil, nil, err
-	}
-	sk, err := picket.GenerateKey(picket.Secret)
-	if err != nil {
-		return nil, nil, err
-	}
-	var news []store.NewKey
-	for _, k := range []picket.Key{pk, sk} {
-		d, err := k.Digest()
-		if err != nil {
-			return nil, nil, err
-		}
-		news = append(news, store.NewKey{Kind: k.Kind, Digest: d})
 	}
 	p, _, created, err := st.Bootstrap(ctx, FirstProjectName, picket.Development, FirstProjectURIs, news, time.Now())
 	if err != nil || !created {
 		return nil, nil, err
 	}
-	return &p, []picket.Key{pk, sk}, nil
+	return &p, keys, nil
 }
 
 // printFirstStart prints the first project's keys, once, with curl lines to try. This is
@@ -453,6 +472,9 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdo
 	if p != nil {
 		printFirstStart(stdout, p, keys, base)
 		log.Info("first start: created the first project", "project", p.ID)
+	}
+	if n, err := st.Unowned(ctx); err == nil && n > 0 {
+		log.Info("projects without an account are the operator's (the CLI and their own secret keys manage them): `picket-server account adopt -email E` gives them to an account", "count", n)
 	}
 	srv := &http.Server{
 		Handler:           a.Handler(),

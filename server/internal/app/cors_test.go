@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
 )
 
 func TestCORSPerProject(t *testing.T) { eachStore(t, testCORSPerProject) }
@@ -39,7 +40,7 @@ func testCORSPerProject(t *testing.T, e *env) {
 	ctx := context.Background()
 	// Project A (the first project) registered http://localhost:3000/callback; project B
 	// registers https://evil.example/cb.
-	b, err := e.st.CreateProject(ctx, "B", picket.Development, e.app.now())
+	b, _, err := e.st.CreateProject(ctx, store.NewProject{Name: "B", Mode: picket.Development}, e.app.now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,10 +21,13 @@ type Key struct {
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at"`
 	Revoked   bool       `json:"revoked"`
+	// Last4 is the key's last four characters, to tell keys apart (absent for keys issued
+	// before hints were kept).
+	Last4 string `json:"last4,omitempty"`
 }
 
 func keyJSON(k store.Key) Key {
-	out := Key{ID: k.ID, ProjectID: k.ProjectID, Kind: k.Kind.String(), CreatedAt: k.CreatedAt, Revoked: !k.RevokedAt.IsZero()}
+	out := Key{ID: k.ID, ProjectID: k.ProjectID, Kind: k.Kind.String(), CreatedAt: k.CreatedAt, Revoked: !k.RevokedAt.IsZero(), Last4: k.Last4}
 	if !k.ExpiresAt.IsZero() {
 		t := k.ExpiresAt
 		out.ExpiresAt = &t
@@ -70,17 +73,29 @@ func (a *App) listKeys(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	picket.WriteJSON(w, http.StatusOK, map[string]any{"keys": out, "next_cursor": nextCursor(more, last)})
 }
 
-// IssueKey issues a key for project; shared by the API and the CLI.
-func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, expiresIn time.Duration) (IssuedKey, error) {
+// newKey generates a key of kind and the record the store keeps of it: its digest and its
+// last four characters.
+func newKey(kind picket.KeyKind) (picket.Key, store.NewKey, error) {
 	key, err := picket.GenerateKey(kind)
 	if err != nil {
-		return IssuedKey{}, err
+		return picket.Key{}, store.NewKey{}, err
 	}
 	d, err := key.Digest()
 	if err != nil {
+		return picket.Key{}, store.NewKey{}, err
+	}
+	text := key.Expose()
+	return key, store.NewKey{Kind: kind, Digest: d, Last4: text[len(text)-4:]}, nil
+}
+
+// IssueKey issues a key for project; shared by the API, the dashboard and the CLI.
+func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, expiresIn time.Duration) (IssuedKey, error) {
+	key, nk, err := newKey(kind)
+	if err != nil {
 		return IssuedKey{}, err
 	}
-	rec, err := a.store.IssueKey(ctx, project, store.NewKey{Kind: kind, Digest: d, Lifetime: expiresIn}, a.Quotas.KeysPerProject, a.now())
+	nk.Lifetime = expiresIn
+	rec, err := a.store.IssueKey(ctx, project, nk, a.Quotas.KeysPerProject, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -123,21 +138,17 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 
 // RollKey issues a new key of key id's kind, lineage and (unless lifetime is given; zero:
 // no expiry) lifetime, and makes the old one expire after grace. actor says who rolls it
-// (store.Actor). Shared by API and CLI.
+// (store.Actor). Shared by the API, the dashboard and the CLI.
 func (a *App) RollKey(ctx context.Context, id int64, actor store.Actor, grace time.Duration, lifetime *time.Duration) (IssuedKey, error) {
 	old, err := a.store.Key(ctx, id)
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	key, err := picket.GenerateKey(old.Kind)
+	key, nk, err := newKey(old.Kind)
 	if err != nil {
 		return IssuedKey{}, err
 	}
-	d, err := key.Digest()
-	if err != nil {
-		return IssuedKey{}, err
-	}
-	newRec, oldRec, err := a.store.RollKey(ctx, id, actor, store.Roll{Digest: d, Grace: grace, Lifetime: lifetime}, a.Quotas.KeysPerProject, a.now())
+	newRec, oldRec, err := a.store.RollKey(ctx, id, actor, store.Roll{Digest: nk.Digest, Last4: nk.Last4, Grace: grace, Lifetime: lifetime}, a.Quotas.KeysPerProject, a.now())
 	if err != nil {
 		return IssuedKey{}, err
 	}
@@ -235,7 +246,7 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 
 // RevokeKey revokes key id, refused for the project's last live secret key
 // (store.ErrLastSecretKey, unless actor.Force) and for a key more senior than the actor's
-// (store.ErrOutranked). Shared by API and CLI.
+// (store.ErrOutranked). Shared by the API, the dashboard and the CLI.
 func (a *App) RevokeKey(ctx context.Context, id int64, actor store.Actor) (store.Key, error) {
 	k, err := a.store.RevokeKey(ctx, id, actor, a.now())
 	if err != nil {

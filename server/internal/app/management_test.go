@@ -9,6 +9,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/store"
 )
 
 func TestManagement(t *testing.T) {
@@ -90,7 +91,7 @@ func testManagement(t *testing.T, e *env) {
 
 	// A key of another project is not found through this project's key.
 	ctx := context.Background()
-	p2, err := e.st.CreateProject(ctx, "Other", picket.Development, time.Now())
+	p2, _, err := e.st.CreateProject(ctx, store.NewProject{Name: "Other", Mode: picket.Development}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

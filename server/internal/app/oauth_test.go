@@ -95,7 +95,7 @@ func TestWholeFlow(t *testing.T) {
 			wantError(t, "validate with a publishable key", body, "auth_wrong_kind")
 
 			// Another project's secret key learns nothing about the token.
-			p2, err := e.st.CreateProject(context.Background(), "Other", picket.Development, time.Now())
+			p2, _, err := e.st.CreateProject(context.Background(), store.NewProject{Name: "Other", Mode: picket.Development}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

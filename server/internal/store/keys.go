@@ -27,6 +27,8 @@ type Key struct {
 	Lineage int64
 	// Lifetime is the lifetime the key was issued with (zero: no expiry).
 	Lifetime time.Duration
+	// Last4 is the key's last four characters, a hint ("" for keys issued before hints).
+	Last4 string
 }
 
 // Live reports whether the key authenticates at now: neither revoked nor expired.
@@ -75,13 +77,15 @@ func scanKey(r scanner) (Key, error) {
 	var kind string
 	var created int64
 	var expires, revoked, lifetime sql.NullInt64
-	if err := r.Scan(&k.ID, &k.ProjectID, &k.Digest, &kind, &created, &expires, &revoked, &k.Lineage, &lifetime); err != nil {
+	var last4 sql.NullString
+	if err := r.Scan(&k.ID, &k.ProjectID, &k.Digest, &kind, &created, &expires, &revoked, &k.Lineage, &lifetime, &last4); err != nil {
 		return Key{}, err
 	}
 	k.Kind, _ = ParseKind(kind)
 	k.CreatedAt = time.Unix(created, 0).UTC()
 	k.ExpiresAt = fromUnix(expires)
 	k.RevokedAt = fromUnix(revoked)
+	k.Last4 = last4.String
 	switch {
 	case lifetime.Valid:
 		k.Lifetime = time.Duration(lifetime.Int64) * time.Second
@@ -92,13 +96,15 @@ func scanKey(r scanner) (Key, error) {
 	return k, nil
 }
 
-const keyCols = "id, project_id, digest, kind, created_at, expires_at, revoked_at, COALESCE(lineage, id), lifetime_seconds"
+const keyCols = "id, project_id, digest, kind, created_at, expires_at, revoked_at, COALESCE(lineage, id), lifetime_seconds, last4"
 
-// NewKey is a key to create: its digest (from picket) and its lifetime (zero: no expiry).
+// NewKey is a key to create: its digest (from picket), its lifetime (zero: no expiry) and
+// its last four characters (the hint shown to tell keys apart).
 type NewKey struct {
 	Kind     picket.KeyKind
 	Digest   picket.KeyDigest
 	Lifetime time.Duration
+	Last4    string
 }
 
 // insertKey inserts a key of lineage (0: its own) that expires Lifetime after now.
@@ -114,8 +120,12 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k Ne
 	if lineage != 0 {
 		lin = sql.NullInt64{Int64: lineage, Valid: true}
 	}
-	id, err := s.insertID(ctx, tx, "INSERT INTO keys (project_id, digest, kind, created_at, expires_at, lineage, lifetime_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		projectID, k.Digest.String(), k.Kind.String(), now.Unix(), toUnix(exp), lin, lifetime)
+	var last4 sql.NullString
+	if k.Last4 != "" {
+		last4 = sql.NullString{String: k.Last4, Valid: true}
+	}
+	id, err := s.insertID(ctx, tx, "INSERT INTO keys (project_id, digest, kind, created_at, expires_at, lineage, lifetime_seconds, last4) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		projectID, k.Digest.String(), k.Kind.String(), now.Unix(), toUnix(exp), lin, lifetime, last4)
 	if err != nil {
 		return Key{}, err
 	}
@@ -123,7 +133,7 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k Ne
 		lineage = id
 	}
 	return Key{ID: id, ProjectID: projectID, Kind: k.Kind, Digest: k.Digest.String(), CreatedAt: now,
-		ExpiresAt: exp, Lineage: lineage, Lifetime: time.Duration(lifetime.Int64) * time.Second}, nil
+		ExpiresAt: exp, Lineage: lineage, Lifetime: time.Duration(lifetime.Int64) * time.Second, Last4: k.Last4}, nil
 }
 
 // IssueKey creates a key record for project. maxLive (0: no bound) is the project's quota
@@ -201,6 +211,7 @@ func (s *Store) lockedKey(ctx context.Context, tx *sql.Tx, id int64, actor Actor
 // the new key's lifetime (nil: the old key's; zero: no expiry).
 type Roll struct {
 	Digest   picket.KeyDigest
+	Last4    string
 	Grace    time.Duration
 	Lifetime *time.Duration
 }
@@ -234,7 +245,7 @@ func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, m
 		if roll.Lifetime != nil {
 			lifetime = *roll.Lifetime
 		}
-		if newKey, err = s.insertKey(ctx, tx, old.ProjectID, NewKey{Kind: old.Kind, Digest: roll.Digest, Lifetime: lifetime}, old.Lineage, now); err != nil {
+		if newKey, err = s.insertKey(ctx, tx, old.ProjectID, NewKey{Kind: old.Kind, Digest: roll.Digest, Lifetime: lifetime, Last4: roll.Last4}, old.Lineage, now); err != nil {
 			return err
 		}
 		return s.bump(ctx, tx)

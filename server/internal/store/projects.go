@@ -16,6 +16,8 @@ type Project struct {
 	Name      string
 	Mode      picket.Mode
 	CreatedAt time.Time
+	// AccountID is the account that owns the project (0: the operator's, no account).
+	AccountID int64
 }
 
 // ParseMode parses "development" or "production".
@@ -33,15 +35,17 @@ func scanProject(r scanner) (Project, error) {
 	var p Project
 	var mode string
 	var created int64
-	if err := r.Scan(&p.ID, &p.Name, &mode, &created); err != nil {
+	var account sql.NullInt64
+	if err := r.Scan(&p.ID, &p.Name, &mode, &created, &account); err != nil {
 		return Project{}, err
 	}
+	p.AccountID = account.Int64
 	p.Mode, _ = ParseMode(mode)
 	p.CreatedAt = time.Unix(created, 0).UTC()
 	return p, nil
 }
 
-const projectCols = "id, name, mode, created_at"
+const projectCols = "id, name, mode, created_at, account_id"
 
 // Bootstrap creates the first project with uris and keys, only when the store has no
 // project yet. It reports whether it created it. Safe when several processes start at once.
@@ -58,21 +62,9 @@ func (s *Store) Bootstrap(ctx context.Context, name string, mode picket.Mode, ur
 			return nil
 		}
 		var err error
-		p, err = s.createProject(ctx, tx, name, mode, now)
+		p, made, err = s.createProject(ctx, tx, NewProject{Name: name, Mode: mode, URIs: uris, Keys: keys}, now)
 		if err != nil {
 			return err
-		}
-		for _, u := range uris {
-			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO redirect_uris (project_id, uri, created_at) VALUES (?, ?, ?)"), p.ID, u, now.Unix()); err != nil {
-				return err
-			}
-		}
-		for _, k := range keys {
-			rec, err := s.insertKey(ctx, tx, p.ID, k, 0, now)
-			if err != nil {
-				return err
-			}
-			made = append(made, rec)
 		}
 		created = true
 		return s.bump(ctx, tx)
@@ -80,25 +72,59 @@ func (s *Store) Bootstrap(ctx context.Context, name string, mode picket.Mode, ur
 	return p, made, created, err
 }
 
-func (s *Store) createProject(ctx context.Context, tx *sql.Tx, name string, mode picket.Mode, now time.Time) (Project, error) {
-	id, err := s.insertID(ctx, tx, "INSERT INTO projects (name, mode, created_at) VALUES (?, ?, ?)", name, mode.String(), now.Unix())
-	if err != nil {
-		return Project{}, err
-	}
-	return Project{ID: id, Name: name, Mode: mode, CreatedAt: time.Unix(now.Unix(), 0).UTC()}, nil
+// NewProject is a project to create, with its first redirect URIs and keys.
+type NewProject struct {
+	Name string
+	Mode picket.Mode
+	// AccountID is the owner (0: none, the operator's).
+	AccountID int64
+	URIs      []string
+	Keys      []NewKey
 }
 
-// CreateProject creates a project.
-func (s *Store) CreateProject(ctx context.Context, name string, mode picket.Mode, now time.Time) (Project, error) {
+func (s *Store) createProject(ctx context.Context, tx *sql.Tx, np NewProject, now time.Time) (Project, []Key, error) {
+	var owner sql.NullInt64
+	if np.AccountID != 0 {
+		owner = sql.NullInt64{Int64: np.AccountID, Valid: true}
+	}
+	id, err := s.insertID(ctx, tx, "INSERT INTO projects (name, mode, created_at, account_id) VALUES (?, ?, ?, ?)", np.Name, np.Mode.String(), now.Unix(), owner)
+	if err != nil {
+		return Project{}, nil, err
+	}
+	for _, u := range np.URIs {
+		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO redirect_uris (project_id, uri, created_at) VALUES (?, ?, ?)"), id, u, now.Unix()); err != nil {
+			return Project{}, nil, err
+		}
+	}
+	keys := make([]Key, 0, len(np.Keys))
+	for _, k := range np.Keys {
+		rec, err := s.insertKey(ctx, tx, id, k, 0, now)
+		if err != nil {
+			return Project{}, nil, err
+		}
+		keys = append(keys, rec)
+	}
+	return Project{ID: id, Name: np.Name, Mode: np.Mode, CreatedAt: time.Unix(now.Unix(), 0).UTC(), AccountID: np.AccountID}, keys, nil
+}
+
+// CreateProject creates a project with its first redirect URIs and keys, in one
+// transaction (ErrNotFound when np.AccountID names no account).
+func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time) (Project, []Key, error) {
 	var p Project
+	var keys []Key
 	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+		if np.AccountID != 0 {
+			if err := s.accountExists(ctx, tx, np.AccountID); err != nil {
+				return err
+			}
+		}
 		var err error
-		if p, err = s.createProject(ctx, tx, name, mode, now); err != nil {
+		if p, keys, err = s.createProject(ctx, tx, np, now); err != nil {
 			return err
 		}
 		return s.bump(ctx, tx)
 	})
-	return p, err
+	return p, keys, err
 }
 
 // Projects lists up to limit projects whose id is above after, by id, and reports whether

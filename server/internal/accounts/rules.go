@@ -1,0 +1,67 @@
+package accounts
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// Rule is a refused input: the rule's name and a message for the person typing.
+type Rule struct {
+	Name    string
+	Message string
+}
+
+func (r *Rule) Error() string { return r.Name + ": " + r.Message }
+
+const (
+	// MaxEmailBytes is RFC 5321's limit on a forward path (254 octets of address).
+	MaxEmailBytes = 254
+	// MinPasswordChars is NIST SP 800-63B-4's minimum for a password that is the only
+	// factor (15 characters).
+	MinPasswordChars = 15
+)
+
+// Refusals of an email address or a password.
+var (
+	ErrEmailInvalid    = &Rule{"email_invalid", "enter an email address such as name@example.com (at most 254 bytes)"}
+	ErrPasswordShort   = &Rule{"password_too_short", "use at least 15 characters (a few words make a good password)"}
+	ErrPasswordLong    = &Rule{"password_too_long", "use at most 256 bytes"}
+	ErrPasswordIsEmail = &Rule{"password_is_email", "the password must not be the email address"}
+	ErrPasswordNotUTF8 = &Rule{"password_invalid", "the password must be valid UTF-8 text"}
+)
+
+// NormalizeEmail validates an email address and returns the address to keep (trimmed)
+// and the key that identifies the account (lowercased: two spellings that differ only in
+// case are one account, as every mail provider in use treats them).
+func NormalizeEmail(s string) (email, key string, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > MaxEmailBytes || !utf8.ValidString(s) {
+		return "", "", ErrEmailInvalid
+	}
+	a, perr := mail.ParseAddress(s)
+	if perr != nil || a.Address != s || a.Name != "" {
+		return "", "", ErrEmailInvalid
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.ContainsAny(s, " \t\r\n<>") {
+		return "", "", ErrEmailInvalid
+	}
+	return s, strings.ToLower(s), nil
+}
+
+// CheckPassword applies the password rules (NIST SP 800-63B-4: a length, no composition
+// rules): 15 characters or more, at most MaxPasswordBytes, not the email address.
+func CheckPassword(password, emailKey string) error {
+	switch {
+	case !utf8.ValidString(password):
+		return ErrPasswordNotUTF8
+	case len(password) > MaxPasswordBytes:
+		return ErrPasswordLong
+	case utf8.RuneCountInString(password) < MinPasswordChars:
+		return ErrPasswordShort
+	case strings.EqualFold(strings.TrimSpace(password), emailKey):
+		return ErrPasswordIsEmail
+	}
+	return nil
+}

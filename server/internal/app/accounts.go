@@ -1,0 +1,187 @@
+// Accounts: creating an account with its first project, checking a password, and the
+// projects an account creates. Shared by the dashboard and the CLI.
+
+package app
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// MaxProjectName bounds a project's name (bytes).
+const MaxProjectName = 200
+
+// ErrProjectName refuses an empty or too long project name.
+var ErrProjectName = &accounts.Rule{Name: "project_name_invalid", Message: "a project's name is 1 to 200 bytes of text"}
+
+// hasherOnce builds the password hasher on first use: its dummy hash costs one argon2id
+// run, which commands that never check a password need not pay.
+type hasherOnce struct {
+	once sync.Once
+	h    *accounts.Hasher
+	err  error
+}
+
+// Passwords is the password hasher (argon2id, accounts.DefaultParams, as many hashes at
+// once as the machine has cores, at most 4).
+func (a *App) Passwords() (*accounts.Hasher, error) {
+	a.hasher.once.Do(func() {
+		if a.hasher.h == nil {
+			a.hasher.h, a.hasher.err = accounts.NewHasher(accounts.DefaultParams, hashConcurrency())
+		}
+	})
+	return a.hasher.h, a.hasher.err
+}
+
+// SetPasswords replaces the password hasher (tests use cheaper parameters).
+func (a *App) SetPasswords(h *accounts.Hasher) { a.hasher.h = h }
+
+// firstKeys makes a first project's keys: one publishable and one secret.
+func firstKeys() ([]picket.Key, []store.NewKey, error) {
+	var keys []picket.Key
+	var news []store.NewKey
+	for _, kind := range []picket.KeyKind{picket.Publishable, picket.Secret} {
+		k, nk, err := newKey(kind)
+		if err != nil {
+			return nil, nil, err
+		}
+		keys, news = append(keys, k), append(news, nk)
+	}
+	return keys, news, nil
+}
+
+// issuedKeys pairs the records the store made with the keys, for the one answer that shows them.
+func issuedKeys(recs []store.Key, keys []picket.Key) []IssuedKey {
+	out := make([]IssuedKey, len(recs))
+	for i, r := range recs {
+		out[i] = IssuedKey{Key: keyJSON(r), Secret: keys[i].Expose()}
+	}
+	return out
+}
+
+// NewProject is a project just created, with its keys (shown this once).
+type NewProject struct {
+	Project store.Project
+	Keys    []IssuedKey
+}
+
+// CreateAccount checks email and password (accounts.NormalizeEmail, accounts.CheckPassword:
+// an *accounts.Rule), hashes the password and creates the account with its first project,
+// "My First Project" (development, one publishable and one secret key). store.ErrExists
+// when the email is taken.
+func (a *App) CreateAccount(ctx context.Context, email, password string) (store.Account, NewProject, error) {
+	email, key, err := accounts.NormalizeEmail(email)
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	if err := accounts.CheckPassword(password, key); err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	h, err := a.Passwords()
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	hash, err := h.Hash(ctx, password)
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	return a.createAccount(ctx, store.NewAccount{Email: email, EmailKey: key, PasswordHash: hash})
+}
+
+func (a *App) createAccount(ctx context.Context, na store.NewAccount) (store.Account, NewProject, error) {
+	keys, news, err := firstKeys()
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	acc, p, recs, err := a.store.CreateAccount(ctx, na, store.NewProject{Name: FirstProjectName, Mode: picket.Development, Keys: news}, a.now())
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
+	_ = a.Reload()
+	a.log.Info("account created", "account", acc.ID, "project", p.ID)
+	return acc, NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
+}
+
+// CreateProject creates a project for account accountID, in development, with one
+// publishable and one secret key.
+func (a *App) CreateProject(ctx context.Context, accountID int64, name string) (NewProject, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > MaxProjectName {
+		return NewProject{}, ErrProjectName
+	}
+	keys, news, err := firstKeys()
+	if err != nil {
+		return NewProject{}, err
+	}
+	p, recs, err := a.store.CreateProject(ctx, store.NewProject{Name: name, Mode: picket.Development, AccountID: accountID, Keys: news}, a.now())
+	if err != nil {
+		return NewProject{}, err
+	}
+	_ = a.Reload()
+	a.log.Info("project created", "account", accountID, "project", p.ID)
+	return NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
+}
+
+// ErrLogin is a log-in refused: no such account, or the wrong password (the answer does
+// not say which).
+var ErrLogin = errors.New("wrong email or password")
+
+// CheckLogin returns the account whose email and password these are, or ErrLogin. An
+// unknown email costs the same argon2id run as a known one. A hash made with older
+// parameters is replaced after a successful check.
+func (a *App) CheckLogin(ctx context.Context, email, password string) (store.Account, error) {
+	h, err := a.Passwords()
+	if err != nil {
+		return store.Account{}, err
+	}
+	if len(password) > accounts.MaxPasswordBytes {
+		password = password[:accounts.MaxPasswordBytes]
+	}
+	_, key, emailErr := accounts.NormalizeEmail(email)
+	var acc store.Account
+	var hash string
+	if emailErr == nil {
+		acc, hash, err = a.store.AccountByEmail(ctx, key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Account{}, err
+		}
+	}
+	if hash == "" {
+		if err := h.VerifyNobody(ctx, password); errors.Is(err, accounts.ErrMismatch) {
+			return store.Account{}, ErrLogin
+		} else {
+			return store.Account{}, err
+		}
+	}
+	switch err := h.Verify(ctx, hash, password); {
+	case errors.Is(err, accounts.ErrMismatch):
+		return store.Account{}, ErrLogin
+	case err != nil:
+		return store.Account{}, err
+	}
+	if h.NeedsRehash(hash) {
+		if nh, err := h.Hash(ctx, password); err == nil {
+			if err := a.store.SetPasswordHash(ctx, acc.ID, nh); err != nil {
+				a.log.Warn("password rehash not saved", "account", acc.ID, "error", err)
+			}
+		}
+	}
+	return acc, nil
+}
+
+// hashConcurrency is how many argon2id runs may go at once: one per core, at most 4
+// (each takes 64 MiB).
+func hashConcurrency() int {
+	n := runtime.NumCPU()
+	if n > 4 {
+		n = 4
+	}
+	return n
+}

@@ -1,0 +1,152 @@
+// The operator's account subcommands: create an account (the password from a prompt or
+// stdin, never a flag that lands in shell history), give projects without an account to
+// one (a store from before accounts), list accounts.
+
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// Account is the JSON form of an account.
+type Account struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func accountJSON(a store.Account) Account {
+	return Account{ID: a.ID, Email: a.Email, CreatedAt: a.CreatedAt}
+}
+
+var (
+	errUnknownAccount  = errors.New("unknown account")
+	errAccountExists   = errors.New("account exists")
+	errProjectOwned    = errors.New("project owned by another account")
+	errNoPassword      = errors.New("no password")
+	errPasswordsDiffer = errors.New("passwords differ")
+)
+
+// accountCLIError maps the account commands' errors to the API's error shape.
+func accountCLIError(err error) (ErrorBody, bool) {
+	var rule *accounts.Rule
+	switch {
+	case errors.As(err, &rule):
+		return ErrorBody{Error: rule.Name, Message: rule.Message}, true
+	case errors.Is(err, errUnknownAccount):
+		return ErrorBody{Error: "unknown_account", Message: "no account has this email address"}, true
+	case errors.Is(err, errAccountExists):
+		return ErrorBody{Error: "account_exists", Message: "an account has this email address already"}, true
+	case errors.Is(err, errProjectOwned):
+		return ErrorBody{Error: "project_owned", Message: "the project belongs to another account: it can be adopted only while it has none"}, true
+	case errors.Is(err, errNoPassword):
+		return ErrorBody{Error: "password_missing", Message: "give the password on standard input (its first line) or at the prompt"}, true
+	case errors.Is(err, errPasswordsDiffer):
+		return ErrorBody{Error: "password_mismatch", Message: "the two passwords typed differ"}, true
+	}
+	return ErrorBody{}, false
+}
+
+// readPassword reads the new account's password: at a prompt without echo (twice) when
+// stdin is a terminal, otherwise the first line of stdin.
+func readPassword(g *globals) (string, error) {
+	if f, ok := g.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(g.stderr, "password: ")
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(g.stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(g.stderr, "password again: ")
+		again, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(g.stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(pw) != string(again) {
+			return "", errPasswordsDiffer
+		}
+		return string(pw), nil
+	}
+	// One line, bounded: a password longer than the rules allow is refused by them.
+	line, err := bufio.NewReaderSize(io.LimitReader(g.stdin, accounts.MaxPasswordBytes+3), accounts.MaxPasswordBytes+3).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", errNoPassword
+	}
+	return line, nil
+}
+
+// accountCreate creates an account with its first project and prints them with the
+// project's keys (shown this once).
+func accountCreate(ctx context.Context, a *App, g *globals, email string, stdout io.Writer) error {
+	if _, _, err := accounts.NormalizeEmail(email); err != nil {
+		return err
+	}
+	pw, err := readPassword(g)
+	if err != nil {
+		return err
+	}
+	acc, np, err := a.CreateAccount(ctx, email, pw)
+	if errors.Is(err, store.ErrExists) {
+		return errAccountExists
+	}
+	if err != nil {
+		return err
+	}
+	return emit(stdout, map[string]any{"account": accountJSON(acc), "project": projectJSON(np.Project), "keys": np.Keys})
+}
+
+// accountAdopt gives account email the projects without an account (or only project).
+func accountAdopt(ctx context.Context, st *store.Store, email string, project int64, stdout io.Writer) error {
+	_, key, err := accounts.NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	acc, _, err := st.AccountByEmail(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return errUnknownAccount
+	}
+	if err != nil {
+		return err
+	}
+	ids, err := st.Adopt(ctx, acc.ID, project)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errUnknownProject
+	case errors.Is(err, store.ErrExists):
+		return errProjectOwned
+	case err != nil:
+		return err
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return emit(stdout, map[string]any{"account": accountJSON(acc), "adopted": ids})
+}
+
+func listAccounts(ctx context.Context, st *store.Store, limit int, cursor string, stdout io.Writer) error {
+	return listPages(stdout, limit, cursor, byID(func(after int64, n int) ([]Account, bool, int64, error) {
+		as, more, err := st.Accounts(ctx, after, n)
+		out := make([]Account, len(as))
+		for i, a := range as {
+			out[i], after = accountJSON(a), a.ID
+		}
+		return out, more, after, err
+	}))
+}

@@ -1,0 +1,177 @@
+// Accounts: the account record (an argon2id hash, never the password), creating an
+// account with its first project, and the projects an account owns.
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Account is an account's record (without its password hash).
+type Account struct {
+	ID        int64
+	Email     string
+	CreatedAt time.Time
+}
+
+// NewAccount is an account to create: the address as typed, the key that identifies it
+// (accounts.NormalizeEmail) and the password's argon2id hash.
+type NewAccount struct {
+	Email, EmailKey, PasswordHash string
+}
+
+const accountCols = "id, email, created_at"
+
+func scanAccount(r scanner, extra ...any) (Account, error) {
+	var a Account
+	var created int64
+	if err := r.Scan(append([]any{&a.ID, &a.Email, &created}, extra...)...); err != nil {
+		return Account{}, err
+	}
+	a.CreatedAt = time.Unix(created, 0).UTC()
+	return a, nil
+}
+
+func (s *Store) accountExists(ctx context.Context, tx *sql.Tx, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM accounts WHERE id = ?"), id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CreateAccount creates an account and its first project (first.AccountID is set to the
+// new account) in one transaction: ErrExists when the email key is taken.
+func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProject, now time.Time) (Account, Project, []Key, error) {
+	var a Account
+	var p Project
+	var keys []Key
+	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM accounts WHERE email_key = ?"), na.EmailKey).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrExists
+		}
+		id, err := s.insertID(ctx, tx, "INSERT INTO accounts (email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?)",
+			na.Email, na.EmailKey, na.PasswordHash, now.Unix())
+		if err != nil {
+			return err
+		}
+		a = Account{ID: id, Email: na.Email, CreatedAt: time.Unix(now.Unix(), 0).UTC()}
+		first.AccountID = id
+		if p, keys, err = s.createProject(ctx, tx, first, now); err != nil {
+			return err
+		}
+		return s.bump(ctx, tx)
+	})
+	return a, p, keys, err
+}
+
+// AccountByEmail returns the account whose email key is key, with its password hash
+// (ErrNotFound when there is none).
+func (s *Store) AccountByEmail(ctx context.Context, key string) (Account, string, error) {
+	var hash string
+	a, err := scanAccount(s.rdb.QueryRowContext(ctx, s.q("SELECT "+accountCols+", password_hash FROM accounts WHERE email_key = ?"), key), &hash)
+	return a, hash, notFound(err)
+}
+
+// Account returns account id (ErrNotFound when there is none).
+func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
+	a, err := scanAccount(s.rdb.QueryRowContext(ctx, s.q("SELECT "+accountCols+" FROM accounts WHERE id = ?"), id))
+	return a, notFound(err)
+}
+
+// Accounts lists up to limit accounts whose id is above after, by id, and reports whether
+// more follow.
+func (s *Store) Accounts(ctx context.Context, after int64, limit int) ([]Account, bool, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+accountCols+" FROM accounts WHERE id > ? ORDER BY id LIMIT ?"), after, limit+1)
+	return page(rows, err, limit, func(r scanner) (Account, error) { return scanAccount(r) })
+}
+
+// SetPasswordHash replaces account id's password hash (a rehash with new parameters, or a
+// new password).
+func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	return s.tx(ctx, false, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET password_hash = ? WHERE id = ?"), hash, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// AccountProjects lists up to limit of account id's projects whose id is above after, by
+// id, and reports whether more follow.
+func (s *Store) AccountProjects(ctx context.Context, accountID, after int64, limit int) ([]Project, bool, error) {
+	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?"), accountID, after, limit+1)
+	return page(rows, err, limit, scanProject)
+}
+
+// OwnedProject returns project id when account accountID owns it, and ErrNotFound
+// otherwise (another account's project is not told apart from no project).
+func (s *Store) OwnedProject(ctx context.Context, accountID, id int64) (Project, error) {
+	p, err := scanProject(s.rdb.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ? AND account_id = ?"), id, accountID))
+	return p, notFound(err)
+}
+
+// Adopt gives the projects without an account to account accountID: project id only, or
+// every one when id is 0. It returns the projects adopted. ErrNotFound for an unknown
+// account, or a project id that does not exist; ErrExists for a project id that another
+// account already owns.
+func (s *Store) Adopt(ctx context.Context, accountID, id int64) ([]int64, error) {
+	var ids []int64
+	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+		if err := s.accountExists(ctx, tx, accountID); err != nil {
+			return err
+		}
+		if id != 0 {
+			var owner sql.NullInt64
+			if err := tx.QueryRowContext(ctx, s.q("SELECT account_id FROM projects WHERE id = ?"), id).Scan(&owner); err != nil {
+				return notFound(err)
+			}
+			if owner.Valid && owner.Int64 != accountID {
+				return ErrExists
+			}
+		}
+		rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM projects WHERE account_id IS NULL AND (? = 0 OR id = ?) ORDER BY id"), id, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var pid int64
+			if err := rows.Scan(&pid); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, pid)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, pid := range ids {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE projects SET account_id = ? WHERE id = ?"), accountID, pid); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// Unowned counts the projects without an account.
+func (s *Store) Unowned(ctx context.Context) (int, error) {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM projects WHERE account_id IS NULL").Scan(&n)
+	return n, err
+}
