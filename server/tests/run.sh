@@ -6,7 +6,8 @@
 #      persistence; bad input; two processes on one PostgreSQL; the README's curl lines;
 #      each on SQLite and on PostgreSQL, every test on an empty store;
 #   2. picket-load against a server on SQLite, then on PostgreSQL: bounded, fails on any
-#      error or lost write.
+#      error or lost write; then an authorize flood (PICKET_FLOOD_SECONDS, default 15) that
+#      fails when the codes table outgrows what retention allows.
 #
 #   server/tests/run.sh                       # load for 30 s per store (the README's figures)
 #   PICKET_LOAD_SECONDS=5 server/tests/run.sh
@@ -18,6 +19,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 load_seconds="${PICKET_LOAD_SECONDS:-30}"
+flood_seconds="${PICKET_FLOOD_SECONDS:-15}"
 load_clients="${PICKET_LOAD_CLIENTS:-16}"
 port_base="${PICKET_TEST_PORT_BASE:-18350}"
 only=all
@@ -110,10 +112,16 @@ stop_server() {
   kill "$srv_pid" && wait "$srv_pid" || { echo "picket-server did not exit cleanly" >&2; return 1; }
 }
 
-# The load server's explicit limits: picket-load rolls a key every 100 ms with a 10-minute
-# grace, so its project holds ~10 more live keys each second: the live-key quota (default
-# 1000) is lifted for it rather than cut a long run short.
-load_limits=(-max-keys-per-project 0)
+# The load server's explicit limits. picket-load's clients are legitimate but all share one
+# address (loopback) and one client_id, and it rolls a key every 100 ms with a 10-minute
+# grace (~10 more live keys each second): the per-address and per-client rate limits of
+# authorize and token, and the live-key quota, are lifted for it (the failed-authentication
+# and per-project management limits stay at their defaults). Codes live 5 s and the
+# retention sweeper runs every second, so that the flood shows its bound within seconds:
+# (codes per second) x (5 s + 1 s), which picket-load checks (-flood-window 6s).
+load_limits=(-max-keys-per-project 0 -rate-authorize-per-address 0 -rate-authorize-per-client 0
+  -rate-token-per-address 0 -rate-token-per-client 0 -code-ttl 5s -retention-interval 1s
+  -metrics-addr 127.0.0.1:0)
 
 # load NAME PORT STOREFLAGS...: picket-load against a fresh server on that store.
 load() {
@@ -123,7 +131,9 @@ load() {
   PICKET_PK=$(grep -o 'pk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
   PICKET_SK=$(grep -o 'sk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
     "$tmp/bin/picket-load" -url "http://127.0.0.1:$port" -redirect http://localhost:3000/callback \
-      -duration "${load_seconds}s" -clients "$load_clients" -label "$name" | tee "$tmp/load-$name.txt"
+      -duration "${load_seconds}s" -clients "$load_clients" -label "$name" \
+      -flood "${flood_seconds}s" -flood-window 6s \
+      -metrics "$(sed -n 's#^metrics on \(http://[^ ]*\)$#\1#p' "$srv_log")" | tee "$tmp/load-$name.txt"
   stop_server
   if grep -q 'sk_[0-9a-f]\{32\}' "$srv_log.err"; then
     echo "a secret key appeared in the server's log" >&2
@@ -131,9 +141,9 @@ load() {
   fi
 }
 
-step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (SQLite)"
+step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run, then a ${flood_seconds}s authorize flood (SQLite)"
 load sqlite $((port_base + 40)) -data "$tmp/load-data"
-step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run (PostgreSQL)"
+step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run, then a ${flood_seconds}s authorize flood (PostgreSQL)"
 load postgres $((port_base + 41)) -db "$("$repo/scripts/pg.sh" newdb picket_load)"
 
 step "Server tests passed"

@@ -352,3 +352,64 @@ def test_retention_deletes_spent_codes_and_metrics_are_admin_only(
         text = httpx.get(admin, timeout=10).text
         assert metric(text, 'picket_retention_deleted_total{table="oauth_codes"}') >= 20
         assert metric(text, "picket_store_bytes") > 0
+
+
+# --- Rate limits --------------------------------------------------------------------------
+
+
+def assert_limited(r: httpx.Response, rule: str) -> None:
+    assert r.status_code == 429, f"{r.status_code} {r.text}"
+    body = r.json()
+    assert body["error"] == "rate_limited" and body["limit"] == rule, body
+    assert int(r.headers["retry-after"]) >= 1 and body["retry_after"] == int(
+        r.headers["retry-after"]
+    )
+
+
+def test_rate_limits_answer_429_with_retry_after_and_the_rule(backend: str, tmp_path: Path) -> None:
+    flags = (
+        "-rate-authorize-per-address", "5/1m",
+        "-rate-token-per-client", "2/1m",
+        "-rate-auth-failures-per-address", "3/1m",
+        "-rate-management-per-project", "4/1m",
+    )  # fmt: skip
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        # setup_project made 3 management calls (2 GETs and a POST; a ping is not one).
+        assert p.client.get("/v1/project", auth=sk_auth(p.sk)).status_code == 200
+        assert_limited(p.client.get("/v1/project", auth=sk_auth(p.sk)), "management_per_project")
+        assert p.client.get("/v1/ping", auth=sk_auth(p.sk)).status_code == 200
+        # Token per client_id: 2 redeemed, the 3rd refused before the code is looked at.
+        for _ in range(2):
+            p.access_token()
+        verifier, challenge = pkce()
+        assert_limited(p.token("0" * 64, REDIRECT_A, verifier), "token_per_client")
+        # Authorize per address: 2 above, 3 more, then 429 with no redirect.
+        for _ in range(3):
+            p.authorize(REDIRECT_A, challenge)
+        r = p.client.get(
+            "/oauth2/authorize",
+            params={
+                "response_type": "code",
+                "client_id": p.pk,
+                "redirect_uri": REDIRECT_A,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            },
+        )
+        assert_limited(r, "authorize_per_address")
+        assert "location" not in r.headers
+
+        # Failed authentications per address, with curl: 3 wrong keys, then the right one is
+        # refused too (the address is blocked, whatever it sends).
+        def curl(key: str) -> tuple[str, str]:
+            out = subprocess.run(
+                ["curl", "-s", "-i", "-u", f"{key}:", f"{p.server.url}/v1/ping"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            return out.split(" ", 2)[1], out
+
+        wrong = "sk_" + "ab" * 16
+        assert [curl(wrong)[0] for _ in range(3)] == ["401"] * 3
+        status, out = curl(p.pk)
+        assert status == "429" and "auth_failures_per_address" in out, out
+        assert re.search(r"(?im)^retry-after: [1-9][0-9]*\r?$", out), out

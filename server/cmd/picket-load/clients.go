@@ -134,6 +134,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	case len(rolls) == 0:
 		return rep, errors.New("no key was rolled during the run")
 	}
+	if cfg.flood > 0 {
+		rep.Flood, err = l.flood(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("flood: %w", err)
+		}
+	}
 	return rep, nil
 }
 
@@ -235,11 +241,17 @@ func (l *loader) oauth(ctx context.Context, add func(op, time.Duration)) {
 }
 
 func (l *loader) doCtx(ctx context.Context, method, path, key, ctype string, body []byte) (int, http.Header, []byte, error) {
+	return l.request(ctx, method, l.cfg.base+path, key, ctype, body)
+}
+
+// request makes one request to an absolute URL (the admin address is not the server's
+// base) and reads at most 1 MiB of the answer.
+func (l *loader) request(ctx context.Context, method, u, key, ctype string, body []byte) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, l.cfg.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return 0, nil, nil, err
 	}

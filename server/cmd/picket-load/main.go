@@ -8,7 +8,10 @@
 // each new key as soon as its roll returns.
 //
 // It reports requests per second and p50/p99 latency, overall and per kind of request, and
-// the number of errors (any transport error or unexpected status). Afterwards it checks that
+// the number of errors (any transport error or unexpected status). With -flood, an
+// authorize flood follows (flood.go): codes requested and never redeemed, while the
+// store's rows and bytes are sampled from the admin -metrics every second; it fails when
+// the codes table outgrows what retention allows. Afterwards it checks that
 // no write was lost: every key that a roll returned is in GET /v1/keys, and every rolled key
 // still answers /v1/ping (the old ones are inside their grace). It exits 1 on any error or
 // lost write.
@@ -40,14 +43,18 @@ func main() {
 	flag.DurationVar(&cfg.rollEvery, "roll-every", 100*time.Millisecond, "interval between key rolls")
 	flag.DurationVar(&cfg.grace, "grace", 10*time.Minute, "grace period of a rolled key")
 	flag.StringVar(&cfg.label, "label", "", "a name for this run in the report (e.g. the store)")
+	flag.DurationVar(&cfg.flood, "flood", 0, "after the run, an authorize flood this long (0: none); needs -metrics")
+	flag.DurationVar(&cfg.floodWindow, "flood-window", 70*time.Second, "the server's code lifetime plus its retention interval: the flood's bound is codes/s × this × 1.5")
+	flag.StringVar(&cfg.metrics, "metrics", "", "the server's admin /metrics URL (for the flood)")
 	flag.Parse()
 	if cfg.pk == "" || cfg.sk == "" {
 		fmt.Fprintln(os.Stderr, "picket-load: set PICKET_PK and PICKET_SK (the project's keys)")
 		os.Exit(2)
 	}
 	if cfg.duration <= 0 || cfg.duration > time.Hour || cfg.clients < 1 || cfg.clients > 4096 ||
-		cfg.keys < 1 || cfg.keys > 1000 || cfg.rollEvery <= 0 || cfg.grace < time.Second {
-		fmt.Fprintln(os.Stderr, "picket-load: a flag is out of range (duration (0,1h], clients [1,4096], keys [1,1000], grace >= 1s)")
+		cfg.keys < 1 || cfg.keys > 1000 || cfg.rollEvery <= 0 || cfg.grace < time.Second ||
+		cfg.flood < 0 || cfg.flood > time.Hour || (cfg.flood > 0 && (cfg.metrics == "" || cfg.floodWindow <= 0)) {
+		fmt.Fprintln(os.Stderr, "picket-load: a flag is out of range (duration (0,1h], clients [1,4096], keys [1,1000], grace >= 1s, flood [0,1h] with -metrics and -flood-window > 0)")
 		os.Exit(2)
 	}
 	rep, err := run(context.Background(), cfg)
@@ -61,7 +68,7 @@ func main() {
 }
 
 type config struct {
-	base, pk, sk, redirect, label string
-	duration, rollEvery, grace    time.Duration
-	clients, keys                 int
+	base, pk, sk, redirect, label, metrics         string
+	duration, rollEvery, grace, flood, floodWindow time.Duration
+	clients, keys                                  int
 }

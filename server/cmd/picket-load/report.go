@@ -24,6 +24,8 @@ type report struct {
 	LostWrites   int       `json:"lost_writes"`
 	PerOp        []opStats `json:"per_request"`
 	ErrorSamples []string  `json:"error_samples,omitempty"`
+	// Flood is the authorize flood's, when one ran (-flood).
+	Flood *floodReport `json:"flood,omitempty"`
 }
 
 type opStats struct {
@@ -85,6 +87,9 @@ func (r *report) print(w io.Writer) {
 	}
 	for _, e := range r.ErrorSamples {
 		fmt.Fprintf(w, "  error: %s\n", e)
+	}
+	if r.Flood != nil {
+		r.Flood.print(w)
 	}
 	b, _ := json.Marshal(r)
 	fmt.Fprintf(w, "%s\n", b)

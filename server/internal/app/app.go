@@ -36,7 +36,12 @@ type App struct {
 	Quotas Quotas
 
 	hasher hasherOnce
+	// limiter holds the rate limits (DefaultRateLimits unless SetRateLimits).
+	limiter *rateLimiter
 }
+
+// SetRateLimits replaces the process's rate limits (fresh buckets).
+func (a *App) SetRateLimits(limits RateLimits) { a.limiter = newRateLimiter(limits) }
 
 // DefaultCodeTTL is how long an authorization code stays redeemable.
 const DefaultCodeTTL = 60 * time.Second
@@ -44,6 +49,7 @@ const DefaultCodeTTL = 60 * time.Second
 // New builds the registry from st and returns the App. log should be a redacting logger.
 func New(st *store.Store, log *slog.Logger) (*App, error) {
 	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: time.Hour, Quotas: DefaultQuotas}
+	a.SetRateLimits(DefaultRateLimits())
 	h, err := picket.NewHolder(a.load)
 	if err != nil {
 		return nil, err

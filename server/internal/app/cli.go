@@ -43,7 +43,9 @@ const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [
        picket-server account adopt -email E [-project ID]   (projects without an account)
        picket-server account list [-limit N [-cursor C]]
 serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound),
--code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR (server/API.md).
+-code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR, and the rate limits
+-rate-{authorize,token}-per-{address,client}, -rate-auth-failures-per-address,
+-rate-management-per-project, each N/DURATION or 0 (server/API.md).
 A list prints every item, or with -limit one page and then {"next_cursor": C} when more
 follow. Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
 -db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on

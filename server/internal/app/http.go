@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -63,15 +64,15 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/healthz", methods{"GET": http.HandlerFunc(a.healthz)})
 	mux.Handle("/readyz", methods{"GET": http.HandlerFunc(a.readyz)})
 	mux.Handle("/v1/ping", a.cors(methods{"GET": a.auth(picket.RequireAny, a.ping)}))
-	mux.Handle("/v1/project", methods{"GET": a.auth(picket.RequireSecret, a.getProject)})
-	mux.Handle("/v1/project/mode", methods{"POST": a.auth(picket.RequireSecret, a.setMode)})
-	mux.Handle("/v1/keys", methods{"GET": a.auth(picket.RequireSecret, a.listKeys), "POST": a.auth(picket.RequireSecret, a.issueKey)})
-	mux.Handle("/v1/keys/{id}/roll", methods{"POST": a.auth(picket.RequireSecret, a.rollKey)})
-	mux.Handle("/v1/keys/{id}/revoke", methods{"POST": a.auth(picket.RequireSecret, a.revokeKey)})
+	mux.Handle("/v1/project", methods{"GET": a.auth(picket.RequireSecret, a.manage(a.getProject))})
+	mux.Handle("/v1/project/mode", methods{"POST": a.auth(picket.RequireSecret, a.manage(a.setMode))})
+	mux.Handle("/v1/keys", methods{"GET": a.auth(picket.RequireSecret, a.manage(a.listKeys)), "POST": a.auth(picket.RequireSecret, a.manage(a.issueKey))})
+	mux.Handle("/v1/keys/{id}/roll", methods{"POST": a.auth(picket.RequireSecret, a.manage(a.rollKey))})
+	mux.Handle("/v1/keys/{id}/revoke", methods{"POST": a.auth(picket.RequireSecret, a.manage(a.revokeKey))})
 	mux.Handle("/v1/redirect_uris", methods{
-		"GET":    a.auth(picket.RequireSecret, a.listRedirects),
-		"POST":   a.auth(picket.RequireSecret, a.addRedirect),
-		"DELETE": a.auth(picket.RequireSecret, a.removeRedirect),
+		"GET":    a.auth(picket.RequireSecret, a.manage(a.listRedirects)),
+		"POST":   a.auth(picket.RequireSecret, a.manage(a.addRedirect)),
+		"DELETE": a.auth(picket.RequireSecret, a.manage(a.removeRedirect)),
 	})
 	mux.Handle("/v1/tokens/validate", methods{"POST": a.auth(picket.RequireSecret, a.validateToken)})
 	mux.Handle("/oauth2/authorize", methods{"GET": http.HandlerFunc(a.authorize)})
@@ -131,7 +132,12 @@ type authCtxKey struct{}
 // code (401 with the challenge, or 403) and counted by outcome.
 func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.Request, picket.Auth)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		au, err := a.holder.Authenticate(r.Header.Get("Authorization"), a.now(), req)
+		now, addr := a.now(), ratelimit.ClientKey(r)
+		// An address that failed too often is refused before its key is even looked at.
+		if a.limited(w, r, a.limiter.blocked(ruleAuthFailures, addr, now)) {
+			return
+		}
+		au, err := a.holder.Authenticate(r.Header.Get("Authorization"), now, req)
 		if err != nil {
 			var e *picket.Error
 			if !errors.As(err, &e) {
@@ -140,6 +146,9 @@ func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.
 				return
 			}
 			a.metrics.auth.WithLabelValues(e.Code.String()).Inc()
+			if e.HTTPStatus() == http.StatusUnauthorized {
+				a.limiter.spend(ruleAuthFailures, addr, now)
+			}
 			if c := e.Challenge(); c != "" {
 				w.Header().Set("WWW-Authenticate", c)
 			}

@@ -22,6 +22,8 @@ type metrics struct {
 	swept *prometheus.CounterVec
 	rows  *prometheus.GaugeVec
 	bytes prometheus.Gauge
+	// limited counts the requests refused by a rate limit, by rule.
+	limited *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -56,8 +58,12 @@ func newMetrics() *metrics {
 			Name: "picket_store_bytes",
 			Help: "Store size after the last sweep: SQLite's database file and write-ahead log, or PostgreSQL's OAuth tables with their indexes.",
 		}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "picket_rate_limited_total",
+			Help: "Requests refused with 429 by a rate limit, by rule.",
+		}, []string{"limit"}),
 	}
-	m.reg.MustRegister(m.auth, m.oauth, m.duration, m.reloads, m.swept, m.rows, m.bytes,
+	m.reg.MustRegister(m.auth, m.oauth, m.duration, m.reloads, m.swept, m.rows, m.bytes, m.limited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

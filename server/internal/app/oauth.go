@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -31,6 +32,10 @@ const probeVerifier = "picket-authorize-probe-verifier-0123456789abcdef"
 
 // authorize is GET /oauth2/authorize (RFC 6749 §4.1.1, RFC 7636 §4.3).
 func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
+	now := a.now()
+	if a.limited(w, r, a.limiter.take(ruleAuthorizeAddress, ratelimit.ClientKey(r), now)) {
+		return
+	}
 	q := r.URL.Query()
 	// A repeated client_id or redirect_uri leaves no URI to trust: answered here, never
 	// redirected (RFC 6749 §4.1.2.1).
@@ -40,7 +45,6 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
-	now := a.now()
 	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
 	if err != nil {
 		var e *picket.Error
@@ -55,6 +59,10 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		a.metrics.oauth.WithLabelValues("authorize", e.Code.String()).Inc()
 		// Never redirect to an unchecked URI (RFC 6749 §4.1.2.1): answer here.
 		writePicketErr(w, http.StatusBadRequest, e)
+		return
+	}
+	// Keyed by a client_id the registry accepts: spoofed ids never reach the map.
+	if a.limited(w, r, a.limiter.take(ruleAuthorizeClient, clientID, now)) {
 		return
 	}
 	fail := func(code, description string) {
@@ -150,6 +158,10 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Pragma", "no-cache")
 		picket.WriteJSON(w, status, oauthError{Error: code, Description: description})
 	}
+	now := a.now()
+	if a.limited(w, r, a.limiter.take(ruleTokenAddress, ratelimit.ClientKey(r), now)) {
+		return
+	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
 		fail(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 		return
@@ -185,7 +197,6 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := a.now()
 	// The client must still be a live publishable key (a secret key is refused, as at
 	// authorize) and the redirect URI still registered.
 	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
@@ -206,6 +217,9 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	}
 	// From here on the answer is the client's project's: its origins may read it.
 	a.allowOrigin(w, r, project)
+	if a.limited(w, r, a.limiter.take(ruleTokenClient, clientID, now)) {
+		return
+	}
 	access, err := randomSecret()
 	if err != nil {
 		a.internal(w, "random token", err)

@@ -1,5 +1,5 @@
-// The serve flags of tenancy: quotas, retention, the metrics address (and, below, rate
-// limits), kept together so that serve takes them as one value.
+// The serve flags of tenancy: quotas, retention, the metrics address and the rate limits,
+// kept together so that serve takes them as one value.
 
 package app
 
@@ -16,10 +16,33 @@ type serveOptions struct {
 	sweep, codeTTL time.Duration
 	// metricsAddr is the admin address that serves /metrics ("": none).
 	metricsAddr string
+	rates       RateLimits
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL}
+	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, rates: DefaultRateLimits()}
+}
+
+// rateFlag is one rule's flag (flag.Value over RateLimits).
+type rateFlag struct {
+	rates RateLimits
+	rule  string
+}
+
+func (f rateFlag) String() string {
+	if f.rates == nil {
+		return ""
+	}
+	return f.rates[f.rule].String()
+}
+
+func (f rateFlag) Set(s string) error {
+	r, err := ParseRate(s)
+	if err != nil {
+		return err
+	}
+	f.rates[f.rule] = r
+	return nil
 }
 
 func (o *serveOptions) register(fs *flag.FlagSet) {
@@ -30,6 +53,9 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
+	for _, r := range rateRules {
+		fs.Var(rateFlag{o.rates, r.rule}, r.flag, "rate limit of "+r.what+": N/DURATION, or 0 for none (per process)")
+	}
 }
 
 // validate refuses values out of range (a usage error).
@@ -50,4 +76,5 @@ func (o *serveOptions) validate() error {
 func (o *serveOptions) apply(a *App) {
 	a.Quotas = o.quotas
 	a.CodeTTL = o.codeTTL
+	a.SetRateLimits(o.rates)
 }
