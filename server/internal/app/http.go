@@ -77,6 +77,10 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/v1/tokens/validate", methods{"POST": a.auth(picket.RequireSecret, a.validateToken)})
 	mux.Handle("/oauth2/authorize", methods{"GET": http.HandlerFunc(a.authorize)})
 	mux.Handle("/oauth2/token", a.cors(methods{"POST": http.HandlerFunc(a.token)}))
+	if a.ui != nil {
+		mux.Handle("/dashboard/", a.ui)
+		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
+	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusNotFound, "not_found", "no such endpoint")
 	}))
@@ -88,6 +92,10 @@ func (a *App) Handler() http.Handler {
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", methods{"GET": a.metrics.handler()})
+	if a.ui != nil {
+		mux.Handle("/dashboard/", a.ui)
+		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
+	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusNotFound, "not_found", "the admin address serves GET /metrics only")
 	}))

@@ -185,21 +185,15 @@ func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 }
 
 func (a *App) keyErr(w http.ResponseWriter, err error) {
-	if a.quotaErr(w, err) {
+	if status, body, ok := a.Refusal(err); ok {
+		picket.WriteJSON(w, status, body)
 		return
 	}
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
 		writeErr(w, http.StatusNotFound, "unknown_key", "no such key in this project")
-	case errors.Is(err, store.ErrRevoked):
-		writeErr(w, http.StatusConflict, "key_revoked", "the key is revoked: issue a new one instead")
-	case errors.Is(err, store.ErrLastSecretKey):
-		writeErr(w, http.StatusConflict, "last_secret_key", lastSecretKeyMessage)
-	case errors.Is(err, store.ErrOutranked):
-		writeErr(w, http.StatusForbidden, "key_outranks_caller", outranksMessage)
-	default:
-		a.internal(w, "store", err)
+		return
 	}
+	a.internal(w, "store", err)
 }
 
 func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {

@@ -26,17 +26,22 @@ var DefaultQuotas = Quotas{KeysPerProject: 1000, RedirectURIsPerProject: 100}
 // quotaErr answers a quota refusal (409, the rule and the quota in the body); it reports
 // whether err was one.
 func (a *App) quotaErr(w http.ResponseWriter, err error) bool {
-	var body ErrorBody
+	body, ok := a.quotaRefusal(err)
+	if ok {
+		picket.WriteJSON(w, http.StatusConflict, body)
+	}
+	return ok
+}
+
+// quotaRefusal is the error body of a quota refusal; ok false when err is none.
+func (a *App) quotaRefusal(err error) (ErrorBody, bool) {
 	switch {
 	case errors.Is(err, store.ErrKeyQuota):
-		body = quotaBody("quota_keys", a.Quotas.KeysPerProject, "live keys (neither revoked nor expired): revoke some, or roll with grace_seconds 0")
+		return quotaBody("quota_keys", a.Quotas.KeysPerProject, "live keys (neither revoked nor expired): revoke some, or roll with grace_seconds 0"), true
 	case errors.Is(err, store.ErrRedirectURIQuota):
-		body = quotaBody("quota_redirect_uris", a.Quotas.RedirectURIsPerProject, "redirect URIs: remove some first")
-	default:
-		return false
+		return quotaBody("quota_redirect_uris", a.Quotas.RedirectURIsPerProject, "redirect URIs: remove some first"), true
 	}
-	picket.WriteJSON(w, http.StatusConflict, body)
-	return true
+	return ErrorBody{}, false
 }
 
 func quotaBody(rule string, limit int, what string) ErrorBody {

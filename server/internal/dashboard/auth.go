@@ -1,0 +1,153 @@
+// Sign-up, log-in and log-out.
+
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/app"
+	"github.com/picket-dev/picket/server/internal/ratelimit"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+// anonForm shows the log-in or sign-up form with the pre-session's CSRF token.
+func (d *Dashboard) anonForm(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	t, err := d.preToken(w, r)
+	if err != nil {
+		d.internalErr(w, r, nil, "pre-session", err)
+		return
+	}
+	v.CSRF, v.SignupOpen = t.CSRF(), d.cfg.Signup
+	d.render(w, r, status, page, v)
+}
+
+func (d *Dashboard) loginForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := d.currentSession(r); ok {
+		http.Redirect(w, r, Prefix+"/projects", http.StatusSeeOther)
+		return
+	}
+	d.anonForm(w, r, http.StatusOK, "login", &view{Title: "Log in"})
+}
+
+func (d *Dashboard) signupForm(w http.ResponseWriter, r *http.Request) {
+	d.anonForm(w, r, http.StatusOK, "signup", &view{Title: "Sign up"})
+}
+
+// anonPost checks a log-in or sign-up form against the pre-session's token.
+func (d *Dashboard) anonPost(w http.ResponseWriter, r *http.Request) bool {
+	if err := d.checkForm(r, d.cookieToken(r, preCookie)); err != nil {
+		d.formErr(w, r, nil, err)
+		return false
+	}
+	return true
+}
+
+// throttleKey is the per-account limiter's key of a typed email: the account's key for a
+// valid address, the lowercased text otherwise (an unknown address is limited exactly as
+// a known one, so that the limit tells nothing).
+func throttleKey(email string) string {
+	if _, key, err := accounts.NormalizeEmail(email); err == nil {
+		return key
+	}
+	e := strings.ToLower(strings.TrimSpace(email))
+	if len(e) > accounts.MaxEmailBytes {
+		e = e[:accounts.MaxEmailBytes]
+	}
+	return e
+}
+
+func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
+	if !d.anonPost(w, r) {
+		return
+	}
+	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	v := &view{Title: "Log in", Email: email}
+	now := d.app.Now()
+	key, client := throttleKey(email), ratelimit.ClientKey(r)
+	if wait := max(d.loginAccount.Wait(key, now), d.loginClient.Wait(client, now)); wait > 0 {
+		v.Retry = retryAfter(w, wait)
+		e := rateLimited
+		v.Error = &e
+		d.anonForm(w, r, http.StatusTooManyRequests, "login", v)
+		return
+	}
+	acc, err := d.app.CheckLogin(r.Context(), email, password)
+	if errors.Is(err, app.ErrLogin) {
+		d.loginAccount.Take(key, now)
+		d.loginClient.Take(client, now)
+		e := loginFailed
+		v.Error = &e
+		d.anonForm(w, r, http.StatusUnauthorized, "login", v)
+		return
+	}
+	if err != nil {
+		d.internalErr(w, r, nil, "log-in", err)
+		return
+	}
+	if _, err := d.startSession(r.Context(), w, r, acc); err != nil {
+		d.internalErr(w, r, nil, "session", err)
+		return
+	}
+	d.app.Logger().Info("dashboard log-in", "account", acc.ID)
+	http.Redirect(w, r, Prefix+"/projects", http.StatusSeeOther)
+}
+
+func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
+	if !d.anonPost(w, r) {
+		return
+	}
+	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	v := &view{Title: "Sign up", Email: email}
+	if !d.cfg.Signup {
+		e := signupClosed
+		v.Error = &e
+		d.anonForm(w, r, http.StatusForbidden, "signup", v)
+		return
+	}
+	now := d.app.Now()
+	client := ratelimit.ClientKey(r)
+	if wait := d.signupClient.Wait(client, now); wait > 0 {
+		v.Retry = retryAfter(w, wait)
+		e := rateLimited
+		v.Error = &e
+		d.anonForm(w, r, http.StatusTooManyRequests, "signup", v)
+		return
+	}
+	d.signupClient.Take(client, now)
+	acc, np, err := d.app.CreateAccount(r.Context(), email, password)
+	var ar *accounts.Rule
+	switch {
+	case errors.As(err, &ar):
+		v.Error = &rule{Name: ar.Name, Message: ar.Message}
+		d.anonForm(w, r, http.StatusBadRequest, "signup", v)
+		return
+	case errors.Is(err, store.ErrExists):
+		// The argon2id run was made as for a new account: the time does not tell.
+		e := signupFailed
+		v.Error = &e
+		d.anonForm(w, r, http.StatusBadRequest, "signup", v)
+		return
+	case err != nil:
+		d.internalErr(w, r, nil, "sign-up", err)
+		return
+	}
+	s, err := d.startSession(r.Context(), w, r, acc)
+	if err != nil {
+		d.internalErr(w, r, nil, "session", err)
+		return
+	}
+	d.render(w, r, http.StatusCreated, "created", &view{Title: np.Project.Name, Session: s, Project: &np.Project, NewKeys: np.Keys,
+		Notice: "Welcome! Your account is ready, with its first project. Copy its keys now: they are shown only this once."})
+}
+
+func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request, s *sess) {
+	if err := d.app.Store().DeleteSession(r.Context(), s.Digest); err != nil {
+		d.internalErr(w, r, s, "log-out", err)
+		return
+	}
+	d.setCookie(w, r, sessionCookie, "", 0)
+	http.Redirect(w, r, Prefix+"/login?notice=logged_out", http.StatusSeeOther)
+}
