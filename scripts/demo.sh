@@ -2,7 +2,8 @@
 # The main job: builds picket-server (server/, over the Go binding) and serves on
 # 127.0.0.1:8080 with its SQLite store in ./picket-data (created on first start). The first
 # start creates "My First Project" and prints its publishable and secret keys once, with
-# curl lines to try; later starts keep them. Ctrl-C stops it.
+# curl lines to try; later starts keep them. It prints the dashboard's URL
+# (http://127.0.0.1:8080/dashboard/: sign up there for an account of your own). Ctrl-C stops it.
 #
 #   scripts/demo.sh                                 # 127.0.0.1:8080, ./picket-data
 #   scripts/demo.sh -addr 127.0.0.1:0 -data /tmp/p  # any free port, another data directory

@@ -24,7 +24,7 @@ step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 # command that installs it, and nothing runs.
 scripts/prereqs.sh || { echo "scripts/test.sh: install the prerequisites above, then run it again" >&2; exit 1; }
 
-step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv)"
+step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv, Playwright + Chromium)"
 scripts/tools.sh all
 
 step "Rust: unit, property, hostile-input, doc and vector tests"
@@ -53,6 +53,9 @@ tests/consumer/run.sh
 
 step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
 server/test.sh
+
+step "Dashboard in a real browser (Playwright + Debian's Chromium), SQLite and PostgreSQL"
+server/tests/browser/run.sh
 
 step "Server with real parts: 4 client runtimes, SQLite and PostgreSQL, restarts, load"
 if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/tests/run.sh; else server/tests/run.sh; fi

@@ -24,11 +24,9 @@ func (d *Dashboard) anonForm(w http.ResponseWriter, r *http.Request, status int,
 	d.render(w, r, status, page, v)
 }
 
+// loginForm shows the log-in form, also to a browser with a session: logging in then
+// replaces that session (another account's, or one planted in the browser).
 func (d *Dashboard) loginForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := d.currentSession(r); ok {
-		http.Redirect(w, r, Prefix+"/projects", http.StatusSeeOther)
-		return
-	}
 	d.anonForm(w, r, http.StatusOK, "login", &view{Title: "Log in"})
 }
 

@@ -31,7 +31,9 @@ BACKENDS = [
     "sqlite",
     pytest.param(
         "postgres",
-        marks=pytest.mark.skipif(not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set (run.sh sets it)"),
+        marks=pytest.mark.skipif(
+            not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set (run.sh sets it)"
+        ),
     ),
 ]
 
@@ -54,9 +56,9 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     srv = start_server(new_store(str(request.param), tmp_path))
     yield srv
     srv.stop()
-    assert "sk_" not in "".join(line for line in srv.output.splitlines(True) if line.startswith("{")), (
-        "a secret key reached the server's log"
-    )
+    assert "sk_" not in "".join(
+        line for line in srv.output.splitlines(True) if line.startswith("{")
+    ), "a secret key reached the server's log"
 
 
 class Browsing:
@@ -64,7 +66,9 @@ class Browsing:
     error, such as a Content-Security-Policy violation."""
 
     def __init__(self, browser: Browser, base: str) -> None:
-        self.context: BrowserContext = browser.new_context(base_url=base, viewport={"width": 1100, "height": 800})
+        self.context: BrowserContext = browser.new_context(
+            base_url=base, viewport={"width": 1100, "height": 800}
+        )
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []

@@ -10,10 +10,11 @@ import json
 import subprocess
 from collections.abc import Callable
 
-from conftest import Browsing, screenshot_dir
 from dashboard import log_in, new_email, new_keys, rule_shown, shot, sign_up
-from harness import Server
 from playwright.sync_api import expect
+
+from conftest import Browsing, screenshot_dir
+from harness import Server
 
 
 def curl(server: Server, key: str, path: str = "/v1/ping") -> tuple[int, dict[str, object]]:
@@ -73,7 +74,9 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     page.get_by_role("button", name="Add redirect URI").click()
     assert rule_shown(page) == "redirect_fragment"
     expect(page.get_by_role("alert")).to_contain_text("fragment")
-    expect(page.get_by_label("Redirect URI", exact=True)).to_have_value("https://app.example.com/callback#section")
+    expect(page.get_by_label("Redirect URI", exact=True)).to_have_value(
+        "https://app.example.com/callback#section"
+    )
     shot(page, shots, "4-redirect-refused")
     for u in ("http://localhost:3000/callback", "https://app.example.com/callback"):
         page.get_by_label("Redirect URI", exact=True).fill(u)

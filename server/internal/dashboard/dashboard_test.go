@@ -1,0 +1,197 @@
+package dashboard
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/app"
+	"github.com/picket-dev/picket/server/internal/store"
+)
+
+const password = "correct horse battery staple"
+
+// serve runs the API and the dashboard on a fresh SQLite store, with cheap argon2id
+// parameters (the real ones are tested in package accounts).
+func serve(t *testing.T, cfg app.UIConfig) (*httptest.Server, *app.App) {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := accounts.NewHasher(accounts.Params{Time: 1, Memory: 64, Threads: 1}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetPasswords(h)
+	ui, err := New(a, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetUI(ui)
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { srv.Close(); a.Close(); st.Close() })
+	return srv, a
+}
+
+type browser struct {
+	t      *testing.T
+	base   string
+	client *http.Client
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: base, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// get returns the page and its first form's CSRF token.
+func (b *browser) get(path string) (*http.Response, string, string) {
+	b.t.Helper()
+	resp, err := b.client.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := ""
+	if m := csrfField.FindStringSubmatch(string(body)); m != nil {
+		token = m[1]
+	}
+	return resp, string(body), token
+}
+
+func (b *browser) post(path string, form url.Values, header map[string]string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+func ruleOf(body string) string {
+	m := regexp.MustCompile(`data-rule="([a-z_]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// Log-in failures are limited per email, and a known and an unknown email are answered
+// alike, attempt by attempt.
+func TestLoginLimitsAndNoEnumeration(t *testing.T) {
+	srv, a := serve(t, app.DefaultUIConfig)
+	if _, _, err := a.CreateAccount(context.Background(), "known@example.com", password); err != nil {
+		t.Fatal(err)
+	}
+	answers := map[string][]string{}
+	for _, email := range []string{"known@example.com", "unknown@example.com"} {
+		b := newBrowser(t, srv.URL)
+		for i := 0; i <= LoginPerAccount.Burst; i++ {
+			_, _, token := b.get("/dashboard/login")
+			resp, body := b.post("/dashboard/login", url.Values{"email": {email}, "password": {"wrong password, long enough"}, "csrf": {token}}, nil)
+			answers[email] = append(answers[email], resp.Status+" "+ruleOf(body)+" "+resp.Header.Get("Retry-After"))
+		}
+	}
+	want := strings.Repeat("401 Unauthorized login_failed |", LoginPerAccount.Burst) + "429 Too Many Requests rate_limited 60|"
+	for email, got := range answers {
+		if strings.Join(got, "|")+"|" != want {
+			t.Errorf("%s: %v\nwant %s", email, got, want)
+		}
+	}
+	// The right password is also refused while the email is limited.
+	b := newBrowser(t, srv.URL)
+	_, _, token := b.get("/dashboard/login")
+	if resp, _ := b.post("/dashboard/login", url.Values{"email": {"known@example.com"}, "password": {password}, "csrf": {token}}, nil); resp.StatusCode != 429 {
+		t.Fatalf("a limited account logged in: %s", resp.Status)
+	}
+}
+
+// A form must carry its session's token and come from the dashboard's origin.
+func TestCSRFChecks(t *testing.T) {
+	srv, _ := serve(t, app.DefaultUIConfig)
+	b := newBrowser(t, srv.URL)
+	_, _, token := b.get("/dashboard/signup")
+	resp, body := b.post("/dashboard/signup", url.Values{"email": {"ada@example.com"}, "password": {password}, "csrf": {token}}, nil)
+	if resp.StatusCode != 201 || !strings.Contains(body, "sk_") {
+		t.Fatalf("sign-up: %s %s", resp.Status, ruleOf(body))
+	}
+	_, _, token = b.get("/dashboard/projects")
+	create := url.Values{"name": {"X"}, "csrf": {token}}
+	for name, h := range map[string]map[string]string{
+		"another origin":         {"Origin": "http://evil.example"},
+		"Origin null":            {"Origin": "null"},
+		"cross-site fetch":       {"Sec-Fetch-Site": "cross-site"},
+		"same-site (not origin)": {"Sec-Fetch-Site": "same-site"},
+	} {
+		if resp, body := b.post("/dashboard/projects", create, h); resp.StatusCode != 403 || ruleOf(body) != "csrf_refused" {
+			t.Errorf("%s: %s %s", name, resp.Status, ruleOf(body))
+		}
+	}
+	if resp, body := b.post("/dashboard/projects", url.Values{"name": {"X"}, "csrf": {token, token}}, nil); resp.StatusCode != 403 {
+		t.Errorf("two tokens: %s %s", resp.Status, ruleOf(body))
+	}
+	if resp, _ := b.post("/dashboard/projects", create, map[string]string{"Origin": srv.URL, "Sec-Fetch-Site": "same-origin"}); resp.StatusCode != 201 {
+		t.Errorf("the dashboard's own form: %s", resp.Status)
+	}
+	// A sign-up with a taken email is refused without a word about the account.
+	b2 := newBrowser(t, srv.URL)
+	_, _, token = b2.get("/dashboard/signup")
+	if resp, body := b2.post("/dashboard/signup", url.Values{"email": {"ADA@example.com"}, "password": {password + "!"}, "csrf": {token}}, nil); resp.StatusCode != 400 || ruleOf(body) != "signup_refused" {
+		t.Errorf("taken email: %s %s", resp.Status, ruleOf(body))
+	}
+}
+
+// Behind TLS (-public-url https://...), cookies are Secure and __Host- prefixed, and the
+// one accepted origin is the public one.
+func TestPublicHTTPS(t *testing.T) {
+	cfg := app.DefaultUIConfig
+	cfg.PublicURL = "https://picket.example"
+	srv, _ := serve(t, cfg)
+	resp, err := http.Get(srv.URL + "/dashboard/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	c := resp.Header.Get("Set-Cookie")
+	if !strings.HasPrefix(c, "__Host-picket_pre=") || !strings.Contains(c, "; Secure") || !strings.Contains(c, "; HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
+		t.Fatalf("cookie %q", c)
+	}
+}
+
+func TestSignupClosed(t *testing.T) {
+	cfg := app.DefaultUIConfig
+	cfg.Signup = false
+	srv, _ := serve(t, cfg)
+	b := newBrowser(t, srv.URL)
+	_, page, token := b.get("/dashboard/signup")
+	if strings.Contains(page, `action="/dashboard/signup"`) {
+		t.Fatal("a closed sign-up shows its form")
+	}
+	_, _, token = b.get("/dashboard/login")
+	if resp, body := b.post("/dashboard/signup", url.Values{"email": {"ada@example.com"}, "password": {password}, "csrf": {token}}, nil); resp.StatusCode != 403 || ruleOf(body) != "signup_closed" {
+		t.Fatalf("%s %s", resp.Status, ruleOf(body))
+	}
+}
