@@ -11,8 +11,9 @@ import (
 	"testing"
 )
 
-func TestStrictJSON(t *testing.T) {
-	e := newEnv(t, t.TempDir(), "")
+func TestStrictJSON(t *testing.T) { eachStore(t, testStrictJSON) }
+
+func testStrictJSON(t *testing.T, e *env) {
 	bad := []struct{ name, path, body, message string }{
 		{"case-mismatched name", "/v1/keys", `{"KIND":"secret"}`, `unknown field "KIND" (field names are case-sensitive)`},
 		{"case-mismatched beside the right one", "/v1/keys", `{"kind":"publishable","Kind":"secret"}`, `unknown field "Kind"`},
@@ -46,8 +47,9 @@ func TestStrictJSON(t *testing.T) {
 	e.assertNoSecretInLogs()
 }
 
-func TestOneAuthorizationHeader(t *testing.T) {
-	e := newEnv(t, t.TempDir(), "")
+func TestOneAuthorizationHeader(t *testing.T) { eachStore(t, testOneAuthorizationHeader) }
+
+func testOneAuthorizationHeader(t *testing.T, e *env) {
 	for _, c := range []struct {
 		method, path, ctype, body, error string
 	}{
@@ -75,8 +77,9 @@ func TestOneAuthorizationHeader(t *testing.T) {
 	}
 }
 
-func TestRepeatedAuthorizeParameters(t *testing.T) {
-	e := newEnv(t, t.TempDir(), "")
+func TestRepeatedAuthorizeParameters(t *testing.T) { eachStore(t, testRepeatedAuthorizeParameters) }
+
+func testRepeatedAuthorizeParameters(t *testing.T, e *env) {
 	good := func() url.Values {
 		return url.Values{
 			"response_type": {"code"}, "client_id": {e.pk}, "redirect_uri": {"http://localhost:3000/callback"},
