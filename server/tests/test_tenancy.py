@@ -413,3 +413,32 @@ def test_rate_limits_answer_429_with_retry_after_and_the_rule(backend: str, tmp_
         status, out = curl(p.pk)
         assert status == "429" and "auth_failures_per_address" in out, out
         assert re.search(r"(?im)^retry-after: [1-9][0-9]*\r?$", out), out
+
+
+def test_per_address_limits_follow_trusted_proxies_only(backend: str, tmp_path: Path) -> None:
+    # Without -trusted-proxies a client cannot pick its address by sending X-Forwarded-For.
+    flags = ("-rate-auth-failures-per-address", "2/1m")
+    wrong = ("sk_" + "cd" * 16, "")
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        for i in range(2):
+            xff = {"x-forwarded-for": f"203.0.113.{i}"}
+            assert p.client.get("/v1/ping", auth=wrong, headers=xff).status_code == 401
+        r = p.client.get("/v1/ping", auth=(p.pk, ""), headers={"x-forwarded-for": "198.51.100.1"})
+        assert_limited(r, "auth_failures_per_address")
+    # Behind a trusted proxy (here loopback itself), each forwarded client has its bucket.
+    with running_project(
+        new_store(backend, tmp_path), *flags, "-trusted-proxies", "127.0.0.1/32"
+    ) as p:
+        bad = {"x-forwarded-for": "203.0.113.7"}
+        for _ in range(2):
+            assert p.client.get("/v1/ping", auth=wrong, headers=bad).status_code == 401
+        assert_limited(
+            p.client.get("/v1/ping", auth=(p.pk, ""), headers=bad), "auth_failures_per_address"
+        )
+        # A forged left-most entry does not escape: the proxy appended the real one.
+        forged = {"x-forwarded-for": "198.51.100.1, 203.0.113.7"}
+        assert_limited(
+            p.client.get("/v1/ping", auth=(p.pk, ""), headers=forged), "auth_failures_per_address"
+        )
+        other = {"x-forwarded-for": "203.0.113.8"}
+        assert p.client.get("/v1/ping", auth=(p.pk, ""), headers=other).status_code == 200

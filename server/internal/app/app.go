@@ -12,6 +12,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -41,6 +42,9 @@ type App struct {
 	limiter *rateLimiter
 	// ui is the dashboard (SetUI), nil without one.
 	ui http.Handler
+	// proxies are the reverse proxies whose X-Forwarded-For ClientKey believes (none unless
+	// -trusted-proxies).
+	proxies ratelimit.Proxies
 }
 
 // SetRateLimits replaces the process's rate limits (fresh buckets).

@@ -45,7 +45,8 @@ const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [
 serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound),
 -code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR, and the rate limits
 -rate-{authorize,token}-per-{address,client}, -rate-auth-failures-per-address,
--rate-management-per-project, each N/DURATION or 0 (server/API.md).
+-rate-management-per-project, each N/DURATION or 0, and -trusted-proxies LIST
+(server/API.md).
 A list prints every item, or with -limit one page and then {"next_cursor": C} when more
 follow. Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
 -db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
-	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -140,7 +139,7 @@ type authCtxKey struct{}
 // code (401 with the challenge, or 403) and counted by outcome.
 func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.Request, picket.Auth)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now, addr := a.now(), ratelimit.ClientKey(r)
+		now, addr := a.now(), a.ClientKey(r)
 		// An address that failed too often is refused before its key is even looked at.
 		if a.limited(w, r, a.limiter.blocked(ruleAuthFailures, addr, now)) {
 			return

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
-	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -33,7 +32,7 @@ const probeVerifier = "picket-authorize-probe-verifier-0123456789abcdef"
 // authorize is GET /oauth2/authorize (RFC 6749 §4.1.1, RFC 7636 §4.3).
 func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	now := a.now()
-	if a.limited(w, r, a.limiter.take(ruleAuthorizeAddress, ratelimit.ClientKey(r), now)) {
+	if a.limited(w, r, a.limiter.take(ruleAuthorizeAddress, a.ClientKey(r), now)) {
 		return
 	}
 	q := r.URL.Query()
@@ -159,7 +158,7 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		picket.WriteJSON(w, status, oauthError{Error: code, Description: description})
 	}
 	now := a.now()
-	if a.limited(w, r, a.limiter.take(ruleTokenAddress, ratelimit.ClientKey(r), now)) {
+	if a.limited(w, r, a.limiter.take(ruleTokenAddress, a.ClientKey(r), now)) {
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {

@@ -6,7 +6,10 @@ package app
 import (
 	"flag"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/picket-dev/picket/server/internal/ratelimit"
 )
 
 // serveOptions are serve's flags that shape what tenants may do.
@@ -17,6 +20,29 @@ type serveOptions struct {
 	// metricsAddr is the admin address that serves /metrics ("": none).
 	metricsAddr string
 	rates       RateLimits
+	proxies     ratelimit.Proxies
+}
+
+// proxiesFlag is -trusted-proxies (flag.Value over ratelimit.Proxies).
+type proxiesFlag struct{ p *ratelimit.Proxies }
+
+func (f proxiesFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	s := make([]string, len(*f.p))
+	for i, pre := range *f.p {
+		s[i] = pre.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (f proxiesFlag) Set(s string) error {
+	p, err := ratelimit.ParseProxies(s)
+	if err == nil {
+		*f.p = p
+	}
+	return err
 }
 
 func defaultServeOptions() serveOptions {
@@ -53,6 +79,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
+	fs.Var(proxiesFlag{&o.proxies}, "trusted-proxies", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client address of the per-address limits; none by default")
 	for _, r := range rateRules {
 		fs.Var(rateFlag{o.rates, r.rule}, r.flag, "rate limit of "+r.what+": N/DURATION, or 0 for none (per process)")
 	}
@@ -77,4 +104,5 @@ func (o *serveOptions) apply(a *App) {
 	a.Quotas = o.quotas
 	a.CodeTTL = o.codeTTL
 	a.SetRateLimits(o.rates)
+	a.proxies = o.proxies
 }

@@ -1,6 +1,5 @@
-// Rate limits where an attacker is cheap: a token bucket per client address
-// (ratelimit.ClientKey: the TCP peer, IPv6 by its /64; behind a reverse proxy every client
-// is the proxy), client_id or project, each rule's buckets in a bounded map whose idle
+// Rate limits where an attacker is cheap: a token bucket per client address (App.ClientKey:
+// the TCP peer, IPv6 by its /64, or what -trusted-proxies report), client_id or project, each rule's buckets in a bounded map whose idle
 // entries expire (ratelimit.Expiring), so that spoofed ids or addresses cannot grow the
 // limiter itself. Limits are per process: N processes behind one balancer allow up to N
 // times each limit.
@@ -87,6 +86,11 @@ var rateRules = []struct{ rule, flag, what string }{
 // limiterEntries bounds each rule's map: beyond, the least recently used entry goes (a
 // full bucket again for that address or id). A variable for the tests.
 var limiterEntries = 100_000
+
+// ClientKey is the key of r's client for the per-address limits: the TCP peer's address
+// (IPv6 by its /64), or, when the peer is one of -trusted-proxies, the address those
+// proxies report in X-Forwarded-For. Every per-address limit of the server goes through it.
+func (a *App) ClientKey(r *http.Request) string { return a.proxies.ClientKey(r) }
 
 // manage wraps a management handler with the per-project rule.
 func (a *App) manage(next func(http.ResponseWriter, *http.Request, picket.Auth)) func(http.ResponseWriter, *http.Request, picket.Auth) {

@@ -1,0 +1,86 @@
+package ratelimit
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// Proxies are the reverse proxies whose X-Forwarded-For a server believes. Without them
+// (the default) every client behind a proxy is the proxy's address.
+type Proxies []netip.Prefix
+
+// ParseProxies parses a comma-separated list of addresses or CIDR prefixes
+// ("10.0.0.0/8,127.0.0.1"); "" is none.
+func ParseProxies(s string) (Proxies, error) {
+	var out Proxies
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is neither an address nor a CIDR prefix", f)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+func (p Proxies) trusted(a netip.Addr) bool {
+	for _, pre := range p {
+		if pre.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ClientKey is the key of a request's client: ClientKey(r) when the TCP peer is not a
+// trusted proxy; otherwise the right-most address of X-Forwarded-For that is not itself a
+// trusted proxy (each proxy appends the address it received the request from, so entries
+// left of the first untrusted one may be forged by the client). A malformed entry ends the
+// walk at the hop that added it.
+func (p Proxies) ClientKey(r *http.Request) string {
+	peer, ok := peerAddr(r)
+	if !ok || len(p) == 0 || !p.trusted(peer) {
+		return ClientKey(r)
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	cur := peer
+	for i := len(hops) - 1; i >= 0 && p.trusted(cur); i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		cur = a.Unmap()
+	}
+	return addrKey(cur)
+}
+
+// peerAddr is the request's TCP peer address.
+func peerAddr(r *http.Request) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return ap.Addr().Unmap(), true
+}
+
+// addrKey is ClientKey's form of an address: IPv4 as is, IPv6 by its /64.
+func addrKey(a netip.Addr) string {
+	if a.Is4() {
+		return a.String()
+	}
+	pre, _ := a.Prefix(64)
+	return pre.String()
+}
