@@ -74,6 +74,10 @@ if [ "$data_made" = 1 ]; then first=(scripts/demo.sh -addr 127.0.0.1:0); second=
 else first=(scripts/demo.sh); second=(scripts/demo.sh -addr 127.0.0.1:0); fi
 serve "${first[@]}"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || fail "${first[*]}: /healthz"
+# It says what it does while it builds: a line per step, before the server's own output.
+for said in "building libpicket" "building picket-server" "starting "; do
+  grep -q "^demo.sh: $said" "$work/out" || fail "${first[*]} did not say 'demo.sh: $said...'"
+done
 if [ "$data_made" = 1 ]; then
   sk="$(grep -o 'sk_[0-9a-f]\{32\}' "$work/out" | head -n 1)"
   [ -n "$sk" ] || fail "${first[*]}: the first start printed no secret key"
