@@ -137,6 +137,18 @@ func (h *Hasher) Verify(ctx context.Context, phc, password string) error {
 // VerifyNobody spends the time of a Verify for an account that does not exist, so that
 // the answer's timing does not tell a known email from an unknown one. It always fails.
 func (h *Hasher) VerifyNobody(ctx context.Context, password string) error {
+	if err := h.Prepare(ctx); err != nil {
+		return err
+	}
+	if err := h.Verify(ctx, h.dummy, password); err != nil {
+		return err
+	}
+	return ErrMismatch
+}
+
+// Prepare makes the hash VerifyNobody checks against, if not made yet. A server calls it
+// at start: otherwise the first unknown email's answer would take two argon2id runs.
+func (h *Hasher) Prepare(ctx context.Context) error {
 	h.dummyOnce.Do(func() {
 		pw := make([]byte, 32)
 		if _, err := rand.Read(pw); err != nil {
@@ -145,13 +157,7 @@ func (h *Hasher) VerifyNobody(ctx context.Context, password string) error {
 		}
 		h.dummy, h.dummyErr = h.Hash(ctx, base64.RawURLEncoding.EncodeToString(pw))
 	})
-	if h.dummyErr != nil {
-		return h.dummyErr
-	}
-	if err := h.Verify(ctx, h.dummy, password); err != nil {
-		return err
-	}
-	return ErrMismatch
+	return h.dummyErr
 }
 
 // NeedsRehash reports whether phc was made with other parameters than h's (it is then

@@ -11,6 +11,7 @@
 package dashboard
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"net/http"
@@ -66,6 +67,13 @@ func New(a *app.App, cfg app.UIConfig) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	h, err := a.Passwords()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.Prepare(context.Background()); err != nil {
+		return nil, err
+	}
 	d := &Dashboard{app: a, cfg: cfg, pages: p,
 		loginAccount: ratelimit.New(LoginPerAccount.Every, LoginPerAccount.Burst, maxLimiterKeys),
 		loginClient:  ratelimit.New(LoginPerClient.Every, LoginPerClient.Burst, maxLimiterKeys),
@@ -103,7 +111,7 @@ func (d *Dashboard) routes() http.Handler {
 	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, nil, http.StatusNotFound, notFound)
 	})
-	return securityHeaders(mux)
+	return d.securityHeaders(mux)
 }
 
 func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) {

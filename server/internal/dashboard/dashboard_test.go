@@ -175,6 +175,9 @@ func TestPublicHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if resp.Header.Get("Strict-Transport-Security") != "max-age=31536000" {
+		t.Fatal("no HSTS behind a TLS origin")
+	}
 	c := resp.Header.Get("Set-Cookie")
 	if !strings.HasPrefix(c, "__Host-picket_pre=") || !strings.Contains(c, "; Secure") || !strings.Contains(c, "; HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
 		t.Fatalf("cookie %q", c)

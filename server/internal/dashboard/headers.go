@@ -10,8 +10,8 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // securityHeaders sets the headers every dashboard answer carries: the CSP; no framing
 // (X-Frame-Options for browsers older than frame-ancestors); no MIME sniffing; no Referer
 // sent elsewhere; a browsing context and resources of its own (COOP, CORP); no powerful
-// features; and no caching of pages, which may show a key once.
-func securityHeaders(next http.Handler) http.Handler {
+// features; no caching of pages, which may show a key once; and over TLS, HSTS.
+func (d *Dashboard) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -22,7 +22,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
 		h.Set("Cache-Control", "no-store")
-		if r.TLS != nil {
+		if d.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
