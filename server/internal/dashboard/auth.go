@@ -9,7 +9,6 @@ import (
 
 	"github.com/picket-dev/picket/server/internal/accounts"
 	"github.com/picket-dev/picket/server/internal/app"
-	"github.com/picket-dev/picket/server/internal/ratelimit"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -64,7 +63,7 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
 	v := &view{Title: "Log in", Email: email}
 	now := d.app.Now()
-	key, client := throttleKey(email), ratelimit.ClientKey(r)
+	key, client := throttleKey(email), d.app.ClientKey(r)
 	if wait := max(d.loginAccount.Wait(key, now), d.loginClient.Wait(client, now)); wait > 0 {
 		v.Retry = retryAfter(w, wait)
 		e := rateLimited
@@ -106,7 +105,7 @@ func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := d.app.Now()
-	client := ratelimit.ClientKey(r)
+	client := d.app.ClientKey(r)
 	if wait := d.signupClient.Wait(client, now); wait > 0 {
 		v.Retry = retryAfter(w, wait)
 		e := rateLimited
