@@ -11,6 +11,8 @@
 #
 #   server/tests/run.sh                       # load for 30 s per store (the README's figures)
 #   PICKET_LOAD_SECONDS=5 server/tests/run.sh
+#   PICKET_FLOOD_SECONDS=150 PICKET_LOAD_CODE_TTL=60 PICKET_LOAD_SWEEP=10 server/tests/run.sh --only load
+#                                             # the flood with the server's default lifetimes
 #   server/tests/run.sh --only pytest|load    # one part (while working on it)
 #
 # Loopback ports $PICKET_TEST_PORT_BASE (default 18350) to base+49 only; PostgreSQL from
@@ -20,6 +22,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 load_seconds="${PICKET_LOAD_SECONDS:-30}"
 flood_seconds="${PICKET_FLOOD_SECONDS:-15}"
+# The load server's code lifetime and retention interval, in seconds (the flood's bound is
+# codes/s x their sum): short by default so that CI sees the bound within seconds; the
+# server's defaults are 60 and 10.
+code_ttl="${PICKET_LOAD_CODE_TTL:-5}"
+sweep="${PICKET_LOAD_SWEEP:-1}"
 load_clients="${PICKET_LOAD_CLIENTS:-16}"
 port_base="${PICKET_TEST_PORT_BASE:-18350}"
 only=all
@@ -116,11 +123,11 @@ stop_server() {
 # address (loopback) and one client_id, and it rolls a key every 100 ms with a 10-minute
 # grace (~10 more live keys each second): the per-address and per-client rate limits of
 # authorize and token, and the live-key quota, are lifted for it (the failed-authentication
-# and per-project management limits stay at their defaults). Codes live 5 s and the
-# retention sweeper runs every second, so that the flood shows its bound within seconds:
-# (codes per second) x (5 s + 1 s), which picket-load checks (-flood-window 6s).
+# and per-project management limits stay at their defaults). Codes live $code_ttl s and the
+# retention sweeper runs every $sweep s, so that the flood shows its bound within seconds:
+# the codes issued within code_ttl + 2 x sweep + 1 s, which picket-load checks (-flood-window).
 load_limits=(-max-keys-per-project 0 -rate-authorize-per-address 0 -rate-authorize-per-client 0
-  -rate-token-per-address 0 -rate-token-per-client 0 -code-ttl 5s -retention-interval 1s
+  -rate-token-per-address 0 -rate-token-per-client 0 -code-ttl "${code_ttl}s" -retention-interval "${sweep}s"
   -metrics-addr 127.0.0.1:0)
 
 # load NAME PORT STOREFLAGS...: picket-load against a fresh server on that store.
@@ -132,7 +139,7 @@ load() {
   PICKET_SK=$(grep -o 'sk_[0-9a-f]\{32\}' "$srv_log" | head -1) \
     "$tmp/bin/picket-load" -url "http://127.0.0.1:$port" -redirect http://localhost:3000/callback \
       -duration "${load_seconds}s" -clients "$load_clients" -label "$name" \
-      -flood "${flood_seconds}s" -flood-window 6s \
+      -flood "${flood_seconds}s" -flood-window "$((code_ttl + 2 * sweep + 1))s" \
       -metrics "$(sed -n 's#^metrics on \(http://[^ ]*\)$#\1#p' "$srv_log")" | tee "$tmp/load-$name.txt"
   stop_server
   if grep -q 'sk_[0-9a-f]\{32\}' "$srv_log.err"; then

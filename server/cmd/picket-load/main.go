@@ -44,7 +44,7 @@ func main() {
 	flag.DurationVar(&cfg.grace, "grace", 10*time.Minute, "grace period of a rolled key")
 	flag.StringVar(&cfg.label, "label", "", "a name for this run in the report (e.g. the store)")
 	flag.DurationVar(&cfg.flood, "flood", 0, "after the run, an authorize flood this long (0: none); needs -metrics")
-	flag.DurationVar(&cfg.floodWindow, "flood-window", 70*time.Second, "the server's code lifetime plus its retention interval: the flood's bound is codes/s × this × 1.5")
+	flag.DurationVar(&cfg.floodWindow, "flood-window", 81*time.Second, "the server's code lifetime + 2 × its retention interval + 1s: the codes table may hold the codes issued within this window (and those of live tokens)")
 	flag.StringVar(&cfg.metrics, "metrics", "", "the server's admin /metrics URL (for the flood)")
 	flag.Parse()
 	if cfg.pk == "" || cfg.sk == "" {

@@ -49,3 +49,20 @@ func TestKeyIDsFindsEveryKey(t *testing.T) {
 		t.Fatal("a body without keys was accepted: a lost write would go unseen")
 	}
 }
+
+func TestFloodBound(t *testing.T) {
+	// 1000 codes a second for 10 s over 200 rows of live tokens, with a 3 s window: at most
+	// 200 + 3000 + 100 rows at any sample.
+	var rep floodReport
+	for i := 0; i <= 10; i++ {
+		rep.Samples = append(rep.Samples, floodSample{Second: float64(i), Issued: int64(1000 * i), Codes: 200 + int64(1000*min(i, 3))})
+	}
+	if worst := rep.checkBound(3 * time.Second); worst != nil || rep.Bound != 3300 {
+		t.Fatalf("a bounded table failed: %+v, bound %d", worst, rep.Bound)
+	}
+	rep.Samples[7].Codes = 200 + 4000 // the codes of 4 s: retention fell behind
+	rep.Bound = 0
+	if worst := rep.checkBound(3 * time.Second); worst == nil || worst.Second != 7 {
+		t.Fatalf("a table beyond its bound passed: %+v", worst)
+	}
+}
