@@ -96,27 +96,36 @@ func (e *Error) HTTPStatus() int { return authHTTPStatus(e.Code) }
 func (e *Error) Challenge() string { return cWWWAuthenticate(e.Code) }
 
 // HTTPStatus is the HTTP status to answer an authentication that returned err: 200 for
-// nil, [Error.HTTPStatus] for an *Error (401 or 403), and 500 for any other error (such as
-// [ErrClosed]), which is the server's fault, not the client's.
+// nil, [Error.HTTPStatus] for an *Error of a picket rule (401 or 403), and 500 for any
+// other error (such as [ErrClosed], or an *Error of the C ABI's own, codes 0-99, such as
+// [ErrInternal]), which is the server's fault, not the client's.
 func HTTPStatus(err error) int {
 	if err == nil {
 		return 200
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := clientError(err); ok {
 		return e.HTTPStatus()
 	}
 	return 500
 }
 
 // Challenge is the WWW-Authenticate value to send with the answer to err: see
-// [Error.Challenge]; "" for nil and for errors that are not an *Error.
+// [Error.Challenge]; "" for nil and for errors that are not the client's (see [HTTPStatus]).
 func Challenge(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := clientError(err); ok {
 		return e.Challenge()
 	}
 	return ""
+}
+
+// clientError is err's *Error when it names a rule the client broke (a picket-core rule,
+// code 100 or more), not a condition of the C ABI itself.
+func clientError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Code >= 100 {
+		return e, true
+	}
+	return nil, false
 }
 
 // ErrClosed is returned by the methods of a [Registry] or [RegistryBuilder] that was

@@ -69,6 +69,8 @@ func TestHTTPStatusAndChallenge(t *testing.T) {
 		{ErrWrongKind, 403, ""},
 		{fmt.Errorf("wrapped: %w", ErrWrongKind), 403, ""},
 		{ErrClosed, 500, ""},
+		{ErrInternal, 500, ""},
+		{fmt.Errorf("wrapped: %w", ErrPanic), 500, ""},
 	}
 	for _, c := range cases {
 		if got := HTTPStatus(c.err); got != c.status {

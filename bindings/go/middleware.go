@@ -3,7 +3,6 @@ package picket
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 )
@@ -40,16 +39,29 @@ func KeyKindFromContext(ctx context.Context) (KeyKind, bool) {
 	return a.Kind, ok
 }
 
-// ErrorBody is the JSON body of every error answer of this package: the code's name
-// ([Code.String], e.g. "auth_unknown_key") and the specific message, which never contains
-// a key or other secret.
+// ErrorBody is the JSON body of every error answer of this package, and of picket-server's
+// API: `{"error": rule, "code": n, "message": text}`. Error is the rule's name
+// ([Code.String], e.g. "auth_unknown_key"), Code its number (the same table: a picket
+// result code, or 800-999 for the server's own rules such as "internal_error"), Message
+// the specific reason, which never contains a key or other secret.
 type ErrorBody struct {
-	// Error is the name of the error's code, or a name of the server's own
-	// ("internal_error").
+	// Error is the name of the rule that was broken.
 	Error string `json:"error"`
+	// Code is the rule's number: stable, never reused.
+	Code uint32 `json:"code"`
 	// Message is the specific reason, safe to show the client.
 	Message string `json:"message"`
 }
+
+// apiRule is a rule of the API that no picket-core error has (rules_gen.go).
+type apiRule struct {
+	name   string
+	code   uint32
+	status int
+	text   string
+}
+
+func (r apiRule) body() ErrorBody { return ErrorBody{Error: r.name, Code: r.code, Message: r.text} }
 
 // Middleware authenticates each request against auth (a *[Registry], or anything that
 // implements [Authenticator]) for an endpoint that accepts req, using the request's raw
@@ -61,7 +73,7 @@ type ErrorBody struct {
 // the core decides, with an [ErrorBody] JSON body: 401 with `WWW-Authenticate:
 // Basic realm="picket"` for a missing, malformed, unknown or expired key, and 403 for a
 // valid key of the wrong kind. An error that is not the client's fault (such as
-// [ErrClosed]) is a 500 with error "internal_error".
+// [ErrClosed]) is a 500 with error "internal_error" (code 800).
 func Middleware(auth Authenticator, req Requirement, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := auth.Authenticate(r.Header.Get("Authorization"), time.Now(), req)
@@ -75,17 +87,18 @@ func Middleware(auth Authenticator, req Requirement, next http.Handler) http.Han
 
 // WriteError answers an HTTP request with err as an authentication failure: the status of
 // [HTTPStatus], the [Challenge] as WWW-Authenticate when there is one, and an [ErrorBody].
-// Errors that are not an *[Error] are answered 500 without their text.
+// Errors that are not the client's (not an *[Error], or a condition of the C ABI itself,
+// codes 0-99) are answered 500 "internal_error" (code 800) without their text.
 func WriteError(w http.ResponseWriter, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
-		WriteJSON(w, http.StatusInternalServerError, ErrorBody{Error: "internal_error", Message: "internal server error"})
+	e, ok := clientError(err)
+	if !ok {
+		WriteJSON(w, ruleInternalError.status, ruleInternalError.body())
 		return
 	}
 	if c := e.Challenge(); c != "" {
 		w.Header().Set("WWW-Authenticate", c)
 	}
-	WriteJSON(w, e.HTTPStatus(), ErrorBody{Error: e.Code.String(), Message: e.Detail()})
+	WriteJSON(w, e.HTTPStatus(), ErrorBody{Error: e.Code.String(), Code: uint32(e.Code), Message: e.Detail()})
 }
 
 // WriteJSON writes v as a JSON answer with status, marked not to be cached.
@@ -93,7 +106,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		body = []byte(`{"error":"internal_error","message":"internal server error"}`)
+		body, _ = json.Marshal(ruleInternalError.body())
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")

@@ -78,7 +78,7 @@ func TestMiddleware(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &eb); err != nil {
 			t.Fatalf("%s: body %q: %v", c.name, body, err)
 		}
-		if eb.Error != c.code || !strings.Contains(eb.Message, c.msg) {
+		if eb.Error != c.code || !strings.Contains(eb.Message, c.msg) || Code(eb.Code).String() != c.code {
 			t.Errorf("%s: body %+v; want %s, %q", c.name, eb, c.code, c.msg)
 		}
 		if strings.Contains(body, f.sk.Expose()[3:]) {
@@ -89,7 +89,7 @@ func TestMiddleware(t *testing.T) {
 	// A closed registry is the server's fault: 500, no detail.
 	f.reg.Close()
 	status, h, body := do(basic(f.sk.Expose()), true)
-	if status != 500 || h.Get("WWW-Authenticate") != "" || !strings.Contains(body, `"internal_error"`) {
+	if status != 500 || h.Get("WWW-Authenticate") != "" || body != `{"error":"internal_error","code":800,"message":"internal server error"}`+"\n" {
 		t.Fatalf("closed: %d %q", status, body)
 	}
 }

@@ -10,6 +10,9 @@
 //! | `bindings/go/codes_gen.go` | Go constants, sentinels and names |
 //! | `bindings/python/picket/_codes.py` | the Python `Code` enum |
 //! | `tests/c/codes.h` | the C tests' list of codes |
+//! | `server/internal/rules/rules_gen.go` | the server's own rules ([`table::RULES`], 800-999) |
+//! | `bindings/go/rules_gen.go` | the rules the Go middleware answers too |
+//! | `server/RULES.md` | the server's rules, for its users |
 //!
 //! `cargo run -p picket-codegen` writes them; `-- --check` fails on any difference.
 //!
@@ -20,11 +23,14 @@
 #![deny(missing_docs)]
 
 mod render;
+mod rules;
 pub mod table;
 
 use std::collections::BTreeSet;
 
 use render::{c_codes_h, core_codes_rs, ffi_result_rs, go_codes, python_codes};
+pub use rules::go_rule;
+use rules::{go_binding_rules, go_server_rules, rules_md};
 use table::{Area, Code, AREAS, CODES};
 
 /// A generated file: its path from the repository root and its whole text.
@@ -73,6 +79,18 @@ pub fn outputs() -> Result<Vec<Output>, String> {
             path: "tests/c/codes.h",
             text: c_codes_h(),
         },
+        Output {
+            path: "server/internal/rules/rules_gen.go",
+            text: go_server_rules(),
+        },
+        Output {
+            path: "bindings/go/rules_gen.go",
+            text: go_binding_rules(),
+        },
+        Output {
+            path: "server/RULES.md",
+            text: rules_md(),
+        },
     ])
 }
 
@@ -80,6 +98,8 @@ pub fn outputs() -> Result<Vec<Output>, String> {
 /// has the area's prefix; a code of a core area names a variant of that area's enum and a
 /// code of the C ABI's area names none; names are SCREAMING_SNAKE; texts are unique, start
 /// lowercase, have no placeholder and no final period; no core variant is listed twice.
+/// Then the server's rules ([`table::RULES`]): values ascend within the rule areas, names
+/// are lowercase snake_case and no result code's, statuses are 4xx or 5xx.
 ///
 /// # Errors
 /// A message naming the row and the rule it breaks.
@@ -140,7 +160,7 @@ pub fn check_table() -> Result<(), String> {
             return Err(format!("{at}: needs a doc"));
         }
     }
-    Ok(())
+    rules::check_rules()
 }
 
 /// The area a code's value lies in.
@@ -253,6 +273,40 @@ mod tests {
     }
 
     #[test]
+    fn every_rule_in_its_outputs() {
+        let files = outputs().unwrap();
+        let text = |path: &str| &files.iter().find(|f| f.path == path).unwrap().text;
+        for r in table::RULES {
+            let server = format!(
+                "\t{} = Rule{{Name: {:?}, Code: {},",
+                go_rule(r),
+                r.name,
+                r.value
+            );
+            assert!(
+                text("server/internal/rules/rules_gen.go").contains(&server),
+                "{server}"
+            );
+            let doc = format!("| {} | `{}` | {} |", r.value, r.name, r.status);
+            assert!(text("server/RULES.md").contains(&doc), "{doc}");
+            let binding = format!("rule{} = apiRule{{", go_rule(r));
+            assert_eq!(
+                text("bindings/go/rules_gen.go").contains(&binding),
+                r.middleware
+            );
+        }
+    }
+
+    #[test]
+    fn rule_names_in_go() {
+        let name = |n: &str| go_rule(table::RULES.iter().find(|r| r.name == n).unwrap());
+        assert_eq!(name("invalid_json"), "InvalidJSON");
+        assert_eq!(name("quota_redirect_uris"), "QuotaRedirectURIs");
+        assert_eq!(name("redirect_uri_exists"), "RedirectURIExists");
+        assert_eq!(name("csrf_refused"), "CSRFRefused");
+    }
+
+    #[test]
     fn docs_wrap_at_92_columns() {
         let mut out = String::new();
         render::doc_lines(&mut out, "    /// ", &"word ".repeat(40));
@@ -277,6 +331,9 @@ mod tests {
                         format!("    {} = {}\n", code.name, code.value)
                     }
                     "tests/c/codes.h" => format!("CHECK_CODE_({}),", code.name),
+                    "server/internal/rules/rules_gen.go"
+                    | "bindings/go/rules_gen.go"
+                    | "server/RULES.md" => continue,
                     other => panic!("no check for {other}"),
                 };
                 assert!(file.text.contains(&needle), "{}: no {needle:?}", file.path);

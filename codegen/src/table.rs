@@ -393,3 +393,176 @@ pub const CODES: &[Code] = &[
         "code_verifier does not match code_challenge",
         "The code_verifier does not match the code_challenge."),
 ];
+
+/// A rule of picket-server's API that no picket-core error has: the `error` name and the
+/// `code` of the API error object `{"error", "code", "message"}`, the HTTP status that
+/// answers it, and its default message.
+///
+/// **Adding a rule:** add one row to [`RULES`] (in ascending order, in the range of your
+/// area in [`RULE_AREAS`]; its name lowercase snake_case), run `cargo run -p picket-codegen`,
+/// then answer it with its generated Go value: `writeErr(w, rules.QuotaKeys, message)` in
+/// `server/internal/app` (`rules` is `server/internal/rules`, whose `rules_gen.go` this row
+/// becomes; `server/RULES.md` lists it for users). Codes are never reused or renumbered.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// The code, in 800-999: never reused, in its area's range.
+    pub value: u32,
+    /// The error object's `error`: lowercase snake_case, unique among rules and codes.
+    pub name: &'static str,
+    /// The HTTP status of an answer with this rule (400 for the CLI's own rules).
+    pub status: u16,
+    /// The default message: lowercase, no final period, words a developer understands.
+    pub text: &'static str,
+    /// What the rule means and when it is answered (RULES.md, the Go value's comment).
+    pub doc: &'static str,
+    /// Whether the bindings' middleware answer it too (their copies carry only these).
+    pub middleware: bool,
+}
+
+const fn rule(
+    value: u32,
+    name: &'static str,
+    status: u16,
+    text: &'static str,
+    doc: &'static str,
+) -> Rule {
+    Rule {
+        value,
+        name,
+        status,
+        text,
+        doc,
+        middleware: false,
+    }
+}
+
+impl Rule {
+    const fn middleware(self) -> Rule {
+        Rule {
+            middleware: true,
+            ..self
+        }
+    }
+}
+
+/// The ranges of [`RULES`], each owned by one area of the server: `(first, last, what)`.
+pub const RULE_AREAS: &[(u32, u32, &str)] = &[
+    (800, 829, "HTTP and the API in general"),
+    (830, 859, "the store and operations"),
+    (860, 899, "abuse and tenancy: limits, quotas, key seniority"),
+    (900, 949, "accounts and the dashboard"),
+];
+
+/// Every rule of the server's own, in ascending order of value.
+#[rustfmt::skip]
+pub const RULES: &[Rule] = &[
+    rule(800, "internal_error", 500,
+        "internal server error",
+        "The server failed (a bug or a store failure): the request may be retried. The cause is in the server's log, never in the answer.")
+    .middleware(),
+    rule(801, "not_found", 404,
+        "no such endpoint",
+        "No endpoint has this path (or the admin address was asked for anything but `GET /metrics`)."),
+    rule(802, "method_not_allowed", 405,
+        "the endpoint does not take this method",
+        "The endpoint exists but not with this method; `Allow` lists the methods it takes."),
+    rule(803, "bad_request", 400,
+        "the request is malformed",
+        "A parameter or field has a value out of its range or set (the message names it)."),
+    rule(804, "invalid_json", 400,
+        "the body is not the expected JSON object",
+        "The body is not one JSON object of the documented fields: malformed, trailing data, an unknown field, a field given twice or in another case."),
+    rule(805, "body_too_large", 413,
+        "the request body is larger than 65536 bytes",
+        "The request body is larger than 64 KiB."),
+    rule(806, "canceled", 503,
+        "the request was canceled",
+        "The client went away (or its deadline passed) before the answer was ready."),
+    rule(807, "unknown_project", 404,
+        "no such project",
+        "The project does not exist (any more)."),
+    rule(808, "unknown_key", 404,
+        "no such key",
+        "No key of the caller's project has this id."),
+    rule(809, "key_revoked", 409,
+        "the key is revoked: issue a new one instead",
+        "A revoked key cannot be rolled."),
+    rule(810, "redirect_uri_exists", 409,
+        "the redirect URI is already registered",
+        "The project has this redirect URI already."),
+    rule(811, "redirect_uri_not_found", 404,
+        "the redirect URI is not registered",
+        "The project has no such redirect URI (matching is exact)."),
+    rule(812, "production_refused", 409,
+        "production refuses some of the project's redirect URIs",
+        "The project cannot become production while it has redirect URIs that production refuses; `refused` lists each with its rule."),
+    rule(813, "usage", 400,
+        "the command line is malformed",
+        "The operator's command line is malformed (the CLI only: exit status 2)."),
+    rule(830, "store_unavailable", 503,
+        "the store does not answer",
+        "The database does not answer: `/readyz` is not ready."),
+    rule(860, "duplicate_authorization", 400,
+        "more than one Authorization header",
+        "The request has more than one `Authorization` header: which one a proxy and the server read could differ."),
+    rule(861, "rate_limited", 429,
+        "too many requests",
+        "A rate limit is exhausted: `limit` names it, `retry_after` (and the `Retry-After` header) says when to retry."),
+    rule(862, "quota_keys", 409,
+        "the project holds as many live keys as its quota allows",
+        "The project holds its quota of live keys (`quota`): revoke some, or roll with `grace_seconds` 0."),
+    rule(863, "quota_redirect_uris", 409,
+        "the project holds as many redirect URIs as its quota allows",
+        "The project holds its quota of redirect URIs (`quota`): remove some first."),
+    rule(864, "last_secret_key", 409,
+        "this is the project's last working secret key",
+        "Revoking the project's last working secret key would lock its owner out (the CLI can, with `-force`)."),
+    rule(865, "key_outranks_caller", 403,
+        "the key is more senior than the key of the request",
+        "A secret key may not roll or revoke an older secret key outside its own roll chain."),
+    rule(900, "email_invalid", 400,
+        "the email address is not valid",
+        "The email address is malformed or longer than 254 bytes."),
+    rule(901, "password_too_short", 400,
+        "the password is shorter than 15 characters",
+        "A password has at least 15 characters."),
+    rule(902, "password_too_long", 400,
+        "the password is longer than 256 bytes",
+        "A password has at most 256 bytes."),
+    rule(903, "password_is_email", 400,
+        "the password is the email address",
+        "A password must not be the account's email address."),
+    rule(904, "password_invalid", 400,
+        "the password is not UTF-8 text",
+        "A password is valid UTF-8 text."),
+    rule(905, "unknown_account", 404,
+        "no account has this email address",
+        "No account has this email address."),
+    rule(906, "account_exists", 409,
+        "an account has this email address already",
+        "An account has this email address already."),
+    rule(907, "project_owned", 409,
+        "the project belongs to another account",
+        "A project can be adopted only while no account has it."),
+    rule(908, "password_missing", 400,
+        "no password was given",
+        "The CLI read no password from standard input or the prompt."),
+    rule(909, "password_mismatch", 400,
+        "the two passwords typed differ",
+        "The password typed again at the prompt differs from the first."),
+    rule(910, "login_failed", 401,
+        "wrong email or password",
+        "The dashboard's log-in: no account has this email and password (one answer for both)."),
+    rule(911, "csrf_refused", 403,
+        "the form did not come from this dashboard",
+        "A dashboard form without its session's CSRF token, or sent from another origin."),
+    rule(912, "signup_closed", 403,
+        "sign-up is closed on this server",
+        "The server runs with `-signup=false`: only the operator makes accounts."),
+    rule(913, "signup_refused", 400,
+        "no account can be made with this email address and password",
+        "The dashboard's sign-up refused (an email taken, said without telling which)."),
+    rule(914, "project_name_invalid", 400,
+        "a project's name is 1 to 200 bytes of text",
+        "A project's name is empty or longer than 200 bytes."),
+];

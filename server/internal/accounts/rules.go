@@ -4,11 +4,14 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
-// Rule is a refused input: the rule's name and a message for the person typing.
+// Rule is a refused input: the rule (its name and code) and a message for the person
+// typing.
 type Rule struct {
-	Name    string
+	rules.Rule
 	Message string
 }
 
@@ -24,11 +27,11 @@ const (
 
 // Refusals of an email address or a password.
 var (
-	ErrEmailInvalid    = &Rule{"email_invalid", "enter an email address such as name@example.com (at most 254 bytes)"}
-	ErrPasswordShort   = &Rule{"password_too_short", "use at least 15 characters (a few words make a good password)"}
-	ErrPasswordLong    = &Rule{"password_too_long", "use at most 256 bytes"}
-	ErrPasswordIsEmail = &Rule{"password_is_email", "the password must not be the email address"}
-	ErrPasswordNotUTF8 = &Rule{"password_invalid", "the password must be valid UTF-8 text"}
+	ErrEmailInvalid    = &Rule{rules.EmailInvalid, "enter an email address such as name@example.com (at most 254 bytes)"}
+	ErrPasswordShort   = &Rule{rules.PasswordTooShort, "use at least 15 characters (a few words make a good password)"}
+	ErrPasswordLong    = &Rule{rules.PasswordTooLong, "use at most 256 bytes"}
+	ErrPasswordIsEmail = &Rule{rules.PasswordIsEmail, "the password must not be the email address"}
+	ErrPasswordNotUTF8 = &Rule{rules.PasswordInvalid, "the password must be valid UTF-8 text"}
 )
 
 // NormalizeEmail validates an email address and returns the address to keep (trimmed)

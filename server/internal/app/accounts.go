@@ -12,6 +12,7 @@ import (
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -19,7 +20,7 @@ import (
 const MaxProjectName = 200
 
 // ErrProjectName refuses an empty or too long project name.
-var ErrProjectName = &accounts.Rule{Name: "project_name_invalid", Message: "a project's name is 1 to 200 bytes of text"}
+var ErrProjectName = &accounts.Rule{Rule: rules.ProjectNameInvalid, Message: rules.ProjectNameInvalid.Text}
 
 // hasherOnce builds the password hasher on first use: its dummy hash costs one argon2id
 // run, which commands that never check a password need not pay.

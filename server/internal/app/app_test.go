@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 
+	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -142,7 +144,36 @@ func (e *env) do(method, path, auth, contentType, body string) (int, map[string]
 			e.t.Fatalf("%s %s: body is not JSON: %q", method, path, raw)
 		}
 	}
+	if resp.StatusCode >= 400 && !strings.HasPrefix(path, "/oauth2/") {
+		wantErrorObject(e.t, method+" "+path, m)
+	}
 	return resp.StatusCode, m, resp
+}
+
+// wantErrorObject checks an API error body: {"error", "code", "message"}, the code the
+// rule's in the one table (a picket result code, or one of the server's own rules).
+func wantErrorObject(t *testing.T, what string, m map[string]any) {
+	t.Helper()
+	name, _ := m["error"].(string)
+	code, _ := m["code"].(float64)
+	msg, _ := m["message"].(string)
+	want, ok := ruleCode(name)
+	if !ok || uint32(code) != want || msg == "" {
+		t.Fatalf("%s: not the error object of a known rule (%q has code %d): %v", what, name, want, m)
+	}
+}
+
+// ruleCode is the code of a rule name: one of the server's rules or a picket result code.
+func ruleCode(name string) (uint32, bool) {
+	if r, ok := rules.ByName(name); ok {
+		return r.Code, true
+	}
+	for c := picket.Code(100); c < 800; c++ {
+		if c.String() == name {
+			return uint32(c), true
+		}
+	}
+	return 0, false
 }
 
 func (e *env) api(method, path, key, body string) (int, map[string]any) {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -131,7 +132,7 @@ func RunInput(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
-		writeCLIError(stderr, ErrorBody{Error: "usage", Message: ue.msg})
+		writeCLIError(stderr, ruleBody(rules.Usage, ue.msg))
 		fmt.Fprintln(stderr, usage)
 		return 2
 	default:
@@ -153,24 +154,25 @@ func cliErrorBody(err error) ErrorBody {
 	case errors.As(err, &re):
 		return productionRefusedBody(re)
 	case errors.As(err, &pe):
-		return ErrorBody{Error: pe.Code.String(), Code: uint32(pe.Code), Message: pe.Detail()}
+		return picketBody(pe)
 	case errors.Is(err, errUnknownProject):
-		return ErrorBody{Error: "unknown_project", Message: "no such project"}
+		return ruleBody(rules.UnknownProject, "")
 	case errors.Is(err, errUnknownKey):
-		return ErrorBody{Error: "unknown_key", Message: "no such key"}
+		return ruleBody(rules.UnknownKey, "")
 	case errors.Is(err, store.ErrRevoked):
-		return ErrorBody{Error: "key_revoked", Message: "the key is revoked: issue a new one instead"}
+		return ruleBody(rules.KeyRevoked, "")
 	case errors.Is(err, store.ErrLastSecretKey):
-		return ErrorBody{Error: "last_secret_key", Message: lastSecretKeyMessage}
+		return ruleBody(rules.LastSecretKey, lastSecretKeyMessage)
 	case errors.Is(err, store.ErrExists):
-		return ErrorBody{Error: "redirect_uri_exists", Message: "the redirect URI is already registered"}
+		return ruleBody(rules.RedirectURIExists, "")
 	case errors.Is(err, errURINotFound):
-		return ErrorBody{Error: "redirect_uri_not_found", Message: "the redirect URI is not registered"}
+		return ruleBody(rules.RedirectURINotFound, "")
 	}
 	if b, ok := accountCLIError(err); ok {
 		return b
 	}
-	return ErrorBody{Error: "internal_error", Message: picket.Redact(err.Error())}
+	// The operator's own terminal: the cause (redacted) helps more than a bare rule.
+	return ruleBody(rules.InternalError, picket.Redact(err.Error()))
 }
 
 var (

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -44,17 +45,17 @@ func accountCLIError(err error) (ErrorBody, bool) {
 	var rule *accounts.Rule
 	switch {
 	case errors.As(err, &rule):
-		return ErrorBody{Error: rule.Name, Message: rule.Message}, true
+		return ruleBody(rule.Rule, rule.Message), true
 	case errors.Is(err, errUnknownAccount):
-		return ErrorBody{Error: "unknown_account", Message: "no account has this email address"}, true
+		return ruleBody(rules.UnknownAccount, ""), true
 	case errors.Is(err, errAccountExists):
-		return ErrorBody{Error: "account_exists", Message: "an account has this email address already"}, true
+		return ruleBody(rules.AccountExists, ""), true
 	case errors.Is(err, errProjectOwned):
-		return ErrorBody{Error: "project_owned", Message: "the project belongs to another account: it can be adopted only while it has none"}, true
+		return ruleBody(rules.ProjectOwned, "the project belongs to another account: it can be adopted only while it has none"), true
 	case errors.Is(err, errNoPassword):
-		return ErrorBody{Error: "password_missing", Message: "give the password on standard input (its first line) or at the prompt"}, true
+		return ruleBody(rules.PasswordMissing, "give the password on standard input (its first line) or at the prompt"), true
 	case errors.Is(err, errPasswordsDiffer):
-		return ErrorBody{Error: "password_mismatch", Message: "the two passwords typed differ"}, true
+		return ruleBody(rules.PasswordMismatch, ""), true
 	}
 	return ErrorBody{}, false
 }

@@ -13,6 +13,7 @@ import (
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 // decode reads a JSON body into v: 413 beyond MaxBody, 400 invalid_json for malformed
@@ -27,10 +28,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) bool {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeErr(w, http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than "+strconv.Itoa(MaxBody)+" bytes")
+			writeErr(w, rules.BodyTooLarge, "the request body is larger than "+strconv.Itoa(MaxBody)+" bytes")
 			return false
 		}
-		writeErr(w, http.StatusBadRequest, "bad_request", "the request body could not be read")
+		writeErr(w, rules.BadRequest, "the request body could not be read")
 		return false
 	}
 	if len(strings.TrimSpace(string(body))) == 0 && emptyOK {
@@ -38,7 +39,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) bool {
 	}
 	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
 		// The message names the field or the offset, never a value.
-		writeErr(w, http.StatusBadRequest, "invalid_json", "the body is not the expected JSON object: "+jsonProblem(err))
+		writeErr(w, rules.InvalidJSON, "the body is not the expected JSON object: "+jsonProblem(err))
 		return false
 	}
 	return true

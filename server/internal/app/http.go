@@ -1,61 +1,17 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
 // MaxBody is the largest request body accepted (413 beyond).
 const MaxBody = 64 << 10
-
-// ErrorBody is every JSON error of the API: the rule's name, the picket code (0 for the
-// server's own rules) and a message that never holds a secret.
-type ErrorBody struct {
-	Error   string       `json:"error"`
-	Code    uint32       `json:"code"`
-	Message string       `json:"message"`
-	Refused []RefusedURI `json:"refused,omitempty"`
-	// Quota is the bound a quota_* refusal hit.
-	Quota *int `json:"quota,omitempty"`
-}
-
-// RefusedURI is a redirect URI that production refuses, with the rule.
-type RefusedURI struct {
-	URI     string `json:"uri"`
-	Error   string `json:"error"`
-	Code    uint32 `json:"code"`
-	Message string `json:"message"`
-}
-
-func writeErr(w http.ResponseWriter, status int, name, message string) {
-	picket.WriteJSON(w, status, ErrorBody{Error: name, Message: message})
-}
-
-// writePicketErr answers a picket rule's refusal with its name and code.
-func writePicketErr(w http.ResponseWriter, status int, err error) {
-	var e *picket.Error
-	if errors.As(err, &e) {
-		picket.WriteJSON(w, status, ErrorBody{Error: e.Code.String(), Code: uint32(e.Code), Message: e.Detail()})
-		return
-	}
-	writeErr(w, http.StatusInternalServerError, "internal_error", "internal server error")
-}
-
-func (a *App) internal(w http.ResponseWriter, what string, err error) {
-	if errors.Is(err, context.Canceled) {
-		// The client went away mid-request: nothing is wrong with the server.
-		a.log.Info(what + ": request canceled by the client")
-		writeErr(w, http.StatusServiceUnavailable, "canceled", "the request was canceled")
-		return
-	}
-	a.log.Error(what, "error", err)
-	writeErr(w, http.StatusInternalServerError, "internal_error", "internal server error")
-}
 
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
@@ -81,7 +37,7 @@ func (a *App) Handler() http.Handler {
 		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
 	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeErr(w, http.StatusNotFound, "not_found", "no such endpoint")
+		writeErr(w, rules.NotFound, "no such endpoint")
 	}))
 	return a.observe(oneAuthorization(limitBody(mux)))
 }
@@ -96,7 +52,7 @@ func (a *App) AdminHandler() http.Handler {
 		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
 	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeErr(w, http.StatusNotFound, "not_found", "the admin address serves GET /metrics only")
+		writeErr(w, rules.NotFound, "the admin address serves GET /metrics only")
 	}))
 	return oneAuthorization(limitBody(mux))
 }
@@ -130,7 +86,7 @@ func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	writeErr(w, http.StatusMethodNotAllowed, "method_not_allowed", "use "+strings.Join(allow, " or "))
+	writeErr(w, rules.MethodNotAllowed, "use "+strings.Join(allow, " or "))
 }
 
 type authCtxKey struct{}
@@ -171,7 +127,7 @@ func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.
 // is gone), anything else as 500 internal_error.
 func (a *App) storeErr(w http.ResponseWriter, err error) {
 	if errors.Is(err, store.ErrNotFound) {
-		writeErr(w, http.StatusNotFound, "unknown_project", "no such project")
+		writeErr(w, rules.UnknownProject, "no such project")
 		return
 	}
 	a.internal(w, "store", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -114,13 +115,13 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	}
 	kind, ok := store.ParseKind(body.Kind)
 	if !ok {
-		writeErr(w, http.StatusBadRequest, "bad_request", `kind must be "publishable" or "secret"`)
+		writeErr(w, rules.BadRequest, `kind must be "publishable" or "secret"`)
 		return
 	}
 	var in time.Duration
 	if body.ExpiresInSeconds != nil {
 		if *body.ExpiresInSeconds <= 0 || *body.ExpiresInSeconds > maxLifetimeSeconds {
-			writeErr(w, http.StatusBadRequest, "bad_request", "expires_in_seconds must be between 1 and 3153600000")
+			writeErr(w, rules.BadRequest, "expires_in_seconds must be between 1 and 3153600000")
 			return
 		}
 		in = time.Duration(*body.ExpiresInSeconds) * time.Second
@@ -178,7 +179,7 @@ func (a *App) actor(r *http.Request, au picket.Auth) (store.Actor, error) {
 func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeErr(w, http.StatusNotFound, "unknown_key", "no such key")
+		writeErr(w, rules.UnknownKey, "no such key")
 		return 0, false
 	}
 	return id, true
@@ -186,11 +187,11 @@ func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 func (a *App) keyErr(w http.ResponseWriter, err error) {
 	if status, body, ok := a.Refusal(err); ok {
-		picket.WriteJSON(w, status, body)
+		writeError(w, status, body)
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		writeErr(w, http.StatusNotFound, "unknown_key", "no such key in this project")
+		writeErr(w, rules.UnknownKey, "no such key in this project")
 		return
 	}
 	a.internal(w, "store", err)
@@ -211,7 +212,7 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	var lifetime *time.Duration
 	if body.ExpiresInSeconds != nil {
 		if *body.ExpiresInSeconds < 0 || *body.ExpiresInSeconds > maxLifetimeSeconds {
-			writeErr(w, http.StatusBadRequest, "bad_request", "expires_in_seconds must be between 0 (no expiry) and 3153600000")
+			writeErr(w, rules.BadRequest, "expires_in_seconds must be between 0 (no expiry) and 3153600000")
 			return
 		}
 		d := time.Duration(*body.ExpiresInSeconds) * time.Second
@@ -220,7 +221,7 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	grace := store.DefaultGrace
 	if body.GraceSeconds != nil {
 		if *body.GraceSeconds < 0 || *body.GraceSeconds > 365*86400 {
-			writeErr(w, http.StatusBadRequest, "bad_request", "grace_seconds must be between 0 and 31536000")
+			writeErr(w, rules.BadRequest, "grace_seconds must be between 0 and 31536000")
 			return
 		}
 		grace = time.Duration(*body.GraceSeconds) * time.Second

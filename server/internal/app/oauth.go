@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -40,7 +41,7 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	// redirected (RFC 6749 §4.1.2.1).
 	if name := repeated(q, "client_id", "redirect_uri"); name != "" {
 		a.metrics.oauth.WithLabelValues("authorize", "invalid_request").Inc()
-		writeErr(w, http.StatusBadRequest, "invalid_request", name+" is repeated: each parameter may be sent once (RFC 6749 §3.1)")
+		writeError(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: name + " is repeated: each parameter may be sent once (RFC 6749 §3.1)"})
 		return
 	}
 	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
@@ -137,12 +138,6 @@ func redirectTo(w http.ResponseWriter, uri, query string) {
 	w.Header().Set("Location", uri+sep+query)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
-}
-
-// oauthError is an RFC 6749 §5.2 error body.
-type oauthError struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description"`
 }
 
 // errGrant is a refusal of the code by the token endpoint's checks.
@@ -276,7 +271,7 @@ func (a *App) validateToken(w http.ResponseWriter, r *http.Request, au picket.Au
 		return
 	}
 	if body.Token == "" || len(body.Token) > 512 {
-		writeErr(w, http.StatusBadRequest, "bad_request", "token is required (at most 512 bytes)")
+		writeErr(w, rules.BadRequest, "token is required (at most 512 bytes)")
 		return
 	}
 	t, active, err := a.ActiveToken(r.Context(), body.Token, au.Project)

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
+
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 const (
@@ -27,13 +29,13 @@ func readPage(w http.ResponseWriter, r *http.Request) (pageRequest, bool) {
 	q := r.URL.Query()
 	p := pageRequest{limit: DefaultPageSize}
 	if len(q["limit"]) > 1 || len(q["cursor"]) > 1 {
-		writeErr(w, http.StatusBadRequest, "bad_request", "limit and cursor may be given once each")
+		writeErr(w, rules.BadRequest, "limit and cursor may be given once each")
 		return p, false
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxPageSize {
-			writeErr(w, http.StatusBadRequest, "bad_request", "limit must be between 1 and "+strconv.Itoa(MaxPageSize))
+			writeErr(w, rules.BadRequest, "limit must be between 1 and "+strconv.Itoa(MaxPageSize))
 			return p, false
 		}
 		p.limit = n
@@ -41,7 +43,7 @@ func readPage(w http.ResponseWriter, r *http.Request) (pageRequest, bool) {
 	if c := q.Get("cursor"); c != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(c)
 		if err != nil || len(raw) == 0 {
-			writeErr(w, http.StatusBadRequest, "bad_request", "cursor must be a next_cursor from a previous answer")
+			writeErr(w, rules.BadRequest, "cursor must be a next_cursor from a previous answer")
 			return p, false
 		}
 		p.after = string(raw)
@@ -56,7 +58,7 @@ func (p pageRequest) afterID(w http.ResponseWriter) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(p.after, 10, 64)
 	if err != nil || id < 0 {
-		writeErr(w, http.StatusBadRequest, "bad_request", "cursor must be a next_cursor from a previous answer")
+		writeErr(w, rules.BadRequest, "cursor must be a next_cursor from a previous answer")
 		return 0, false
 	}
 	return id, true

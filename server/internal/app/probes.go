@@ -8,6 +8,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -19,7 +20,7 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Warn("readiness: store unavailable", "error", err)
-		writeErr(w, http.StatusServiceUnavailable, "store_unavailable", "the store does not answer")
+		writeErr(w, rules.StoreUnavailable, "the store does not answer")
 		return
 	}
 	picket.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})

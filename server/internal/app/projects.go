@@ -11,6 +11,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -45,12 +46,12 @@ func productionRefusals(uris []string) []RefusedURI {
 	var out []RefusedURI
 	for _, u := range uris {
 		if err := picket.ValidateRedirectURI(u, picket.Production, 0); err != nil {
+			b := ruleBody(rules.InternalError, "")
 			var e *picket.Error
 			if errors.As(err, &e) {
-				out = append(out, RefusedURI{URI: u, Error: e.Code.String(), Code: uint32(e.Code), Message: e.Detail()})
-			} else {
-				out = append(out, RefusedURI{URI: u, Error: "internal_error", Message: err.Error()})
+				b = picketBody(e)
 			}
+			out = append(out, RefusedURI{URI: u, Error: b.Error, Code: b.Code, Message: b.Message})
 		}
 	}
 	return out
@@ -82,8 +83,10 @@ func (a *App) SetMode(ctx context.Context, project int64, mode picket.Mode) (sto
 }
 
 func productionRefusedBody(re *refusedError) ErrorBody {
-	return ErrorBody{Error: "production_refused", Message: "production refuses " + strconv.Itoa(len(re.refused)) +
-		" of the project's redirect URIs (listed in refused): remove them first", Refused: re.refused}
+	b := ruleBody(rules.ProductionRefused, "production refuses "+strconv.Itoa(len(re.refused))+
+		" of the project's redirect URIs (listed in refused): remove them first")
+	b.Refused = re.refused
+	return b
 }
 
 func (a *App) setMode(w http.ResponseWriter, r *http.Request, au picket.Auth) {
@@ -95,14 +98,14 @@ func (a *App) setMode(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	}
 	mode, ok := store.ParseMode(body.Mode)
 	if !ok {
-		writeErr(w, http.StatusBadRequest, "bad_request", `mode must be "development" or "production"`)
+		writeErr(w, rules.BadRequest, `mode must be "development" or "production"`)
 		return
 	}
 	p, err := a.SetMode(r.Context(), int64(au.Project), mode)
 	var re *refusedError
 	switch {
 	case errors.As(err, &re):
-		picket.WriteJSON(w, http.StatusConflict, productionRefusedBody(re))
+		writeError(w, rules.ProductionRefused.Status, productionRefusedBody(re))
 	case err != nil:
 		a.storeErr(w, err)
 	default:

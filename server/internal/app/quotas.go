@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
-	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -28,7 +28,7 @@ var DefaultQuotas = Quotas{KeysPerProject: 1000, RedirectURIsPerProject: 100}
 func (a *App) quotaErr(w http.ResponseWriter, err error) bool {
 	body, ok := a.quotaRefusal(err)
 	if ok {
-		picket.WriteJSON(w, http.StatusConflict, body)
+		writeError(w, http.StatusConflict, body)
 	}
 	return ok
 }
@@ -37,14 +37,16 @@ func (a *App) quotaErr(w http.ResponseWriter, err error) bool {
 func (a *App) quotaRefusal(err error) (ErrorBody, bool) {
 	switch {
 	case errors.Is(err, store.ErrKeyQuota):
-		return quotaBody("quota_keys", a.Quotas.KeysPerProject, "live keys (neither revoked nor expired): revoke some, or roll with grace_seconds 0"), true
+		return quotaBody(rules.QuotaKeys, a.Quotas.KeysPerProject, "live keys (neither revoked nor expired): revoke some, or roll with grace_seconds 0"), true
 	case errors.Is(err, store.ErrRedirectURIQuota):
-		return quotaBody("quota_redirect_uris", a.Quotas.RedirectURIsPerProject, "redirect URIs: remove some first"), true
+		return quotaBody(rules.QuotaRedirectURIs, a.Quotas.RedirectURIsPerProject, "redirect URIs: remove some first"), true
 	}
 	return ErrorBody{}, false
 }
 
-func quotaBody(rule string, limit int, what string) ErrorBody {
+func quotaBody(rule rules.Rule, limit int, what string) ErrorBody {
 	n := limit
-	return ErrorBody{Error: rule, Message: "the project holds " + strconv.Itoa(limit) + " " + what + " (its quota)", Quota: &n}
+	b := ruleBody(rule, "the project holds "+strconv.Itoa(limit)+" "+what+" (its quota)")
+	b.Quota = &n
+	return b
 }

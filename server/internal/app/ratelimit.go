@@ -17,6 +17,7 @@ import (
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/ratelimit"
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 // Rate is a limit of N requests per Per: a bucket of N, refilled at N per Per. The zero Rate
@@ -184,9 +185,9 @@ func (a *App) limited(w http.ResponseWriter, r *http.Request, err error) bool {
 	msg := "too many requests: the limit " + e.rule + " allows " + strconv.Itoa(e.rate.N) + " per " + e.rate.Per.String() +
 		" (per server process); retry after " + strconv.FormatInt(secs, 10) + " s"
 	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
-		picket.WriteJSON(w, http.StatusTooManyRequests, oauthRateLimitedBody{oauthError{"rate_limited", msg}, e.rule, secs})
+		writeError(w, rules.RateLimited.Status, oauthRateLimitedBody{oauthError{rules.RateLimited.Name, msg}, e.rule, secs})
 		return true
 	}
-	picket.WriteJSON(w, http.StatusTooManyRequests, rateLimitedBody{ErrorBody{Error: "rate_limited", Message: msg}, e.rule, secs})
+	writeError(w, rules.RateLimited.Status, rateLimitedBody{ruleBody(rules.RateLimited, msg), e.rule, secs})
 	return true
 }

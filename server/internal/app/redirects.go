@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -71,7 +72,7 @@ func (a *App) addRedirect(w http.ResponseWriter, r *http.Request, au picket.Auth
 	case errors.As(err, &pe):
 		writePicketErr(w, http.StatusBadRequest, pe)
 	case errors.Is(err, store.ErrExists):
-		writeErr(w, http.StatusConflict, "redirect_uri_exists", "the redirect URI is already registered")
+		writeErr(w, rules.RedirectURIExists, "the redirect URI is already registered")
 	case a.quotaErr(w, err):
 	default:
 		a.storeErr(w, err)
@@ -90,7 +91,7 @@ func (a *App) removeRedirect(w http.ResponseWriter, r *http.Request, au picket.A
 	case err == nil:
 		picket.WriteJSON(w, http.StatusOK, RedirectURI{ProjectID: int64(au.Project), URI: body.URI})
 	case errors.Is(err, store.ErrNotFound):
-		writeErr(w, http.StatusNotFound, "redirect_uri_not_found", "the redirect URI is not registered")
+		writeErr(w, rules.RedirectURINotFound, "the redirect URI is not registered")
 	default:
 		a.storeErr(w, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -25,17 +26,17 @@ func (a *App) Refusal(err error) (status int, body ErrorBody, ok bool) {
 	}
 	switch {
 	case errors.As(err, &re):
-		return http.StatusConflict, productionRefusedBody(re), true
+		return rules.ProductionRefused.Status, productionRefusedBody(re), true
 	case errors.As(err, &pe):
-		return http.StatusBadRequest, ErrorBody{Error: pe.Code.String(), Code: uint32(pe.Code), Message: pe.Detail()}, true
+		return http.StatusBadRequest, picketBody(pe), true
 	case errors.As(err, &rule):
-		return http.StatusBadRequest, ErrorBody{Error: rule.Name, Message: rule.Message}, true
+		return rule.Status, ruleBody(rule.Rule, rule.Message), true
 	case errors.Is(err, store.ErrRevoked):
-		return http.StatusConflict, ErrorBody{Error: "key_revoked", Message: "the key is revoked: issue a new one instead"}, true
+		return rules.KeyRevoked.Status, ruleBody(rules.KeyRevoked, ""), true
 	case errors.Is(err, store.ErrLastSecretKey):
-		return http.StatusConflict, ErrorBody{Error: "last_secret_key", Message: lastSecretKeyMessage}, true
+		return rules.LastSecretKey.Status, ruleBody(rules.LastSecretKey, lastSecretKeyMessage), true
 	case errors.Is(err, store.ErrOutranked):
-		return http.StatusForbidden, ErrorBody{Error: "key_outranks_caller", Message: outranksMessage}, true
+		return rules.KeyOutranksCaller.Status, ruleBody(rules.KeyOutranksCaller, outranksMessage), true
 	}
 	return 0, ErrorBody{}, false
 }

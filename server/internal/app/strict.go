@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 
-	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 // oneAuthorization refuses, on every route, a request with more than one Authorization
@@ -19,10 +19,10 @@ func oneAuthorization(next http.Handler) http.Handler {
 		if len(r.Header.Values("Authorization")) > 1 {
 			const msg = "the request has more than one Authorization header: send exactly one"
 			if strings.HasPrefix(r.URL.Path, "/oauth2/") {
-				picket.WriteJSON(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: msg + " (duplicate_authorization)"})
+				writeError(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: msg + " (duplicate_authorization)"})
 				return
 			}
-			writeErr(w, http.StatusBadRequest, "duplicate_authorization", msg)
+			writeErr(w, rules.DuplicateAuthorization, msg)
 			return
 		}
 		next.ServeHTTP(w, r)

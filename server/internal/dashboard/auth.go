@@ -118,7 +118,8 @@ func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
 	var ar *accounts.Rule
 	switch {
 	case errors.As(err, &ar):
-		v.Error = &rule{Name: ar.Name, Message: ar.Message}
+		e := newRule(ar.Rule, ar.Message)
+		v.Error = &e
 		d.anonForm(w, r, http.StatusBadRequest, "signup", v)
 		return
 	case errors.Is(err, store.ErrExists):

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -55,7 +56,7 @@ func keyID(r *http.Request) int64 {
 
 // keyNotFound answers a key id that is not one of the project's keys.
 func (d *Dashboard) keyNotFound(w http.ResponseWriter, r *http.Request, s *sess, p store.Project) {
-	d.renderProject(w, r, s, p, http.StatusNotFound, &view{Error: &rule{Name: "unknown_key", Message: "No such key in this project."}})
+	d.renderProject(w, r, s, p, http.StatusNotFound, &view{Error: ptr(newRule(rules.UnknownKey, "No such key in this project."))})
 }
 
 func (d *Dashboard) rollKey(w http.ResponseWriter, r *http.Request, s *sess, p store.Project) {
@@ -101,7 +102,7 @@ func (d *Dashboard) addRedirect(w http.ResponseWriter, r *http.Request, s *sess,
 		http.Redirect(w, r, projectURL(p, "uri_added"), http.StatusSeeOther)
 	case errors.Is(err, store.ErrExists):
 		d.renderProject(w, r, s, p, http.StatusConflict, &view{URIInput: uri,
-			Error: &rule{Name: "redirect_uri_exists", Message: "The redirect URI is already registered."}})
+			Error: ptr(newRule(rules.RedirectURIExists, "The redirect URI is already registered."))})
 	default:
 		d.refuse(w, r, s, p, err, &view{URIInput: uri})
 	}
@@ -113,7 +114,7 @@ func (d *Dashboard) removeRedirect(w http.ResponseWriter, r *http.Request, s *se
 	case err == nil:
 		http.Redirect(w, r, projectURL(p, "uri_removed"), http.StatusSeeOther)
 	case errors.Is(err, store.ErrNotFound):
-		d.renderProject(w, r, s, p, http.StatusNotFound, &view{Error: &rule{Name: "redirect_uri_not_found", Message: "The redirect URI is not registered."}})
+		d.renderProject(w, r, s, p, http.StatusNotFound, &view{Error: ptr(newRule(rules.RedirectURINotFound, "The redirect URI is not registered."))})
 	default:
 		d.refuse(w, r, s, p, err, &view{})
 	}

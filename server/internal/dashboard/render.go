@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/picket-dev/picket/server/internal/app"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -55,17 +56,24 @@ type rule struct {
 	Refused []app.RefusedURI
 }
 
+// newRule is a refusal of one of the server's rules with the page's message.
+func newRule(r rules.Rule, message string) rule {
+	return rule{Name: r.Name, Code: r.Code, Message: message}
+}
+
 // The dashboard's own rules.
 var (
-	notFound     = rule{Name: "not_found", Message: "There is no such page or project here."}
-	csrfRefused  = rule{Name: "csrf_refused", Message: "The form did not come from this dashboard's own page (or the page is too old): reload the page and try again."}
-	badForm      = rule{Name: "bad_request", Message: "The form could not be read."}
-	loginFailed  = rule{Name: "login_failed", Message: "Wrong email or password."}
-	rateLimited  = rule{Name: "rate_limited", Message: "Too many attempts: wait a little and try again."}
-	signupClosed = rule{Name: "signup_closed", Message: "Sign-up is closed on this server: ask its operator for an account."}
-	signupFailed = rule{Name: "signup_refused", Message: "No account can be made with this email address and password. If you already have an account, log in."}
-	internal     = rule{Name: "internal_error", Message: "Something went wrong on the server: try again later."}
+	notFound     = newRule(rules.NotFound, "There is no such page or project here.")
+	csrfRefused  = newRule(rules.CSRFRefused, "The form did not come from this dashboard's own page (or the page is too old): reload the page and try again.")
+	badForm      = newRule(rules.BadRequest, "The form could not be read.")
+	loginFailed  = newRule(rules.LoginFailed, "Wrong email or password.")
+	rateLimited  = newRule(rules.RateLimited, "Too many attempts: wait a little and try again.")
+	signupClosed = newRule(rules.SignupClosed, "Sign-up is closed on this server: ask its operator for an account.")
+	signupFailed = newRule(rules.SignupRefused, "No account can be made with this email address and password. If you already have an account, log in.")
+	internal     = newRule(rules.InternalError, "Something went wrong on the server: try again later.")
 )
+
+func ptr(r rule) *rule { return &r }
 
 func fromBody(b app.ErrorBody) *rule {
 	return &rule{Name: b.Error, Code: b.Code, Message: b.Message, Refused: b.Refused}
