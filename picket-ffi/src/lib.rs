@@ -44,6 +44,10 @@
 //! - **Threads.** Functions without a handle may be called from any thread at any time. A
 //!   `picket_registry` is immutable: any number of threads may use one at once. A
 //!   `picket_registry_builder` must be used by one thread at a time.
+//! - **Memory.** A freed registry's memory goes back to the system at once, whichever
+//!   thread frees it: libpicket allocates its blocks of 128 KiB or more (a registry's tables,
+//!   about 71 bytes a key) as mappings of their own, unmapped on free, and the rest with the
+//!   system's `malloc`. The host program's own allocations are not touched.
 //!
 //! The Rust functions are `unsafe` where they take pointers: their safety contract is the
 //! conventions above (every non-NULL pointer valid for its stated length for the duration
@@ -52,8 +56,16 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::all, clippy::undocumented_unsafe_blocks)]
 
+mod alloc;
 mod boundary;
 mod io;
+
+// libpicket's allocator: blocks of 128 KiB or more (a registry's tables) are mapped on their
+// own and unmapped when freed, so that a registry's memory leaves the process when it is
+// freed (src/alloc.rs says why). Turned off with `default-features = false`.
+#[cfg(feature = "mapped-alloc")]
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 // cbindgen writes the functions in module order: these two first, as the header has them.
 pub mod version;
