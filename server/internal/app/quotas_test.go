@@ -34,6 +34,10 @@ func testQuotasAndPages(t *testing.T, e *env) {
 	wantStatus(t, "revoke", status, 200, body)
 	status, body = e.api("POST", "/v1/keys", e.sk, `{"kind":"publishable"}`)
 	wantStatus(t, "issue after a revocation", status, 201, body)
+	// Key 3 expired when it was rolled without grace: rolling it again adds a live key.
+	status, body = e.api("POST", "/v1/keys/3/roll", e.sk, `{"grace_seconds":0}`)
+	wantStatus(t, "roll an expired key at the quota", status, 409, body)
+	wantError(t, "roll an expired key at the quota", body, "quota_keys")
 
 	// Redirect URIs: 1 at start, 3 more, then refused.
 	for i := 0; i < 3; i++ {

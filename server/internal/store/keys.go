@@ -218,8 +218,9 @@ type Roll struct {
 
 // RollKey issues a new key of the old key's kind, project and lineage, and makes the old
 // one expire Grace after now (an earlier expiry is kept). A revoked key is ErrRevoked;
-// actor's rules as for Actor. A roll with a grace adds a live key: ErrKeyQuota when the
-// project already holds maxLive (0: no bound); a roll without grace is always allowed.
+// actor's rules as for Actor. A roll with a grace, or of a key already expired, adds a live
+// key: ErrKeyQuota when the project already holds maxLive (0: no bound); a roll without
+// grace of a live key replaces it and is always allowed.
 func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, maxLive int, now time.Time) (newKey, old Key, err error) {
 	err = s.tx(ctx, true, func(tx *sql.Tx) error {
 		var err error
@@ -229,7 +230,8 @@ func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, m
 		if !old.RevokedAt.IsZero() {
 			return ErrRevoked
 		}
-		if roll.Grace > 0 && old.Live(now) {
+		// Only a roll without grace of a live key leaves the live count as it was.
+		if roll.Grace > 0 || !old.Live(now) {
 			if err := s.checkKeyQuota(ctx, tx, old.ProjectID, maxLive, now); err != nil {
 				return err
 			}
