@@ -29,6 +29,7 @@ type floodSample struct {
 	Tokens int64   `json:"tokens"`
 	Bytes  int64   `json:"bytes"`
 	Issued int64   `json:"issued"` // codes issued so far
+	bound  int64   // the most code rows allowed at this sample (checkBound)
 }
 
 // floodReport is what the flood measured.
@@ -47,11 +48,11 @@ type floodReport struct {
 }
 
 // flood runs the authorize flood for cfg.flood with cfg.clients clients. At every sample
-// the codes table may hold at most what it held when the flood began (the codes of live
-// tokens) plus the codes issued within the last cfg.floodWindow, plus 100: the window is
-// the server's code lifetime plus twice its retention interval plus a second (a code is
-// deleted at the first sweep after it expires, and the rows gauge is up to one interval
-// old). Any error fails it too.
+// the codes table may hold at most one code per live token (the flood redeems none, so
+// the largest token count of any sample) plus the codes issued within the last
+// cfg.floodWindow, plus 100: the window is the server's code lifetime plus twice its
+// retention interval plus a second (a code is deleted at the first sweep after it expires,
+// and the rows gauges are up to one interval old). Any error fails it too.
 func (l *loader) flood(ctx context.Context) (*floodReport, error) {
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw)
@@ -136,20 +137,20 @@ sampling:
 	case rep.Issued == 0:
 		return rep, fmt.Errorf("the flood issued no code")
 	case worst != nil:
-		return rep, fmt.Errorf("at t=%.1fs the codes table held %d rows, beyond the bound %d (the %d at the start + the codes issued in the last %v + 100): retention does not keep up",
-			worst.Second, worst.Codes, rep.Bound, rep.Samples[0].Codes, l.cfg.floodWindow)
+		return rep, fmt.Errorf("at t=%.1fs the codes table held %d rows, beyond its bound %d (a code per live token + the codes issued in the last %v + 100): retention does not keep up",
+			worst.Second, worst.Codes, worst.bound, l.cfg.floodWindow)
 	}
 	return rep, nil
 }
 
-// checkBound sets rep.Bound to the largest bound of any sample and returns the first sample
-// beyond its own bound (nil when none): the rows at the start + the codes issued within
-// window before the sample + 100.
+// checkBound sets each sample's bound (a code per live token + the codes issued within
+// window before the sample + 100) and rep.Bound to the largest, and returns the first
+// sample beyond its bound (nil when none).
 func (rep *floodReport) checkBound(window time.Duration) *floodSample {
-	if len(rep.Samples) == 0 {
-		return nil
+	var base int64
+	for _, s := range rep.Samples {
+		base = max(base, s.Tokens)
 	}
-	base := rep.Samples[0].Codes
 	issuedAt := func(t float64) int64 { // codes issued by time t (the last sample at or before it)
 		var n int64
 		for _, s := range rep.Samples {
@@ -160,11 +161,12 @@ func (rep *floodReport) checkBound(window time.Duration) *floodSample {
 		return n
 	}
 	var worst *floodSample
-	for i, s := range rep.Samples {
-		bound := base + s.Issued - issuedAt(s.Second-window.Seconds()) + 100
-		rep.Bound = max(rep.Bound, bound)
-		if s.Codes > bound && worst == nil {
-			worst = &rep.Samples[i]
+	for i := range rep.Samples {
+		s := &rep.Samples[i]
+		s.bound = base + s.Issued - issuedAt(s.Second-window.Seconds()) + 100
+		rep.Bound = max(rep.Bound, s.bound)
+		if s.Codes > s.bound && worst == nil {
+			worst = s
 		}
 	}
 	return worst
