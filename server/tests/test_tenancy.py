@@ -14,11 +14,20 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from harness import json_lines, new_store, operator, wait_until
+from harness import (
+    Store,
+    json_lines,
+    new_store,
+    operator,
+    postgres_enabled,
+    start_server,
+    wait_until,
+)
 from projects import (
     REDIRECT_A,
     REDIRECT_B,
     Project,
+    ping,
     pkce,
     running_project,
     sk_auth,
@@ -442,3 +451,31 @@ def test_per_address_limits_follow_trusted_proxies_only(backend: str, tmp_path: 
         )
         other = {"x-forwarded-for": "203.0.113.8"}
         assert p.client.get("/v1/ping", auth=(p.pk, ""), headers=other).status_code == 200
+
+
+@pytest.mark.skipif(not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set")
+def test_a_token_is_inactive_on_the_other_process_within_a_second(tmp_path: Path) -> None:
+    store = new_store("postgres", tmp_path)
+    with running_project(store) as a:
+        b = start_server(Store("postgres", tmp_path / "b", store.db_url))
+        try:
+            with b.client() as cb:
+                pb = Project(b, cb, a.pk, a.sk, a.project_id)
+                r = a.client.post("/v1/keys", json={"kind": "publishable"}, auth=sk_auth(a.sk))
+                client = r.json()
+                assert wait_until(lambda: ping(cb, client["key"]) == 200, 2)
+                token = token_for(a, client["key"], REDIRECT_A)
+                on_b = token_for(a, a.pk, REDIRECT_B)
+                assert pb.active(token) and pb.active(on_b)
+                r = a.client.post(f"/v1/keys/{client['id']}/revoke", auth=sk_auth(a.sk))
+                assert r.status_code == 200, r.text
+                took = wait_until(lambda: not pb.active(token), 2)
+                assert took is not None and took <= 1.0, f"revoked client's token on B: {took}"
+                r = a.client.request(
+                    "DELETE", "/v1/redirect_uris", json={"uri": REDIRECT_B}, auth=sk_auth(a.sk)
+                )
+                assert r.status_code == 200, r.text
+                took = wait_until(lambda: not pb.active(on_b), 2)
+                assert took is not None and took <= 1.0, f"removed URI's token on B: {took}"
+        finally:
+            b.stop()
