@@ -113,11 +113,23 @@ func (a *App) load() (*picket.Registry, error) {
 	return reg, nil
 }
 
-// Reload rebuilds the registry from the store now (after a change made here).
+// Reload brings the registry up to date with the store (after a change made here, or one
+// the version poll saw): it rebuilds the registry when the store's change counter differs
+// from the one the registry was built at, and does nothing otherwise. Reloads are
+// serialised, and the counter is read again once a reload has the lock, so a change is
+// rebuilt once even when its own reload and the poll's both ask for it (the poll sees the
+// new counter while the change's own rebuild runs), and any number of changes that arrive
+// during a rebuild are taken by one more.
 func (a *App) Reload() error {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	err := a.holder.Reload()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	v, err := a.store.Version(ctx)
+	cancel()
+	if err == nil && v == a.version.Load() {
+		return nil
+	}
+	err = a.holder.Reload()
 	if err != nil {
 		a.metrics.reloads.WithLabelValues("error").Inc()
 		a.log.Error("registry reload failed: the previous registry stays in use", "error", err)
