@@ -458,6 +458,9 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		return err
 	}
 	defer st.Close()
+	if err := st.CheckIntegrity(ctx); err != nil {
+		return err
+	}
 	p, keys, err := Bootstrap(ctx, st)
 	if err != nil {
 		return err

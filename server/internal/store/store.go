@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations
@@ -114,15 +115,84 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		rdb.SetMaxOpenConns(4)
 		s = &Store{db: db, rdb: rdb, path: path}
 	}
-	if err := s.db.PingContext(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("store: %w", err)
+	err := s.db.PingContext(ctx)
+	if err == nil {
+		err = s.migrate(ctx)
 	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("store: migrations: %w", err)
+	var newer *NewerSchemaError
+	switch {
+	case err == nil:
+		return s, nil
+	case errors.As(err, &newer):
+		err = fmt.Errorf("store: %w", err)
+	case s.path != "" && corrupt(err):
+		err = fmt.Errorf("store: %s is not a readable SQLite database (%w): restore it from a backup", s.path, err)
+	default:
+		err = fmt.Errorf("store: %w", err)
 	}
-	return s, nil
+	s.Close()
+	return nil, err
+}
+
+// NewerSchemaError refuses a store whose schema a newer picket-server migrated: this one
+// would fail later on a column or table it does not know (a rollback after an upgrade).
+type NewerSchemaError struct {
+	// Store is the store's schema version; Binary the newest this binary knows.
+	Store, Binary int
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("the store's schema is version %d, newer than this picket-server's %d: "+
+		"a newer picket-server migrated it; run that version (or a newer one), or restore a backup from before the upgrade",
+		e.Store, e.Binary)
+}
+
+// corrupt reports whether err is SQLite saying the file is not a database or is damaged.
+func corrupt(err error) bool {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		return true
+	}
+	return false
+}
+
+// CheckIntegrity reads every page of a SQLite store (PRAGMA quick_check) and refuses one
+// that is damaged, naming the file and the first problem found; serve runs it at start,
+// before it answers anything from the store. Nothing on PostgreSQL, which checks its own
+// pages.
+func (s *Store) CheckIntegrity(ctx context.Context) error {
+	if s.pg {
+		return nil
+	}
+	rows, err := s.rdb.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("store: %s: %w", s.path, err)
+		}
+		if line != "ok" && len(problems) < 3 {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if corrupt(err) {
+			return fmt.Errorf("store: %s is damaged (%w): restore it from a backup", s.path, err)
+		}
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: %s is damaged (quick_check: %s): restore it from a backup", s.path, strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -324,6 +394,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		var current int
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&current); err != nil {
 			return err
+		}
+		if latest := ms[len(ms)-1].version; current > latest {
+			return &NewerSchemaError{Store: current, Binary: latest}
 		}
 		for _, m := range ms {
 			if m.version <= current {
