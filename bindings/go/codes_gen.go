@@ -92,8 +92,10 @@ const (
 	CodeRedirectInvalidURL Code = 413
 	// CodeRedirectInsecureScheme: The redirect URI uses http where https is required.
 	CodeRedirectInsecureScheme Code = 414
-	// CodeRedirectLoopbackInProduction: The redirect URI's host is the local machine (a loopback address or a name the default hosts files give it) in a production project.
+	// CodeRedirectLoopbackInProduction: The redirect URI's host is the local machine or its link (a loopback or link-local address, or a name an OS resolver or default hosts file gives it) in a production project.
 	CodeRedirectLoopbackInProduction Code = 415
+	// CodeRedirectSingleLabelHost: The redirect URI's host is a name of one label, which only local resolvers answer, in a production project.
+	CodeRedirectSingleLabelHost Code = 416
 	// CodeAuthUnknownKey: No project has this key (never issued, or revoked). HTTP 401.
 	CodeAuthUnknownKey Code = 500
 	// CodeAuthExpired: The key has expired. HTTP 401.
@@ -227,6 +229,8 @@ var (
 	ErrRedirectInsecureScheme = &Error{Code: CodeRedirectInsecureScheme}
 	// ErrRedirectLoopbackInProduction is the sentinel of CodeRedirectLoopbackInProduction.
 	ErrRedirectLoopbackInProduction = &Error{Code: CodeRedirectLoopbackInProduction}
+	// ErrRedirectSingleLabelHost is the sentinel of CodeRedirectSingleLabelHost.
+	ErrRedirectSingleLabelHost = &Error{Code: CodeRedirectSingleLabelHost}
 	// ErrUnknownKey is the sentinel of CodeAuthUnknownKey.
 	ErrUnknownKey = &Error{Code: CodeAuthUnknownKey}
 	// ErrKeyExpired is the sentinel of CodeAuthExpired.
@@ -321,6 +325,7 @@ var codeTable = []struct {
 	{CodeRedirectInvalidURL, "redirect_invalid_url", ErrRedirectInvalidURL},
 	{CodeRedirectInsecureScheme, "redirect_insecure_scheme", ErrRedirectInsecureScheme},
 	{CodeRedirectLoopbackInProduction, "redirect_loopback_in_production", ErrRedirectLoopbackInProduction},
+	{CodeRedirectSingleLabelHost, "redirect_single_label_host", ErrRedirectSingleLabelHost},
 	{CodeAuthUnknownKey, "auth_unknown_key", ErrUnknownKey},
 	{CodeAuthExpired, "auth_expired", ErrKeyExpired},
 	{CodeAuthWrongKind, "auth_wrong_kind", ErrWrongKind},

@@ -16,6 +16,8 @@ func TestRedirectURIs(t *testing.T) {
 	}
 	wantCode(t, ValidateRedirectURI("http://localhost:3000/", Production, 0), CodeRedirectInsecureScheme)
 	wantCode(t, ValidateRedirectURI("https://127.1/cb", Production, 0), CodeRedirectLoopbackInProduction)
+	wantCode(t, ValidateRedirectURI("https://_localdnsproxy:8443/cb", Production, 0), CodeRedirectLoopbackInProduction)
+	wantCode(t, ValidateRedirectURI("https://intranet/cb", Production, 0), CodeRedirectSingleLabelHost)
 	wantCode(t, ValidateRedirectURI("https://example.com/*", Production, 0), CodeRedirectWildcard)
 	wantCode(t, ValidateRedirectURI("", Production, 0), CodeRedirectEmpty)
 	wantCode(t, ValidateRedirectURI("com.example.app:/cb", Production, 0), CodeRedirectDisallowedScheme)

@@ -322,8 +322,11 @@ pub const CODES: &[Code] = &[
         "redirect uri must use https (http is allowed only for localhost, 127.0.0.1 or [::1] in development)",
         "The redirect URI uses http where https is required."),
     core(415, "REDIRECT_LOOPBACK_IN_PRODUCTION", "RedirectError::LoopbackInProduction",
-        "redirect uri host is the local machine (a loopback address, localhost, or a name such as localhost.localdomain or ip6-localhost), which production projects must not allow",
-        "The redirect URI's host is the local machine (a loopback address or a name the default hosts files give it) in a production project."),
+        "redirect uri host is the local machine or its link (a loopback or link-local address, localhost, or a name such as localhost.localdomain, ip6-localhost, _localdnsstub or NAME.local), which production projects must not allow",
+        "The redirect URI's host is the local machine or its link (a loopback or link-local address, or a name an OS resolver or default hosts file gives it) in a production project."),
+    core(416, "REDIRECT_SINGLE_LABEL_HOST", "RedirectError::SingleLabelHost",
+        "redirect uri host is a single label (no dot, such as intranet or the machine's own hostname), which only local resolvers answer: production projects must use a public domain name",
+        "The redirect URI's host is a name of one label, which only local resolvers answer, in a production project."),
     core(500, "AUTH_UNKNOWN_KEY", "AuthError::UnknownKey",
         "unknown api key",
         "No project has this key (never issued, or revoked). HTTP 401.")

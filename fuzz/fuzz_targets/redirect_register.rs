@@ -4,10 +4,12 @@
 //! Properties of an accepted URI:
 //! - only bytes 0x21–0x7E, no `#`, no `*`, no `@` in the authority;
 //! - production: scheme `https` (any case); the host, as the URL parser reads it, is not
-//!   `localhost`/`*.localhost`/`*.localhost.localdomain`, nor a name of the default hosts
-//!   files (`localhost.localdomain`, `ip6-localhost`, …: the list below, written out
-//!   again from the distributions' files), nor a loopback or unspecified IP address, nor
-//!   a name that is such an address once its trailing dots are removed;
+//!   a name under (or equal to) `localhost`, `localdomain`, `local`, `docker.internal` or
+//!   `containers.internal`, nor a name the OS resolvers and default hosts files give the
+//!   machine (`ip6-localhost`, `_localdnsstub`, `localhost.my.domain`, …: the list below,
+//!   written out again from the systems' files and manuals), nor a name of fewer than
+//!   two labels, nor a loopback, unspecified, link-local or broadcast IP address, nor a
+//!   name that is such an address once its trailing dots are removed;
 //! - development: scheme `http` only with the host written exactly `localhost`,
 //!   `127.0.0.1` or `[::1]`; otherwise `https`;
 //! - a scheme other than http(s) only with `allow_private_use_schemes`, and it contains `.`;
@@ -19,12 +21,13 @@
 
 use libfuzzer_sys::fuzz_target;
 use picket_core::{validate_redirect_uri, Mode, RedirectOptions};
+use std::net::Ipv4Addr;
+
 use url::{Host, Url};
 
 /// The local names of the default hosts files (Debian/Ubuntu/Docker, Fedora/RHEL,
-/// openSUSE, Alpine, Gentoo, macOS).
-const HOSTS_FILE_NAMES: [&str; 24] = [
-    "localhost.localdomain",
+/// openSUSE, Gentoo, FreeBSD, macOS, Solaris, AIX) and of systemd's resolvers.
+const HOSTS_FILE_NAMES: [&str; 30] = [
     "localhost4",
     "localhost4.localdomain4",
     "localhost6",
@@ -47,8 +50,28 @@ const HOSTS_FILE_NAMES: [&str; 24] = [
     "ip4-loopback",
     "ip4-allnodes",
     "ip4-allrouters",
+    "localhost.my.domain",
     "broadcasthost",
+    "loghost",
+    "loopback",
+    "_localdnsstub",
+    "_localdnsproxy",
+    "_outbound",
+    "_gateway",
 ];
+
+/// Local together with every name under them.
+const LOCAL_ZONES: [&str; 5] = [
+    "localhost",
+    "localdomain",
+    "local",
+    "docker.internal",
+    "containers.internal",
+];
+
+fn v4_local(a: Ipv4Addr) -> bool {
+    a.is_loopback() || a.octets()[0] == 0 || a.is_link_local() || a.is_broadcast()
+}
 
 fn check_accepted(uri: &[u8], mode: Mode, private: bool) {
     assert!(
@@ -86,35 +109,39 @@ fn check_accepted(uri: &[u8], mode: Mode, private: bool) {
                 Some(Host::Domain(d)) => {
                     let d = d.trim_end_matches('.').to_ascii_lowercase();
                     assert!(
-                        d != "localhost"
-                            && !d.ends_with(".localhost")
-                            && !d.ends_with(".localhost.localdomain"),
-                        "production accepted localhost"
+                        !LOCAL_ZONES
+                            .iter()
+                            .any(|z| d == *z || d.ends_with(&format!(".{z}"))),
+                        "production accepted a name under a local zone"
                     );
                     assert!(
                         !HOSTS_FILE_NAMES.contains(&d.as_str()),
                         "production accepted a hosts-file local name"
                     );
+                    assert!(
+                        d.split('.').filter(|l| !l.is_empty()).count() >= 2,
+                        "production accepted a single-label name"
+                    );
                     if let Ok(Host::Ipv4(a)) = Host::parse(&d) {
                         assert!(
-                            !a.is_loopback() && a.octets()[0] != 0,
-                            "production accepted a loopback address with trailing dots"
+                            !v4_local(a),
+                            "production accepted a local address with trailing dots"
                         );
                     }
                 }
                 Some(Host::Ipv4(a)) => {
-                    assert!(
-                        !a.is_loopback() && !a.is_unspecified(),
-                        "production loopback"
-                    );
+                    assert!(!v4_local(a), "production accepted a local IPv4 address");
                 }
                 Some(Host::Ipv6(a)) => {
+                    let first = a.segments()[0];
                     assert!(
-                        !a.is_loopback() && !a.is_unspecified(),
-                        "production loopback"
+                        !a.is_loopback()
+                            && !a.is_unspecified()
+                            && !(0xfe80..=0xfebf).contains(&first),
+                        "production accepted a loopback or link-local IPv6 address"
                     );
                     if let Some(v4) = a.to_ipv4_mapped() {
-                        assert!(!v4.is_loopback(), "production accepted mapped loopback");
+                        assert!(!v4_local(v4), "production accepted a mapped local address");
                     }
                 }
                 None => panic!("accepted https URI without a host"),

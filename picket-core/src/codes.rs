@@ -95,6 +95,7 @@ impl RedirectError {
             RedirectError::InvalidUrl(_) => 413,
             RedirectError::InsecureScheme => 414,
             RedirectError::LoopbackInProduction => 415,
+            RedirectError::SingleLabelHost => 416,
         }
     }
 }

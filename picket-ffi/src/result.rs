@@ -123,9 +123,13 @@ pub enum picket_result {
     RedirectInvalidUrl = 413,
     /// The redirect URI uses http where https is required.
     RedirectInsecureScheme = 414,
-    /// The redirect URI's host is the local machine (a loopback address or a name the
-    /// default hosts files give it) in a production project.
+    /// The redirect URI's host is the local machine or its link (a loopback or link-local
+    /// address, or a name an OS resolver or default hosts file gives it) in a production
+    /// project.
     RedirectLoopbackInProduction = 415,
+    /// The redirect URI's host is a name of one label, which only local resolvers answer,
+    /// in a production project.
+    RedirectSingleLabelHost = 416,
 
     /// No project has this key (never issued, or revoked). HTTP 401.
     AuthUnknownKey = 500,
@@ -175,7 +179,7 @@ pub enum picket_result {
 }
 
 /// Every variant, in ascending order of value.
-const ALL: [picket_result; 65] = {
+const ALL: [picket_result; 66] = {
     use picket_result::*;
     [
         Ok,
@@ -223,6 +227,7 @@ const ALL: [picket_result; 65] = {
         RedirectInvalidUrl,
         RedirectInsecureScheme,
         RedirectLoopbackInProduction,
+        RedirectSingleLabelHost,
         AuthUnknownKey,
         AuthExpired,
         AuthWrongKind,
@@ -320,7 +325,8 @@ impl picket_result {
             RedirectInvalidPort => "redirect uri has an invalid port: it must be a number from 1 to 65535",
             RedirectInvalidUrl => "redirect uri is not a valid url",
             RedirectInsecureScheme => "redirect uri must use https (http is allowed only for localhost, 127.0.0.1 or [::1] in development)",
-            RedirectLoopbackInProduction => "redirect uri host is the local machine (a loopback address, localhost, or a name such as localhost.localdomain or ip6-localhost), which production projects must not allow",
+            RedirectLoopbackInProduction => "redirect uri host is the local machine or its link (a loopback or link-local address, localhost, or a name such as localhost.localdomain, ip6-localhost, _localdnsstub or NAME.local), which production projects must not allow",
+            RedirectSingleLabelHost => "redirect uri host is a single label (no dot, such as intranet or the machine's own hostname), which only local resolvers answer: production projects must use a public domain name",
             AuthUnknownKey => "unknown api key",
             AuthExpired => "api key has expired: use the project's current key",
             AuthWrongKind => "this endpoint requires the other kind of api key",

@@ -96,6 +96,10 @@ static void test_validate(void) {
              "loopback");
     VALIDATE("https://127.1/", PROD, ANY_PORT, PICKET_RESULT_REDIRECT_LOOPBACK_IN_PRODUCTION,
              "loopback");
+    VALIDATE("https://_localdnsstub:8443/cb", PROD, 0,
+             PICKET_RESULT_REDIRECT_LOOPBACK_IN_PRODUCTION, "loopback");
+    VALIDATE("https://intranet/cb", PROD, 0, PICKET_RESULT_REDIRECT_SINGLE_LABEL_HOST,
+             "single label");
 
     /* Enums, options, NULL, length. */
     const uint32_t bad_modes[] = {0, 3, UINT32_MAX};

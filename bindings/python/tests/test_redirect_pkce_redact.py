@@ -49,6 +49,8 @@ def test_redirect_accepted(uri: str, mode: Mode) -> None:
         ("http://example.com/", Mode.DEVELOPMENT, Code.REDIRECT_INSECURE_SCHEME),
         ("https://localhost/", Mode.PRODUCTION, Code.REDIRECT_LOOPBACK_IN_PRODUCTION),
         ("https://127.1/cb", Mode.PRODUCTION, Code.REDIRECT_LOOPBACK_IN_PRODUCTION),
+        ("https://localhost.my.domain./", Mode.PRODUCTION, Code.REDIRECT_LOOPBACK_IN_PRODUCTION),
+        ("https://intranet/cb", Mode.PRODUCTION, Code.REDIRECT_SINGLE_LABEL_HOST),
     ],
 )
 def test_redirect_refused(uri: str, mode: Mode, code: Code) -> None:

@@ -1,13 +1,14 @@
 //! Which hosts are the user's own machine: the one place of the loopback rules.
 //!
 //! - **Production** refuses every host that reaches the local machine (or only its
-//!   link), however it is spelled: [`is_local`].
+//!   link), however it is spelled: [`is_local`]; and every other single-label name,
+//!   which only local resolvers answer: [`is_single_label`].
 //! - **Development** allows `http` only for the three hosts of
 //!   [`DEVELOPMENT_HTTP_HOSTS`], written exactly so.
 //! - **Matching** with `loopback_any_port` (development) ignores the port only for the
 //!   loopback IP literals of [`ANY_PORT_HOSTS`].
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use url::Host;
 
@@ -27,23 +28,29 @@ pub(super) const DEVELOPMENT_HTTP_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", 
 /// their port may vary (RFC 8252 §7.3). `localhost` stays exact (RFC 8252 §8.3).
 pub(super) const ANY_PORT_HOSTS: [&str; 2] = ["127.0.0.1", "[::1]"];
 
-/// Names that the default hosts files of common systems map to the local machine or its
-/// link, compared whole, in any case, after trailing dots are removed:
+/// Names that an operating system's resolver or default hosts file maps to the local
+/// machine or its link, compared whole, in any case, after trailing dots are removed
+/// (names under a suffix of [`LOCAL_SUFFIXES`] are not repeated here):
 ///
-/// - Debian, Ubuntu and Docker's generated file: `ip6-localhost`, `ip6-loopback` (`::1`),
-///   `ip6-localnet`, `ip6-mcastprefix`, `ip6-allnodes`, `ip6-allrouters`, `ip6-allhosts`;
-/// - Fedora, RHEL, CentOS (the `setup` package): `localhost.localdomain`, `localhost4`,
-///   `localhost4.localdomain4`, `localhost6`, `localhost6.localdomain6`;
+/// - Debian, Ubuntu, Android, WSL and Docker's generated file: `ip6-localhost`,
+///   `ip6-loopback` (`::1`), `ip6-localnet`, `ip6-mcastprefix`, `ip6-allnodes`,
+///   `ip6-allrouters`, `ip6-allhosts`;
+/// - Fedora, RHEL, CentOS (the `setup` package): `localhost4`, `localhost4.localdomain4`,
+///   `localhost6`, `localhost6.localdomain6`;
 /// - openSUSE and SLES (`netcfg`): `ipv6-localhost`, `ipv6-loopback`, `ipv6-localnet`,
 ///   `ipv6-mcastprefix`, `ipv6-allnodes`, `ipv6-allrouters`, `ipv6-allhosts`;
-/// - Alpine: `localhost.localdomain`; Gentoo and older Debian files: `ip4-localhost`,
-///   `ip4-loopback`, `ip4-allnodes`, `ip4-allrouters`;
-/// - macOS: `broadcasthost`.
+/// - Gentoo and older Debian files: `ip4-localhost`, `ip4-loopback`, `ip4-allnodes`,
+///   `ip4-allrouters`;
+/// - FreeBSD and DragonFly BSD: `localhost.my.domain`;
+/// - macOS: `broadcasthost`; Solaris and illumos: `loghost`; AIX and HP-UX: `loopback`;
+/// - systemd-resolved (the default resolver of Ubuntu and Fedora) and nss-myhostname
+///   synthesise `_localdnsstub` (127.0.0.53), `_localdnsproxy` (127.0.0.54), `_outbound`
+///   (the machine's own outbound addresses) and `_gateway` (the default router;
+///   `gateway` before systemd 235).
 ///
-/// (`localhost` itself, Arch's only name, is in [`LOCAL_SUFFIXES`]' rule.) None of these
-/// is a public host: a single label never is, and `localdomain` is not a public suffix.
-const LOCAL_NAMES: [&str; 24] = [
-    "localhost.localdomain",
+/// None of these is a public host: `my.domain` and `localdomain4` are not public
+/// suffixes, and a single label never is.
+const LOCAL_NAMES: [&str; 30] = [
     "localhost4",
     "localhost4.localdomain4",
     "localhost6",
@@ -66,25 +73,52 @@ const LOCAL_NAMES: [&str; 24] = [
     "ip4-loopback",
     "ip4-allnodes",
     "ip4-allrouters",
+    "localhost.my.domain",
     "broadcasthost",
+    "loghost",
+    "loopback",
+    "_localdnsstub",
+    "_localdnsproxy",
+    "_outbound",
+    "_gateway",
 ];
 
-/// `localhost` and every name under it (RFC 6761 §6.3; browsers resolve `*.localhost`
-/// to loopback themselves), and every name under `localhost.localdomain` (systemd's
-/// nss-myhostname resolves them to loopback).
-const LOCAL_SUFFIXES: [&str; 2] = ["localhost", "localhost.localdomain"];
+/// Names that are local together with every name under them:
+///
+/// - `localhost` (RFC 6761 §6.3; browsers, systemd and nss-myhostname resolve
+///   `*.localhost` to loopback themselves; Arch's hosts file has only `localhost`);
+/// - `localdomain`: the Fedora, RHEL and Alpine files map `localhost.localdomain` to
+///   loopback, systemd every name under that, and systemd before 230 (nss-myhostname of
+///   Ubuntu 16.04 and RHEL 7) `localdomain` itself and every name under it;
+/// - `local` (RFC 6762 multicast DNS): answered on the link by whichever host claims the
+///   name; the machine's own `NAME.local` is itself (macOS, Avahi, systemd-resolved), and
+///   illumos' default hosts file maps it to 127.0.0.1;
+/// - `docker.internal` and `containers.internal`: Docker Desktop writes
+///   `kubernetes.docker.internal` (127.0.0.1) and `host.docker.internal` into the
+///   workstation's hosts file, Docker and Podman give containers `host.docker.internal`
+///   and `host.containers.internal` for the machine that runs them (`.internal` is
+///   reserved for private use and never public).
+const LOCAL_SUFFIXES: [&str; 5] = [
+    "localhost",
+    "localdomain",
+    "local",
+    "docker.internal",
+    "containers.internal",
+];
 
 /// Whether the host, as the URL parser reads it, is the local machine or its link:
 ///
-/// - a name of [`LOCAL_NAMES`], `localhost`, or a name under one of [`LOCAL_SUFFIXES`]
+/// - a name of [`LOCAL_NAMES`], or one of [`LOCAL_SUFFIXES`] or a name under it
 ///   (`.localhost` itself, with an empty first label, counts), in any case, with any
 ///   number of trailing dots;
 /// - a name that, without its trailing dots, is an IPv4 address (`127.0.0.1..`,
 ///   `2130706433..`): judged as that address;
-/// - 127.0.0.0/8 and 0.0.0.0/8 (Linux and macOS deliver `0.0.0.0` to the local host);
-///   `::1` and `::`; the IPv4-mapped form (`::ffff:a.b.c.d`) of those IPv4 ranges and
-///   the IPv4-compatible form (`::127.x.y.z`) of 127.0.0.0/8, which
-///   `Ipv6Addr::is_loopback` misses.
+/// - IPv4: 127.0.0.0/8, 0.0.0.0/8 (Linux and macOS deliver `0.0.0.0` to the local host),
+///   169.254.0.0/16 (link-local), 255.255.255.255 (`broadcasthost`);
+/// - IPv6: `::1`, `::`, fe80::/10 (link-local; macOS gives its loopback interface
+///   `fe80::1`), the link-scope multicast of `ip6-allnodes` and its kin (ffX2::/16); the
+///   IPv4-mapped form (`::ffff:a.b.c.d`) of the IPv4 ranges and the IPv4-compatible form
+///   (`::127.x.y.z`) of 127.0.0.0/8, which `Ipv6Addr::is_loopback` misses.
 pub(super) fn is_local(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => {
@@ -97,12 +131,20 @@ pub(super) fn is_local(host: &Host<&str>) -> bool {
             is_local_name(name)
         }
         Host::Ipv4(a) => is_local_v4(*a),
-        Host::Ipv6(a) => {
-            a.is_loopback()
-                || a.is_unspecified()
-                || a.to_ipv4_mapped().is_some_and(is_local_v4)
-                || a.to_ipv4().is_some_and(|v4| v4.is_loopback())
-        }
+        Host::Ipv6(a) => is_local_v6(a),
+    }
+}
+
+/// Whether the host is a name of fewer than two labels (`intranet`, `app.`, `.com`): no
+/// public DNS name is (ICANN forbids dotless names), so only local resolvers answer it —
+/// the machine's own hostname (nss-myhostname: its addresses, or 127.0.0.2; Debian's
+/// hosts file: 127.0.1.1; NixOS's: 127.0.0.2), a hosts file, LLMNR or NetBIOS on the
+/// link, the search domains — and no public CA may certify it. Judged after
+/// [`is_local`], so that a known local name is refused as such.
+pub(super) fn is_single_label(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(d) => d.split('.').filter(|label| !label.is_empty()).count() < 2,
+        Host::Ipv4(_) | Host::Ipv6(_) => false,
     }
 }
 
@@ -120,7 +162,17 @@ fn is_local_name(name: &str) -> bool {
 }
 
 fn is_local_v4(a: Ipv4Addr) -> bool {
-    a.is_loopback() || a.octets()[0] == 0
+    a.is_loopback() || a.octets()[0] == 0 || a.is_link_local() || a.is_broadcast()
+}
+
+fn is_local_v6(a: &Ipv6Addr) -> bool {
+    let first = a.segments()[0];
+    a.is_loopback()
+        || a.is_unspecified()
+        || first & 0xffc0 == 0xfe80
+        || first & 0xff0f == 0xff02
+        || a.to_ipv4_mapped().is_some_and(is_local_v4)
+        || a.to_ipv4().is_some_and(|v4| v4.is_loopback())
 }
 
 /// Whether development allows `http` for `raw_host`, the host as written in the URI.
@@ -167,6 +219,35 @@ mod tests {
     }
 
     #[test]
+    fn the_names_of_issue_20() {
+        for name in [
+            "_localdnsstub",
+            "_LocalDnsProxy.",
+            "localhost.my.domain",
+            "LOCALHOST.MY.DOMAIN..",
+            "_outbound",
+            "_gateway",
+            "localdomain",
+            "printer.localdomain",
+            "mac.local",
+            "kubernetes.docker.internal",
+            "host.containers.internal",
+            "loghost",
+            "loopback",
+        ] {
+            assert!(local(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn no_local_name_repeats_a_suffix() {
+        for name in LOCAL_NAMES {
+            let is_under = |s: &str| name == s || name.ends_with(&format!(".{s}"));
+            assert!(!LOCAL_SUFFIXES.iter().any(|s| is_under(s)), "{name}");
+        }
+    }
+
+    #[test]
     fn names_that_only_contain_a_local_name_are_not_local() {
         for name in [
             "ip6-localhost.example.com",
@@ -176,10 +257,57 @@ mod tests {
             "xlocalhost",
             "localhostx.com",
             "broadcasthost.net",
-            "example.localdomain",
+            "example.mylocaldomain",
             "ip6-localhosts",
+            "localhost.my.domain.example",
+            "_localdnsstub.example.com",
+            "local.example.com",
+            "example.internal",
+            "docker.internal.example",
         ] {
             assert!(!local(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn link_local_broadcast_and_link_multicast_addresses_are_local() {
+        for host in [
+            "169.254.0.1",
+            "255.255.255.255",
+            "[fe80::1]",
+            "[febf::1]",
+            "[ff02::1]",
+            "[ff12::2]",
+            "[::ffff:169.254.1.1]",
+        ] {
+            assert!(local(host), "{host}");
+        }
+        for host in [
+            "169.253.255.255",
+            "255.255.255.254",
+            "[fec0::1]",
+            "[ff05::1]",
+            "[2001:db8::1]",
+        ] {
+            assert!(!local(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn single_labels() {
+        let single = |h: &str| is_single_label(&Host::parse(h).unwrap().borrowed());
+        for host in [
+            "intranet",
+            "app.",
+            "xn--bcher-kva",
+            ".com",
+            "a..",
+            "mylocalhost",
+        ] {
+            assert!(single(host), "{host}");
+        }
+        for host in ["example.com", "a.b.", "1.2.3.4", "[::2]", "my-host.example"] {
+            assert!(!single(host), "{host}");
         }
     }
 

@@ -28,7 +28,8 @@ pub const MAX_REDIRECT_URI_LEN: usize = 2048;
 pub enum Mode {
     /// Local development: `http://localhost`, `http://127.0.0.1` and `http://[::1]` are allowed.
     Development = 1,
-    /// Production: trusted https hosts only; no loopback host.
+    /// Production: https to public domain names only: no loopback or link-local host, no
+    /// single-label name.
     Production = 2,
 }
 
@@ -128,13 +129,19 @@ pub enum RedirectError {
     /// http where only https is allowed.
     #[error("redirect uri must use https (http is allowed only for localhost, 127.0.0.1 or [::1] in development)")]
     InsecureScheme,
-    /// A host that is the local machine in production: `localhost` and names under it,
-    /// the names the default hosts files of common systems map to the local machine or
-    /// its link (`localhost.localdomain`, `ip6-localhost`, `ipv6-loopback`, …, in any
-    /// case, with trailing dots), 127.0.0.0/8, 0.0.0.0/8, `::1`, `::` and their mapped
-    /// forms.
-    #[error("redirect uri host is the local machine (a loopback address, localhost, or a name such as localhost.localdomain or ip6-localhost), which production projects must not allow")]
+    /// A host that is the local machine or its link, in production: `localhost` and names
+    /// under it, the names that operating systems' resolvers and default hosts files map
+    /// to the local machine or its link (`localhost.localdomain`, `ip6-localhost`,
+    /// `_localdnsstub`, `localhost.my.domain`, names under `.local`, …, in any case, with
+    /// trailing dots), 127.0.0.0/8, 0.0.0.0/8, 169.254.0.0/16, `::1`, `::`, fe80::/10 and
+    /// their mapped forms.
+    #[error("redirect uri host is the local machine or its link (a loopback or link-local address, localhost, or a name such as localhost.localdomain, ip6-localhost, _localdnsstub or NAME.local), which production projects must not allow")]
     LoopbackInProduction,
+    /// A host name of a single label (`https://intranet/cb`) in production: only local
+    /// resolvers answer it (the machine's own hostname, a hosts file, LLMNR, the search
+    /// domains), never public DNS.
+    #[error("redirect uri host is a single label (no dot, such as intranet or the machine's own hostname), which only local resolvers answer: production projects must use a public domain name")]
+    SingleLabelHost,
 }
 
 /// Checks that `uri` may be registered by a project in `mode`.
@@ -187,6 +194,9 @@ pub fn validate_redirect_uri(
         Mode::Production if !https => Err(RedirectError::InsecureScheme),
         Mode::Production if url.host().is_some_and(|h| host::is_local(&h)) => {
             Err(RedirectError::LoopbackInProduction)
+        }
+        Mode::Production if url.host().is_some_and(|h| host::is_single_label(&h)) => {
+            Err(RedirectError::SingleLabelHost)
         }
         Mode::Development if http && !host::allows_development_http(raw_host) => {
             Err(RedirectError::InsecureScheme)

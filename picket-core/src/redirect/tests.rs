@@ -167,6 +167,44 @@ fn both_modes() {
             Ok(()),
             Err(RedirectError::LoopbackInProduction),
         ),
+        // Issue #20: the names OS resolvers synthesise, the BSDs' hosts files, mDNS.
+        (
+            "https://_localdnsstub/cb",
+            Ok(()),
+            Err(RedirectError::LoopbackInProduction),
+        ),
+        (
+            "https://_LocalDnsProxy.:8443/cb",
+            Ok(()),
+            Err(RedirectError::LoopbackInProduction),
+        ),
+        (
+            "https://localhost.my.domain../cb",
+            Ok(()),
+            Err(RedirectError::LoopbackInProduction),
+        ),
+        (
+            "https://Mac-Mini.LOCAL/cb",
+            Ok(()),
+            Err(RedirectError::LoopbackInProduction),
+        ),
+        (
+            "https://[fe80::1]/cb",
+            Ok(()),
+            Err(RedirectError::LoopbackInProduction),
+        ),
+        // A single label: only local resolvers answer it.
+        (
+            "https://intranet/cb",
+            Ok(()),
+            Err(RedirectError::SingleLabelHost),
+        ),
+        (
+            "https://intranet.:8443/cb",
+            Ok(()),
+            Err(RedirectError::SingleLabelHost),
+        ),
+        ("https://intranet.example/cb", Ok(()), Ok(())),
         ("https://ip6-localhost.example.com/", Ok(()), Ok(())),
         ("https://8.8.8.8../", Ok(()), Ok(())),
         (
