@@ -45,6 +45,9 @@ if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; f
 step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
 bindings/python/test.sh
 
+step "Node binding: npm ci, addon + tsc build, types, node --test (worker races), vectors"
+bindings/node/test.sh
+
 step "Go binding: vet, race tests, vectors, benchmarks once, against an installed prefix"
 bindings/go/test.sh
 

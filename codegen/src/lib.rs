@@ -13,6 +13,7 @@
 //! | `server/internal/rules/rules_gen.go` | the server's own rules ([`table::RULES`], 800-999) |
 //! | `bindings/go/rules_gen.go` | the rules the Go middleware answers too |
 //! | `server/RULES.md` | the server's rules, for its users |
+//! | `bindings/node/src/codes.ts` | the Node binding's `Code` object and rule names |
 //!
 //! `cargo run -p picket-codegen` writes them; `-- --check` fails on any difference.
 //!
@@ -28,7 +29,7 @@ pub mod table;
 
 use std::collections::BTreeSet;
 
-use render::{c_codes_h, core_codes_rs, ffi_result_rs, go_codes, python_codes};
+use render::{c_codes_h, core_codes_rs, ffi_result_rs, go_codes, node_codes, python_codes};
 pub use rules::go_rule;
 use rules::{go_binding_rules, go_server_rules, rules_md};
 use table::{Area, Code, AREAS, CODES};
@@ -90,6 +91,10 @@ pub fn outputs() -> Result<Vec<Output>, String> {
         Output {
             path: "server/RULES.md",
             text: rules_md(),
+        },
+        Output {
+            path: "bindings/node/src/codes.ts",
+            text: node_codes(),
         },
     ])
 }
@@ -334,6 +339,7 @@ mod tests {
                     "server/internal/rules/rules_gen.go"
                     | "bindings/go/rules_gen.go"
                     | "server/RULES.md" => continue,
+                    "bindings/node/src/codes.ts" => format!("  {}: {},\n", code.name, code.value),
                     other => panic!("no check for {other}"),
                 };
                 assert!(file.text.contains(&needle), "{}: no {needle:?}", file.path);

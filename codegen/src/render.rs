@@ -317,3 +317,48 @@ pub(crate) fn c_codes_h() -> String {
     }
     o
 }
+
+pub(crate) fn node_codes() -> String {
+    let mut o = String::new();
+    writeln!(
+        o,
+        "// {GENERATED}.
+
+/**
+ * Every value of `picket_result` (`PICKET_RESULT_<NAME>` in the C header), by name.
+ *
+ * Values are grouped by area and never reused:
+ *"
+    )
+    .unwrap();
+    for line in area_list(" * ", "-").lines() {
+        writeln!(o, "{line}").unwrap();
+    }
+    o.push_str(" */\nexport const Code = {\n");
+    for code in CODES {
+        if 2 + 4 + code.doc.len() + 3 <= 92 {
+            writeln!(o, "  /** {} */", code.doc).unwrap();
+        } else {
+            o.push_str("  /**\n");
+            doc_lines(&mut o, "   * ", code.doc);
+            o.push_str("   */\n");
+        }
+        writeln!(o, "  {}: {},", code.name, code.value).unwrap();
+    }
+    o.push_str(
+        "} as const;
+
+/** A picket result code: one of the values of {@link Code}. */
+export type Code = (typeof Code)[keyof typeof Code];
+
+/**
+ * The rule name of each code: its name in lowercase (`auth_unknown_key`), the `error` of
+ * the error object every middleware answers with.
+ */
+export const CODE_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(Code).map(([name, value]) => [value, name.toLowerCase()]),
+);
+",
+    );
+    o
+}

@@ -1,0 +1,39 @@
+// Type-checked by test.sh (tsc --noEmit, module nodenext): the package's declarations as
+// an ESM consumer sees them. It is compiled, not run.
+import picket, {
+  AuthError, Code, KeyKind, Mode, RegistryBuilder, RegistryHolder, Requirement, generateKey,
+  parseAuthorization, redact, type Auth, type ErrorBody,
+} from "picket-node";
+
+const sk = generateKey(KeyKind.SECRET);
+const registry = new RegistryBuilder({ acceptBearer: true })
+  .addProject(1, Mode.PRODUCTION, { allowPrivateUseSchemes: true })
+  .addKey(sk, 1, { expiresAt: new Date() })
+  .addKey(Buffer.alloc(32), 2n, { kind: KeyKind.PUBLISHABLE, expiresAt: null })
+  .build();
+const auth: Auth = registry.authenticate("Basic x", Requirement.SECRET, Date.now() / 1000);
+const project: number | bigint = auth.project;
+const kind: KeyKind = auth.kind;
+const holder: RegistryHolder = await RegistryHolder.load(() => registry, { version: () => 1 });
+await holder.reload();
+const s: string = redact("x");
+const b: Buffer = redact(Buffer.from("x"));
+try {
+  parseAuthorization(Buffer.from("Basic x"));
+} catch (e) {
+  if (e instanceof AuthError) {
+    const status: number = e.httpStatus;
+    const body: ErrorBody = e.toJSON();
+    const c: number = Code.AUTH_UNKNOWN_KEY;
+    void [status, body, c];
+  }
+}
+void [project, kind, s, b, picket.libraryVersion()];
+
+// The declarations refuse what the runtime refuses:
+// @ts-expect-error a requirement is a Requirement value, not a word
+registry.authenticate("Basic x", "secret");
+// @ts-expect-error a key's text is reached only through expose()
+void sk.text;
+// @ts-expect-error Mode has no STAGING
+void Mode.STAGING;
