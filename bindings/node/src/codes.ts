@@ -114,10 +114,16 @@ export const Code = {
   /** The redirect URI uses http where https is required. */
   REDIRECT_INSECURE_SCHEME: 414,
   /**
-   * The redirect URI's host is the local machine (a loopback address or a name the default
-   * hosts files give it) in a production project.
+   * The redirect URI's host is the local machine or its link (a loopback or link-local
+   * address, or a name an OS resolver or default hosts file gives it) in a production
+   * project.
    */
   REDIRECT_LOOPBACK_IN_PRODUCTION: 415,
+  /**
+   * The redirect URI's host is a name of one label, which only local resolvers answer, in a
+   * production project.
+   */
+  REDIRECT_SINGLE_LABEL_HOST: 416,
   /** No project has this key (never issued, or revoked). HTTP 401. */
   AUTH_UNKNOWN_KEY: 500,
   /** The key has expired. HTTP 401. */
