@@ -562,9 +562,7 @@ pub const RULES: &[Rule] = &[
     rule(912, "signup_closed", 403,
         "sign-up is closed on this server",
         "The server runs with `-signup=false`: only the operator makes accounts."),
-    rule(913, "signup_refused", 400,
-        "no account can be made with this email address and password",
-        "The dashboard's sign-up refused (an email taken, said without telling which)."),
+    // 913 was signup_refused: sign-up now answers a taken email as a new one. Never reuse it.
     rule(914, "project_name_invalid", 400,
         "a project's name is 1 to 200 bytes of text",
         "A project's name is empty or longer than 200 bytes."),

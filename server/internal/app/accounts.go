@@ -73,30 +73,36 @@ type NewProject struct {
 	Keys    []IssuedKey
 }
 
-// CreateAccount checks email and password (accounts.NormalizeEmail, accounts.CheckPassword:
-// an *accounts.Rule), hashes the password and creates the account with its first project,
-// "My First Project" (development, one publishable and one secret key). store.ErrExists
-// when the email is taken.
-func (a *App) CreateAccount(ctx context.Context, email, password string) (store.Account, NewProject, error) {
+// newAccount checks email and password (accounts.NormalizeEmail, accounts.CheckPassword:
+// an *accounts.Rule) and hashes the password: the record of a new account.
+func (a *App) newAccount(ctx context.Context, email, password string) (store.NewAccount, error) {
 	email, key, err := accounts.NormalizeEmail(email)
 	if err != nil {
-		return store.Account{}, NewProject{}, err
+		return store.NewAccount{}, err
 	}
 	if err := accounts.CheckPassword(password, key); err != nil {
-		return store.Account{}, NewProject{}, err
+		return store.NewAccount{}, err
 	}
 	h, err := a.Passwords()
 	if err != nil {
-		return store.Account{}, NewProject{}, err
+		return store.NewAccount{}, err
 	}
 	hash, err := h.Hash(ctx, password)
 	if err != nil {
-		return store.Account{}, NewProject{}, err
+		return store.NewAccount{}, err
 	}
-	return a.createAccount(ctx, store.NewAccount{Email: email, EmailKey: key, PasswordHash: hash})
+	return store.NewAccount{Email: email, EmailKey: key, PasswordHash: hash}, nil
 }
 
-func (a *App) createAccount(ctx context.Context, na store.NewAccount) (store.Account, NewProject, error) {
+// CreateAccount is the operator's (account create): it creates the account with its first
+// project, "My First Project" (development, one publishable and one secret key, returned
+// this once). A rule's refusal is an *accounts.Rule; store.ErrExists when the email is
+// taken.
+func (a *App) CreateAccount(ctx context.Context, email, password string) (store.Account, NewProject, error) {
+	na, err := a.newAccount(ctx, email, password)
+	if err != nil {
+		return store.Account{}, NewProject{}, err
+	}
 	keys, news, err := firstKeys()
 	if err != nil {
 		return store.Account{}, NewProject{}, err
@@ -108,6 +114,49 @@ func (a *App) createAccount(ctx context.Context, na store.NewAccount) (store.Acc
 	_ = a.Reload()
 	a.log.Info("account created", "account", acc.ID, "project", p.ID)
 	return acc, NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
+}
+
+// SignUp is the dashboard's sign-up: it creates the account and "My First Project"
+// (development) without keys, which the account's first log-in issues (FirstKeys), so
+// that its answer can be the same whether the email was new or taken. A taken email
+// changes nothing and returns store.ErrExists with the existing account's ID, after the
+// same argon2id work as a new one, and without a registry reload (the new project has
+// nothing the registry authenticates until its keys come).
+func (a *App) SignUp(ctx context.Context, email, password string) (store.Account, error) {
+	na, err := a.newAccount(ctx, email, password)
+	if err != nil {
+		return store.Account{}, err
+	}
+	na.KeysAtFirstLogin = true
+	acc, p, _, err := a.store.CreateAccount(ctx, na, store.NewProject{Name: FirstProjectName, Mode: picket.Development}, a.now())
+	if err != nil {
+		return acc, err
+	}
+	a.log.Info("account created", "account", acc.ID, "project", p.ID, "keys", "at first log-in")
+	return acc, nil
+}
+
+// FirstKeys issues the keys of account id's first project, one publishable and one secret,
+// when the account has never had them (made by SignUp, not yet logged in): ok is false
+// otherwise. Of two calls at once, one issues them (store.IssueFirstKeys).
+func (a *App) FirstKeys(ctx context.Context, id int64) (np NewProject, ok bool, err error) {
+	if pending, err := a.store.FirstKeysPending(ctx, id); err != nil || !pending {
+		return NewProject{}, false, err
+	}
+	keys, news, err := firstKeys()
+	if err != nil {
+		return NewProject{}, false, err
+	}
+	p, recs, err := a.store.IssueFirstKeys(ctx, id, news, a.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return NewProject{}, false, nil
+	}
+	if err != nil {
+		return NewProject{}, false, err
+	}
+	_ = a.Reload()
+	a.log.Info("first keys issued", "account", id, "project", p.ID)
+	return NewProject{Project: p, Keys: issuedKeys(recs, keys)}, true, nil
 }
 
 // CreateProject creates a project for account accountID, in development, with one

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
+	"github.com/picket-dev/picket/server/internal/storetest"
 )
 
 // syncBuffer is a log sink several goroutines write to.
@@ -67,11 +67,11 @@ func sqliteKind() storeKind {
 // postgresKind gives each test a schema of its own in the database of
 // PICKET_TEST_POSTGRES_URL.
 func postgresKind() (storeKind, bool) {
-	base := os.Getenv("PICKET_TEST_POSTGRES_URL")
+	base := storetest.PostgresURL()
 	if base == "" {
 		return storeKind{}, false
 	}
-	return storeKind{"postgres", func(t *testing.T) (string, string) { return "", pgSchemaURL(t, base) }}, true
+	return storeKind{"postgres", func(t *testing.T) (string, string) { return "", storetest.SchemaURL(t, base) }}, true
 }
 
 func storeKinds() []storeKind {

@@ -84,11 +84,24 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.internalErr(w, r, nil, "log-in", err)
 		return
 	}
-	if _, err := d.startSession(r.Context(), w, r, acc); err != nil {
+	s, err := d.startSession(r.Context(), w, r, acc)
+	if err != nil {
 		d.internalErr(w, r, nil, "session", err)
 		return
 	}
 	d.app.Logger().Info("dashboard log-in", "account", acc.ID)
+	// The account's first log-in issues My First Project's keys (sign-up could not show
+	// them) and shows them this once.
+	np, first, err := d.app.FirstKeys(r.Context(), acc.ID)
+	if err != nil {
+		d.internalErr(w, r, s, "first keys", err)
+		return
+	}
+	if first {
+		d.render(w, r, http.StatusOK, "created", &view{Title: np.Project.Name, Session: s, Project: &np.Project, NewKeys: np.Keys,
+			Notice: "Welcome! This first log-in issued My First Project's keys. Copy them now: they are shown only this once."})
+		return
+	}
 	http.Redirect(w, r, Prefix+"/projects", http.StatusSeeOther)
 }
 
@@ -114,31 +127,26 @@ func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.signupClient.Take(client, now)
-	acc, np, err := d.app.CreateAccount(r.Context(), email, password)
+	// A new email and a taken one get the same answer, after the same argon2id work: the
+	// log-in form with a notice that holds for both. A taken email changes nothing.
+	acc, err := d.app.SignUp(r.Context(), email, password)
 	var ar *accounts.Rule
 	switch {
 	case errors.As(err, &ar):
+		// The rules read only what was typed: they say nothing about accounts.
 		e := newRule(ar.Rule, ar.Message)
 		v.Error = &e
 		d.anonForm(w, r, http.StatusBadRequest, "signup", v)
 		return
 	case errors.Is(err, store.ErrExists):
-		// The argon2id run was made as for a new account: the time does not tell.
-		e := signupFailed
-		v.Error = &e
-		d.anonForm(w, r, http.StatusBadRequest, "signup", v)
-		return
+		// For the operator: which account's address was used (never the address itself,
+		// nor the password).
+		d.app.Logger().Info("dashboard sign-up with an existing account's email: nothing changed", "account", acc.ID)
 	case err != nil:
 		d.internalErr(w, r, nil, "sign-up", err)
 		return
 	}
-	s, err := d.startSession(r.Context(), w, r, acc)
-	if err != nil {
-		d.internalErr(w, r, nil, "session", err)
-		return
-	}
-	d.render(w, r, http.StatusCreated, "created", &view{Title: np.Project.Name, Session: s, Project: &np.Project, NewKeys: np.Keys,
-		Notice: "Welcome! Your account is ready, with its first project. Copy its keys now: they are shown only this once."})
+	http.Redirect(w, r, Prefix+"/login?notice=signed_up", http.StatusSeeOther)
 }
 
 func (d *Dashboard) logout(w http.ResponseWriter, r *http.Request, s *sess) {

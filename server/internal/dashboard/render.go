@@ -69,7 +69,6 @@ var (
 	loginFailed  = newRule(rules.LoginFailed, "Wrong email or password.")
 	rateLimited  = newRule(rules.RateLimited, "Too many attempts: wait a little and try again.")
 	signupClosed = newRule(rules.SignupClosed, "Sign-up is closed on this server: ask its operator for an account.")
-	signupFailed = newRule(rules.SignupRefused, "No account can be made with this email address and password. If you already have an account, log in.")
 	internal     = newRule(rules.InternalError, "Something went wrong on the server: try again later.")
 )
 
@@ -82,6 +81,7 @@ func fromBody(b app.ErrorBody) *rule {
 // notices are the fixed messages a redirect may ask for (?notice=NAME).
 var notices = map[string]string{
 	"logged_out":       "You are logged out.",
+	"signed_up":        "If this address is new, your account is ready, with its first project: log in to see the project's keys. If the address already had an account, nothing changed: log in with that account's password.",
 	"session_ended":    "Log in to continue (a session ends after a while unused, and some hours after log-in).",
 	"key_revoked":      "The key is revoked.",
 	"uri_added":        "The redirect URI is added.",

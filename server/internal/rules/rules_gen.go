@@ -93,9 +93,6 @@ var (
 	// SignupClosed (912, HTTP 403): The server runs with `-signup=false`: only the operator
 	// makes accounts.
 	SignupClosed = Rule{Name: "signup_closed", Code: 912, Status: 403, Text: "sign-up is closed on this server"}
-	// SignupRefused (913, HTTP 400): The dashboard's sign-up refused (an email taken, said
-	// without telling which).
-	SignupRefused = Rule{Name: "signup_refused", Code: 913, Status: 400, Text: "no account can be made with this email address and password"}
 	// ProjectNameInvalid (914, HTTP 400): A project's name is empty or longer than 200 bytes.
 	ProjectNameInvalid = Rule{Name: "project_name_invalid", Code: 914, Status: 400, Text: "a project's name is 1 to 200 bytes of text"}
 )
@@ -136,6 +133,5 @@ var All = []Rule{
 	LoginFailed,
 	CSRFRefused,
 	SignupClosed,
-	SignupRefused,
 	ProjectNameInvalid,
 }

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -17,9 +18,12 @@ type Account struct {
 }
 
 // NewAccount is an account to create: the address as typed, the key that identifies it
-// (accounts.NormalizeEmail) and the password's argon2id hash.
+// (accounts.NormalizeEmail) and the password's argon2id hash. With KeysAtFirstLogin, its
+// first project is made without keys and the account records that IssueFirstKeys issues
+// them (the dashboard's sign-up, whose answer cannot show them).
 type NewAccount struct {
 	Email, EmailKey, PasswordHash string
+	KeysAtFirstLogin              bool
 }
 
 const accountCols = "id, email, created_at"
@@ -46,18 +50,27 @@ func (s *Store) accountExists(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // CreateAccount creates an account and its first project (first.AccountID is set to the
-// new account) in one transaction: ErrExists when the email key is taken.
+// new account) in one transaction. When the email key is taken it changes nothing and
+// returns ErrExists with the existing account's ID (for the log; never for an answer).
+//
+// A first project without keys or redirect URIs is nothing the registry authenticates, so
+// it does not bump the change counter: IssueFirstKeys does, when the keys come.
 func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProject, now time.Time) (Account, Project, []Key, error) {
 	var a Account
 	var p Project
 	var keys []Key
 	err := s.tx(ctx, true, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM accounts WHERE email_key = ?"), na.EmailKey).Scan(&n); err != nil {
+		var existing int64
+		err := tx.QueryRowContext(ctx, s.q("SELECT id FROM accounts WHERE email_key = ?"), na.EmailKey).Scan(&existing)
+		switch {
+		case err == nil:
+			a.ID = existing
+			return ErrExists
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		if n > 0 {
-			return ErrExists
+		if na.KeysAtFirstLogin && len(first.Keys) > 0 {
+			return errors.New("store: a first project whose keys come at first log-in is made without keys")
 		}
 		id, err := s.insertID(ctx, tx, "INSERT INTO accounts (email, email_key, password_hash, created_at) VALUES (?, ?, ?, ?)",
 			na.Email, na.EmailKey, na.PasswordHash, now.Unix())
@@ -69,9 +82,69 @@ func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProje
 		if p, keys, err = s.createProject(ctx, tx, first, now); err != nil {
 			return err
 		}
+		if na.KeysAtFirstLogin {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET first_keys_project = ? WHERE id = ?"), p.ID, id); err != nil {
+				return err
+			}
+		}
+		if len(first.Keys) == 0 && len(first.URIs) == 0 {
+			return nil
+		}
 		return s.bump(ctx, tx)
 	})
 	return a, p, keys, err
+}
+
+// FirstKeysPending reports whether account id's first project still waits for the keys
+// its first log-in issues (false for an unknown account).
+func (s *Store) FirstKeysPending(ctx context.Context, id int64) (bool, error) {
+	var project sql.NullInt64
+	err := s.rdb.QueryRowContext(ctx, s.q("SELECT first_keys_project FROM accounts WHERE id = ?"), id).Scan(&project)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return project.Valid, err
+}
+
+// IssueFirstKeys issues keys to the project account id's first log-in is waiting for, and
+// records that they are issued, in one transaction: of two log-ins at once, one issues
+// them and the other gets ErrNotFound, as does any log-in after (the store's write lock
+// serialises the transactions; the second reads the first's NULL).
+func (s *Store) IssueFirstKeys(ctx context.Context, id int64, keys []NewKey, now time.Time) (Project, []Key, error) {
+	var p Project
+	var made []Key
+	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+		var project sql.NullInt64
+		if err := tx.QueryRowContext(ctx, s.q("SELECT first_keys_project FROM accounts WHERE id = ?"), id).Scan(&project); err != nil {
+			return notFound(err)
+		}
+		if !project.Valid {
+			return ErrNotFound
+		}
+		res, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET first_keys_project = NULL WHERE id = ? AND first_keys_project = ?"), id, project.Int64)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return ErrNotFound
+		}
+		if p, err = scanProject(tx.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), project.Int64)); err != nil {
+			return notFound(err)
+		}
+		for _, k := range keys {
+			rec, err := s.insertKey(ctx, tx, p.ID, k, 0, now)
+			if err != nil {
+				return err
+			}
+			made = append(made, rec)
+		}
+		return s.bump(ctx, tx)
+	})
+	return p, made, err
 }
 
 // AccountByEmail returns the account whose email key is key, with its password hash

@@ -92,13 +92,19 @@ INSERT INTO keys (project_id, digest, kind, created_at) VALUES (1, 'aa', 'secret
 	}
 }
 
-func TestSessionsExpire(t *testing.T) {
-	ctx := context.Background()
-	st, err := Open(ctx, t.TempDir(), "")
+// openTemp opens a SQLite store in a temporary directory, closed when the test ends.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestSessionsExpire(t *testing.T) {
+	ctx, st := context.Background(), openTemp(t)
 	now := time.Unix(1_700_000_000, 0)
 	acc, _, _, err := st.CreateAccount(ctx, NewAccount{Email: "a@example.com", EmailKey: "a@example.com", PasswordHash: "h"},
 		NewProject{Name: "p", Mode: picket.Development}, now)
@@ -136,5 +142,52 @@ func TestSessionsExpire(t *testing.T) {
 	}
 	if _, err := st.Session(ctx, "nope", idle, now); err != ErrNotFound {
 		t.Fatalf("unknown session: %v", err)
+	}
+}
+
+// A signed-up account's first project has no keys, and making it does not bump the change
+// counter (the registry has nothing to reload); IssueFirstKeys issues them once, bumps it,
+// and every later call finds nothing to issue. A taken email changes nothing and names the
+// account that has it.
+func TestFirstKeysAtFirstLogin(t *testing.T) {
+	ctx, st := context.Background(), openTemp(t)
+	now := time.Unix(1_700_000_000, 0)
+	v0, _ := st.Version(ctx)
+	na := NewAccount{Email: "a@example.com", EmailKey: "a@example.com", PasswordHash: "h", KeysAtFirstLogin: true}
+	acc, p, keys, err := st.CreateAccount(ctx, na, NewProject{Name: "My First Project", Mode: picket.Development}, now)
+	if err != nil || len(keys) != 0 {
+		t.Fatalf("sign-up: %v %v", keys, err)
+	}
+	if v, _ := st.Version(ctx); v != v0 {
+		t.Fatalf("a project without keys bumped the version: %d -> %d", v0, v)
+	}
+	again, _, _, err := st.CreateAccount(ctx, NewAccount{Email: "A@example.com", EmailKey: "a@example.com", PasswordHash: "other", KeysAtFirstLogin: true},
+		NewProject{Name: "My First Project", Mode: picket.Development}, now)
+	if err != ErrExists || again.ID != acc.ID {
+		t.Fatalf("taken email: %+v %v", again, err)
+	}
+	if _, hash, _ := st.AccountByEmail(ctx, "a@example.com"); hash != "h" {
+		t.Fatalf("the taken email's hash became %q", hash)
+	}
+	if pending, err := st.FirstKeysPending(ctx, acc.ID); err != nil || !pending {
+		t.Fatalf("pending: %v %v", pending, err)
+	}
+	k, _ := picket.GenerateKey(picket.Secret)
+	d, _ := k.Digest()
+	got, made, err := st.IssueFirstKeys(ctx, acc.ID, []NewKey{{Kind: picket.Secret, Digest: d}}, now)
+	if err != nil || got.ID != p.ID || len(made) != 1 || made[0].ProjectID != p.ID {
+		t.Fatalf("first keys: %+v %+v %v", got, made, err)
+	}
+	if v, _ := st.Version(ctx); v <= v0 {
+		t.Fatal("the first keys did not bump the version")
+	}
+	if _, _, err := st.IssueFirstKeys(ctx, acc.ID, []NewKey{{Kind: picket.Secret, Digest: d}}, now); err != ErrNotFound {
+		t.Fatalf("second issue: %v", err)
+	}
+	if pending, err := st.FirstKeysPending(ctx, acc.ID); err != nil || pending {
+		t.Fatalf("pending after issue: %v %v", pending, err)
+	}
+	if _, _, err := st.IssueFirstKeys(ctx, 999, nil, now); err != ErrNotFound {
+		t.Fatalf("unknown account: %v", err)
 	}
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -16,15 +17,32 @@ def new_email() -> str:
     return f"user{next(_emails)}@example.com"
 
 
-def sign_up(page: Page, email: str, password: str = PASSWORD) -> dict[str, str]:
-    """Signs up from the log-in page and returns the first project's keys by kind."""
+SIGNED_UP = "If this address is new, your account is ready"
+
+
+def sign_up(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Signs up from the log-in page. The answer, the same whether the address was new or
+    not, is the log-in form with a notice that holds for both."""
     page.goto("/dashboard/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/login\?notice=signed_up$"))
+    expect(page.get_by_role("status")).to_contain_text(SIGNED_UP)
+
+
+def first_log_in(page: Page, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """The account's first log-in: My First Project with its keys, shown this once, by kind."""
+    log_in(page, email, password)
     expect(page.get_by_role("heading", level=1)).to_have_text("My First Project")
     return new_keys(page)
+
+
+def new_account(page: Page, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """Signs up and logs in for the first time: the first project's keys, by kind."""
+    sign_up(page, email, password)
+    return first_log_in(page, email, password)
 
 
 def new_keys(page: Page) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""The journey of a new user, in Chromium: sign-up → My First Project with its keys → a
-key used with curl → redirect URIs (one refused with its rule, one accepted) → production
-(refused, then allowed once the http URI is gone) → roll and revoke → log out. With
-PICKET_SCREENSHOTS set, it saves a screenshot of each page there (run.sh --update-docs:
-docs/dashboard/, the README's pictures)."""
+"""The journey of a new user, in Chromium: sign-up → first log-in → My First Project with
+its keys, shown once → a key used with curl → redirect URIs (one refused with its rule, one
+accepted) → production (refused, then allowed once the http URI is gone) → roll and revoke
+→ log out → log in again (no keys shown). With PICKET_SCREENSHOTS set, it saves a
+screenshot of each page there (run.sh --update-docs: docs/dashboard/, the README's
+pictures)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import json
 import subprocess
 from collections.abc import Callable
 
-from dashboard import log_in, new_email, new_keys, rule_shown, shot, sign_up
+from dashboard import first_log_in, log_in, new_email, new_keys, rule_shown, shot, sign_up
 from playwright.sync_api import expect
 
 from conftest import Browsing, screenshot_dir
@@ -42,10 +43,14 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     page.get_by_role("link", name="Sign up").click()
     shot(page, shots, "2-signup")
     email = new_email()
-    keys = sign_up(page, email)
+    # Sign-up answers the log-in form with a notice that does not say whether the address
+    # was new; the first log-in shows My First Project's keys.
+    sign_up(page, email)
+    shot(page, shots, "3-signed-up")
+    keys = first_log_in(page, email)
     assert sorted(keys) == ["publishable", "secret"]
     assert keys["publishable"].startswith("pk_") and keys["secret"].startswith("sk_")
-    shot(page, shots, "3-first-project-keys")
+    shot(page, shots, "4-first-project-keys")
 
     # The copy button puts the key on the clipboard.
     page.get_by_role("button", name="Copy the secret key").click()
@@ -77,7 +82,7 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     expect(page.get_by_label("Redirect URI", exact=True)).to_have_value(
         "https://app.example.com/callback#section"
     )
-    shot(page, shots, "4-redirect-refused")
+    shot(page, shots, "5-redirect-refused")
     for u in ("http://localhost:3000/callback", "https://app.example.com/callback"):
         page.get_by_label("Redirect URI", exact=True).fill(u)
         page.get_by_role("button", name="Add redirect URI").click()
@@ -91,7 +96,7 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     expect(alert).to_contain_text("http://localhost:3000/callback")
     expect(alert).to_contain_text("redirect_")
     expect(alert).not_to_contain_text("https://app.example.com/callback")
-    shot(page, shots, "5-production-refused")
+    shot(page, shots, "6-production-refused")
     page.get_by_role("button", name="Remove http://localhost:3000/callback").click()
     expect(page.get_by_role("status")).to_have_text("The redirect URI is removed.")
     page.get_by_role("button", name="Switch to production").click()
@@ -107,7 +112,7 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     rolled = new_keys(page)["secret"]
     assert rolled != old and rolled.startswith("sk_")
     expect(page.get_by_role("status")).to_contain_text("the old one works until")
-    shot(page, shots, "6-key-rolled")
+    shot(page, shots, "7-key-rolled")
     assert curl(server, rolled)[0] == 200
     assert curl(server, old)[0] == 200
 
@@ -120,7 +125,7 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     page.get_by_role("button", name=f"Revoke the secret key ending {rolled[-4:]}").click()
     assert rule_shown(page) == "last_secret_key"
     assert curl(server, rolled)[0] == 200
-    shot(page, shots, "7-project")
+    shot(page, shots, "8-project")
 
     # Create a second project from the list.
     page.get_by_role("link", name="All projects").click()
@@ -131,12 +136,14 @@ def test_journey(server: Server, browse: Callable[[Server], Browsing]) -> None:
     page.get_by_role("link", name="Projects", exact=True).click()
     expect(page.locator("table")).to_contain_text("My First Project")
     expect(page.locator("table")).to_contain_text("Shop")
-    shot(page, shots, "8-projects")
+    shot(page, shots, "9-projects")
 
     # Log out: the project page now leads to the log-in form, and logging in again works.
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_have_text("You are logged out.")
     page.goto(f"/dashboard/projects/{project_id}")
     expect(page).to_have_url(server.url + "/dashboard/login?notice=session_ended")
+    # Logging in again goes to the projects: the first keys were shown once.
     log_in(page, email)
     expect(page).to_have_url(server.url + "/dashboard/projects")
+    expect(page.locator("input.secret")).to_have_count(0)

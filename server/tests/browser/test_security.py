@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard import PASSWORD, log_in, new_email, rule_shown, sign_up
+from dashboard import (
+    PASSWORD,
+    SIGNED_UP,
+    log_in,
+    new_account,
+    new_email,
+    new_keys,
+    rule_shown,
+    sign_up,
+)
 from playwright.sync_api import expect
 
 from conftest import Browsing
@@ -50,7 +59,7 @@ def project_id(b: Browsing) -> int:
 
 def test_csrf_refused(server: Server, browse: Callable[[Server], Browsing], tmp_path: Path) -> None:
     b = browse(server)
-    sign_up(b.page, new_email())
+    new_account(b.page, new_email())
     pid = project_id(b)
     csrf = b.page.locator("input[name=csrf]").first.input_value()
     # A page elsewhere posts to the dashboard, with and even without the victim's token.
@@ -70,7 +79,7 @@ def test_csrf_refused(server: Server, browse: Callable[[Server], Browsing], tmp_
     expect(b.page.locator("main")).not_to_contain_text("evil.example")
     # From the dashboard's own page, without the token (or another session's), refused too.
     other = browse(server)
-    sign_up(other.page, new_email())
+    new_account(other.page, new_email())
     other_csrf = other.page.locator("input[name=csrf]").first.input_value()
     for token in ("", other_csrf):
         r = b.context.request.post(
@@ -92,9 +101,9 @@ def test_other_accounts_project_unreachable(
     server: Server, browse: Callable[[Server], Browsing]
 ) -> None:
     alice, bob = browse(server), browse(server)
-    sign_up(alice.page, new_email())
+    new_account(alice.page, new_email())
     alice_pid = project_id(alice)
-    sign_up(bob.page, new_email())
+    new_account(bob.page, new_email())
     bob_pid = project_id(bob)
     bob_csrf = bob.page.locator("input[name=csrf]").first.input_value()
     # Bob's browser asks for Alice's project: the same 404 as a project that does not exist.
@@ -145,11 +154,11 @@ def test_session_fixation_refused(server: Server, browse: Callable[[Server], Bro
     # The attacker has a real session of their own, and plants its id in the victim's
     # browser (and, in a second try, an id they made up).
     attacker = browse(server)
-    sign_up(attacker.page, new_email())
+    new_account(attacker.page, new_email())
     planted = session_cookie(attacker)
     victim_email = new_email()
     setup = browse(server)
-    sign_up(setup.page, victim_email)
+    new_account(setup.page, victim_email)
     setup.page.get_by_role("button", name="Log out").click()
 
     for fixed in (planted, "A" * 43):
@@ -184,7 +193,15 @@ def test_keyboard_and_labels(server: Server, browse: Callable[[Server], Browsing
     # Focus is visible: the focused field has an outline.
     page.focus("#email")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-    page.keyboard.type(new_email())
+    email = new_email()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(SIGNED_UP)
+    # Then the first log-in, by keyboard too: the first project's keys.
+    page.focus("#email")
+    page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
@@ -215,3 +232,29 @@ def test_keyboard_and_labels(server: Server, browse: Callable[[Server], Browsing
         resp.headers["x-frame-options"] == "DENY"
         and resp.headers["x-content-type-options"] == "nosniff"
     )
+
+
+def test_signup_tells_nothing(server: Server, browse: Callable[[Server], Browsing]) -> None:
+    """Signing up with a taken address looks exactly like a first sign-up, and changes
+    nothing: the owner's password still logs in, the newcomer's does not."""
+    email = new_email()
+    owner, other = browse(server), browse(server)
+    sign_up(owner.page, email)
+    first = csrf_free(owner.page.content())
+    sign_up(other.page, email, "another password, long enough")
+    assert other.page.url == owner.page.url
+    assert csrf_free(other.page.content()) == first
+    log_in(other.page, email, "another password, long enough")
+    assert rule_shown(other.page) == "login_failed"
+    # The owner's first log-in shows the keys; the next one does not.
+    log_in(owner.page, email)
+    expect(owner.page.get_by_role("heading", level=1)).to_have_text("My First Project")
+    assert sorted(new_keys(owner.page)) == ["publishable", "secret"]
+    log_in(other.page, email)
+    expect(other.page).to_have_url(server.url + "/dashboard/projects")
+    expect(other.page.locator("input.secret")).to_have_count(0)
+
+
+def csrf_free(html: str) -> str:
+    """A page without its CSRF token (one per browser by design)."""
+    return re.sub(r'name="csrf" value="[^"]*"', 'name="csrf"', html)
