@@ -108,6 +108,7 @@ def readme_blocks(section: str) -> list[list[str]]:
 README_ENDPOINTS: list[tuple[str, str]] = [
     ("200", '"status":"ok"'),
     ("200", '"status":"ready"'),
+    ("200", '"code_challenge_methods_supported":["S256"]'),
     ("200", '"key_kind":"publishable"'),
     ("200", '"My First Project"'),
     ("200", '"keys"'),
@@ -121,10 +122,13 @@ README_ENDPOINTS: list[tuple[str, str]] = [
     ("204", "Access-Control-Allow-Origin: http://localhost:3000"),
     ("302", ""),  # CODE=$(…): captured
     ("200", ""),  # TOKEN=$(…): captured
+    ("200", '"token_type":"Bearer"'),
     ("200", '"active":true'),
-    ("400", "invalid_grant"),
+    ("200", ""),  # revoked: an empty answer
     ("200", '"active":false'),
-    ("400", "authorize_secret_key_exposed"),
+    ("400", "invalid_grant"),
+    ("400", '"error":"invalid_client"'),
+    ("405", '"error":"invalid_request"'),
     ("200", '"revoked":true'),
     ("201", '"key":"sk_'),
 ]

@@ -42,6 +42,8 @@ type App struct {
 	limiter *rateLimiter
 	// ui is the dashboard (SetUI), nil without one.
 	ui http.Handler
+	// issuer is the issuer identifier (SetIssuer): "" until set.
+	issuer string
 	// proxies are the reverse proxies whose X-Forwarded-For ClientKey believes (none unless
 	// -trusted-proxies).
 	proxies ratelimit.Proxies

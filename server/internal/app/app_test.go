@@ -98,6 +98,7 @@ func newEnv(t *testing.T, dataDir, dbURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.SetIssuer(testIssuer)
 	e := &env{t: t, st: st, app: a, logs: logs, srv: httptest.NewServer(a.Handler()), admin: httptest.NewServer(a.AdminHandler())}
 	if keys != nil {
 		e.pk, e.sk = keys[0].Expose(), keys[1].Expose()
@@ -144,10 +145,51 @@ func (e *env) do(method, path, auth, contentType, body string) (int, map[string]
 			e.t.Fatalf("%s %s: body is not JSON: %q", method, path, raw)
 		}
 	}
-	if resp.StatusCode >= 400 && !strings.HasPrefix(path, "/oauth2/") {
+	switch {
+	case resp.StatusCode < 400:
+	case strings.HasPrefix(path, "/oauth2/"):
+		wantOAuthError(e.t, method+" "+path, m)
+	default:
 		wantErrorObject(e.t, method+" "+path, m)
 	}
 	return resp.StatusCode, m, resp
+}
+
+// testIssuer is the issuer of the test servers.
+const testIssuer = "https://issuer.example"
+
+// oauthErrors are the error codes of RFC 6749 (§4.1.2.1, §5.2) and RFC 7009 (§2.2.1), and
+// rate_limited, the one extension code (/oauth2/* under a rate limit).
+var oauthErrors = map[string]bool{
+	"invalid_request": true, "invalid_client": true, "invalid_grant": true, "unauthorized_client": true,
+	"unsupported_grant_type": true, "invalid_scope": true, "access_denied": true, "unsupported_response_type": true,
+	"server_error": true, "temporarily_unavailable": true, "unsupported_token_type": true, "rate_limited": true,
+}
+
+// internalName matches a snake_case word: in an error_description, a rule's internal name
+// (pkce_mismatch), unless it is an OAuth parameter's name.
+var internalName = regexp.MustCompile(`[a-z0-9]+(_[a-z0-9]+)+`)
+
+// oauthParams are the parameter names an error_description may name.
+var oauthParams = map[string]bool{"client_id": true, "redirect_uri": true, "response_type": true, "code_challenge": true,
+	"code_challenge_method": true, "code_verifier": true, "grant_type": true, "token_type_hint": true, "authorization_code": true}
+
+// wantOAuthError checks an /oauth2/* error body: an RFC 6749 error object (error,
+// error_description, nothing of the API's object), its description free of internal names.
+func wantOAuthError(t *testing.T, what string, m map[string]any) {
+	t.Helper()
+	code, _ := m["error"].(string)
+	desc, _ := m["error_description"].(string)
+	_, hasCode := m["code"]
+	_, hasMessage := m["message"]
+	if !oauthErrors[code] || desc == "" || hasCode || hasMessage {
+		t.Fatalf("%s: not an RFC 6749 error object: %v", what, m)
+	}
+	for _, w := range internalName.FindAllString(desc, -1) {
+		if _, isRule := ruleCode(w); isRule || (!oauthParams[w] && code != "rate_limited") {
+			t.Fatalf("%s: error_description names %q: %q", what, w, desc)
+		}
+	}
 }
 
 // wantErrorObject checks an API error body: {"error", "code", "message"}, the code the

@@ -483,6 +483,14 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		return err
 	}
 	base := "http://" + ln.Addr().String()
+	switch {
+	case opts.issuer != "":
+		a.SetIssuer(opts.issuer)
+	case ui.PublicURL != "":
+		a.SetIssuer(strings.TrimSuffix(ui.PublicURL, "/"))
+	default:
+		a.SetIssuer(base)
+	}
 	admin, err := listenAdmin(opts.metricsAddr, a, stdout, log)
 	if err != nil {
 		ln.Close()

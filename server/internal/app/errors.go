@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/rules"
@@ -89,8 +90,52 @@ func (a *App) internal(w http.ResponseWriter, what string, err error) {
 	writeErr(w, rules.InternalError, "")
 }
 
-// oauthError is an RFC 6749 §5.2 error body: the answer of every error on /oauth2/*.
+// oauthError is an RFC 6749 §5.2 error object: the body of every error on /oauth2/*.
+// Error is an RFC 6749 error code (invalid_request, invalid_client, invalid_grant, ...);
+// Description says what was wrong in words a client developer understands, never with an
+// internal rule name.
 type oauthError struct {
 	Error       string `json:"error"`
 	Description string `json:"error_description"`
+}
+
+// isOAuth reports whether r is to an /oauth2/* endpoint, whose errors are RFC 6749 objects.
+func isOAuth(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/oauth2/") }
+
+// writeOAuthErr answers an RFC 6749 error object; RFC 6749 §5.1 asks for no caching.
+func writeOAuthErr(w http.ResponseWriter, status int, code, description string) {
+	w.Header().Set("Pragma", "no-cache")
+	writeError(w, status, oauthError{Error: code, Description: description})
+}
+
+// writeErrFor answers one of the server's rules in the request's dialect: the API error
+// object, or on /oauth2/* the RFC 6749 error object of the same status (invalid_request
+// for the client's errors, server_error and temporarily_unavailable for the server's).
+func writeErrFor(w http.ResponseWriter, r *http.Request, rule rules.Rule, message string) {
+	if !isOAuth(r) {
+		writeErr(w, rule, message)
+		return
+	}
+	if message == "" {
+		message = rule.Text
+	}
+	code := "invalid_request"
+	switch {
+	case rule.Status == http.StatusServiceUnavailable:
+		code = "temporarily_unavailable"
+	case rule.Status >= 500:
+		code = "server_error"
+	}
+	writeOAuthErr(w, rule.Status, code, message)
+}
+
+// oauthInternal is internal for /oauth2/*: the cause logged, 500 server_error answered.
+func (a *App) oauthInternal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		a.log.Info(what + ": request canceled by the client")
+		writeOAuthErr(w, rules.Canceled.Status, "temporarily_unavailable", rules.Canceled.Text)
+		return
+	}
+	a.log.Error(what, "error", err)
+	writeOAuthErr(w, http.StatusInternalServerError, "server_error", rules.InternalError.Text)
 }

@@ -30,8 +30,16 @@ func (a *App) Handler() http.Handler {
 		"DELETE": a.auth(picket.RequireSecret, a.manage(a.removeRedirect)),
 	})
 	mux.Handle("/v1/tokens/validate", methods{"POST": a.auth(picket.RequireSecret, a.validateToken)})
+	for _, p := range a.metadataPaths() {
+		mux.Handle(p, methods{"GET": http.HandlerFunc(a.metadata)})
+	}
 	mux.Handle("/oauth2/authorize", methods{"GET": http.HandlerFunc(a.authorize)})
 	mux.Handle("/oauth2/token", a.cors(methods{"POST": http.HandlerFunc(a.token)}))
+	mux.Handle("/oauth2/introspect", methods{"POST": http.HandlerFunc(a.introspect)})
+	mux.Handle("/oauth2/revoke", a.cors(methods{"POST": http.HandlerFunc(a.revoke)}))
+	mux.Handle("/oauth2/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeErrFor(w, r, rules.NotFound, "no such OAuth endpoint: the metadata at "+MetadataPath+" lists them")
+	}))
 	if a.ui != nil {
 		mux.Handle("/dashboard/", a.ui)
 		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
@@ -86,41 +94,60 @@ func (m methods) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	writeErr(w, rules.MethodNotAllowed, "use "+strings.Join(allow, " or "))
+	writeErrFor(w, r, rules.MethodNotAllowed, "this endpoint takes only "+strings.Join(allow, ", "))
 }
 
 type authCtxKey struct{}
 
-// auth authenticates with the current registry: a refusal is answered with its picket
-// code (401 with the challenge, or 403) and counted by outcome.
+// auth authenticates with the current registry (see authenticate) and calls next with
+// the request's Auth.
 func (a *App) auth(req picket.Requirement, next func(http.ResponseWriter, *http.Request, picket.Auth)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now, addr := a.now(), a.ClientKey(r)
-		// An address that failed too often is refused before its key is even looked at.
-		if a.limited(w, r, a.limiter.blocked(ruleAuthFailures, addr, now)) {
-			return
+		if au, ok := a.authenticate(w, r, r.Header.Get("Authorization"), req); ok {
+			next(w, r, au)
 		}
-		au, err := a.holder.Authenticate(r.Header.Get("Authorization"), now, req)
-		if err != nil {
-			var e *picket.Error
-			if !errors.As(err, &e) {
-				a.metrics.auth.WithLabelValues("internal_error").Inc()
-				a.internal(w, "authentication failed", err)
-				return
-			}
-			a.metrics.auth.WithLabelValues(e.Code.String()).Inc()
-			if e.HTTPStatus() == http.StatusUnauthorized {
-				a.limiter.spend(ruleAuthFailures, addr, now)
-			}
-			if c := e.Challenge(); c != "" {
-				w.Header().Set("WWW-Authenticate", c)
-			}
-			writePicketErr(w, e.HTTPStatus(), e)
-			return
-		}
-		a.metrics.auth.WithLabelValues("ok").Inc()
-		next(w, r, au)
 	})
+}
+
+// authenticate authenticates an Authorization value with the current registry for req. A
+// refusal is answered with its picket code (401 with the challenge, or 403), or on
+// /oauth2/* with RFC 6749's 401 invalid_client, and counted by outcome; each 401 spends the
+// address's failures limit, which is checked before the key is even looked at.
+func (a *App) authenticate(w http.ResponseWriter, r *http.Request, header string, req picket.Requirement) (picket.Auth, bool) {
+	now, addr := a.now(), a.ClientKey(r)
+	if a.limited(w, r, a.limiter.blocked(ruleAuthFailures, addr, now)) {
+		return picket.Auth{}, false
+	}
+	au, err := a.holder.Authenticate(header, now, req)
+	if err == nil {
+		a.metrics.auth.WithLabelValues("ok").Inc()
+		return au, true
+	}
+	var e *picket.Error
+	if !errors.As(err, &e) || e.Code < 100 {
+		a.metrics.auth.WithLabelValues("internal_error").Inc()
+		if isOAuth(r) {
+			a.oauthInternal(w, "authentication failed", err)
+		} else {
+			a.internal(w, "authentication failed", err)
+		}
+		return picket.Auth{}, false
+	}
+	a.metrics.auth.WithLabelValues(e.Code.String()).Inc()
+	if e.HTTPStatus() == http.StatusUnauthorized {
+		a.limiter.spend(ruleAuthFailures, addr, now)
+	}
+	if isOAuth(r) {
+		// RFC 6749 §5.2: a failed client authentication is 401 invalid_client.
+		w.Header().Set("WWW-Authenticate", `Basic realm="picket"`)
+		writeOAuthErr(w, http.StatusUnauthorized, "invalid_client", "client authentication failed: "+e.Detail())
+		return picket.Auth{}, false
+	}
+	if c := e.Challenge(); c != "" {
+		w.Header().Set("WWW-Authenticate", c)
+	}
+	writePicketErr(w, e.HTTPStatus(), e)
+	return picket.Auth{}, false
 }
 
 // storeErr answers a store error: ErrNotFound as 404 unknown_project (the key's project

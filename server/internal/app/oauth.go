@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"strings"
 
 	picket "github.com/picket-dev/picket/bindings/go"
-	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -39,26 +37,37 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// A repeated client_id or redirect_uri leaves no URI to trust: answered here, never
 	// redirected (RFC 6749 §4.1.2.1).
+	// Never redirect to an unchecked URI (RFC 6749 §4.1.2.1): until the client_id and the
+	// redirect_uri are accepted, errors are answered here.
+	refuse := func(outcome, code, description string) {
+		a.metrics.oauth.WithLabelValues("authorize", outcome).Inc()
+		writeOAuthErr(w, http.StatusBadRequest, code, description)
+	}
 	if name := repeated(q, "client_id", "redirect_uri"); name != "" {
-		a.metrics.oauth.WithLabelValues("authorize", "invalid_request").Inc()
-		writeError(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: name + " is repeated: each parameter may be sent once (RFC 6749 §3.1)"})
+		refuse("invalid_request", "invalid_request", name+" is repeated: each parameter may be sent once (RFC 6749 §3.1)")
 		return
 	}
 	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
+	if clientID == "" || redirectURI == "" {
+		refuse("invalid_request", "invalid_request", "client_id and redirect_uri are required")
+		return
+	}
 	project, err := a.holder.AuthorizeRedirect(clientID, redirectURI, now)
 	if err != nil {
 		var e *picket.Error
-		if !errors.As(err, &e) {
-			a.internal(w, "authorize", err)
+		if !errors.As(err, &e) || e.Code < 100 {
+			a.oauthInternal(w, "authorize", err)
 			return
 		}
 		if errors.Is(err, picket.ErrSecretKeyExposed) {
 			// The redacting handler masks the key: the log says which key to roll.
 			a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
 		}
-		a.metrics.oauth.WithLabelValues("authorize", e.Code.String()).Inc()
-		// Never redirect to an unchecked URI (RFC 6749 §4.1.2.1): answer here.
-		writePicketErr(w, http.StatusBadRequest, e)
+		if errors.Is(err, picket.ErrRedirectNotRegistered) {
+			refuse(e.Code.String(), "invalid_request", "redirect_uri is not registered for this client (matching is exact, trailing slashes included)")
+			return
+		}
+		refuse(e.Code.String(), "invalid_client", clientIDRefused(e))
 		return
 	}
 	// Keyed by a client_id the registry accepts: spoofed ids never reach the map.
@@ -71,7 +80,7 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		if state != "" {
 			v.Set("state", state)
 		}
-		redirectTo(w, redirectURI, v.Encode())
+		a.redirectTo(w, redirectURI, v)
 	}
 	if name := repeated(q, "response_type", "code_challenge", "code_challenge_method", "state", "scope"); name != "" {
 		if name == "state" {
@@ -98,17 +107,17 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := picket.VerifyPKCE(probeVerifier, challenge, method); err != nil && !errors.Is(err, picket.ErrPKCEMismatch) {
-		rule := "malformed"
 		var e *picket.Error
-		if errors.As(err, &e) {
-			rule = e.Code.String()
+		if !errors.As(err, &e) {
+			a.oauthInternal(w, "authorize: check code_challenge", err)
+			return
 		}
-		fail("invalid_request", "malformed code_challenge: "+rule)
+		fail("invalid_request", e.Detail())
 		return
 	}
 	code, err := randomSecret()
 	if err != nil {
-		a.internal(w, "random code", err)
+		a.oauthInternal(w, "random code", err)
 		return
 	}
 	err = a.store.CreateCode(r.Context(), store.Code{
@@ -116,7 +125,7 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		Challenge: challenge, ChallengeMethod: method, CreatedAt: now, ExpiresAt: now.Add(a.CodeTTL),
 	})
 	if err != nil {
-		a.internal(w, "store code", err)
+		a.oauthInternal(w, "store code", err)
 		return
 	}
 	a.metrics.oauth.WithLabelValues("authorize", "ok").Inc()
@@ -125,17 +134,29 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	if state != "" {
 		v.Set("state", state)
 	}
-	redirectTo(w, redirectURI, v.Encode())
+	a.redirectTo(w, redirectURI, v)
 }
 
-// redirectTo answers 302 to uri with query appended. The URI matched its registration byte
-// for byte: it is appended to, never re-serialised.
-func redirectTo(w http.ResponseWriter, uri, query string) {
+// clientIDRefused says why a client_id was refused, in a client developer's words.
+func clientIDRefused(e *picket.Error) string {
+	if e.Code >= 100 && e.Code < 200 { // the key's own form (picket's KEY_ codes)
+		return "client_id is not a well-formed publishable key: " + e.Detail()
+	}
+	return e.Detail()
+}
+
+// redirectTo answers 302 to uri with the authorization response's parameters v and iss,
+// the issuer (RFC 9207), appended. The URI matched its registration byte for byte: it is
+// appended to, never re-serialised.
+func (a *App) redirectTo(w http.ResponseWriter, uri string, v url.Values) {
+	if a.issuer != "" {
+		v.Set("iss", a.issuer)
+	}
 	sep := "?"
 	if strings.Contains(uri, "?") {
 		sep = "&"
 	}
-	w.Header().Set("Location", uri+sep+query)
+	w.Header().Set("Location", uri+sep+v.Encode())
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusFound)
 }
@@ -149,32 +170,16 @@ func (e *errGrant) Error() string { return e.description }
 func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, code, description string) {
 		a.metrics.oauth.WithLabelValues("token", code).Inc()
-		w.Header().Set("Pragma", "no-cache")
-		picket.WriteJSON(w, status, oauthError{Error: code, Description: description})
+		writeOAuthErr(w, status, code, description)
 	}
 	now := a.now()
 	if a.limited(w, r, a.limiter.take(ruleTokenAddress, a.ClientKey(r), now)) {
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
-		fail(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+	f, status, problem := readForm(r, "grant_type", "code", "redirect_uri", "client_id", "code_verifier")
+	if problem != "" {
+		fail(status, "invalid_request", problem)
 		return
-	}
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			fail(http.StatusRequestEntityTooLarge, "invalid_request", "the request body is too large")
-			return
-		}
-		fail(http.StatusBadRequest, "invalid_request", "the body is not a valid form")
-		return
-	}
-	f := r.PostForm
-	for _, name := range []string{"grant_type", "code", "redirect_uri", "client_id", "code_verifier"} {
-		if len(f[name]) > 1 {
-			fail(http.StatusBadRequest, "invalid_request", name+" is repeated")
-			return
-		}
 	}
 	switch gt := f.Get("grant_type"); {
 	case gt == "":
@@ -203,9 +208,9 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 			if errors.Is(err, picket.ErrSecretKeyExposed) {
 				a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
 			}
-			fail(http.StatusBadRequest, "invalid_client", "client_id refused: "+e.Code.String())
+			fail(http.StatusBadRequest, "invalid_client", clientIDRefused(e))
 		default:
-			a.internal(w, "token: authorize client", err)
+			a.oauthInternal(w, "token: authorize client", err)
 		}
 		return
 	}
@@ -216,7 +221,7 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	}
 	access, err := randomSecret()
 	if err != nil {
-		a.internal(w, "random token", err)
+		a.oauthInternal(w, "random token", err)
 		return
 	}
 	tok := store.Token{Digest: store.SecretDigest(access), ClientID: clientID, CreatedAt: now, ExpiresAt: now.Add(a.TokenTTL)}
@@ -232,7 +237,7 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		if err := picket.VerifyPKCE(verifier, c.Challenge, c.ChallengeMethod); err != nil {
 			var e *picket.Error
 			if errors.As(err, &e) {
-				return &errGrant{"code_verifier refused: " + e.Code.String()}
+				return &errGrant{e.Detail()}
 			}
 			return err
 		}
@@ -252,7 +257,7 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "invalid_grant", ge.description)
 		return
 	default:
-		a.internal(w, "token: redeem code", err)
+		a.oauthInternal(w, "token: redeem code", err)
 		return
 	}
 	a.metrics.oauth.WithLabelValues("token", "ok").Inc()
@@ -260,58 +265,4 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	picket.WriteJSON(w, http.StatusOK, map[string]any{
 		"access_token": access, "token_type": "Bearer", "expires_in": int64(a.TokenTTL.Seconds()),
 	})
-}
-
-// validateToken is POST /v1/tokens/validate for the project's secret-key holder.
-func (a *App) validateToken(w http.ResponseWriter, r *http.Request, au picket.Auth) {
-	var body struct {
-		Token string `json:"token"`
-	}
-	if !decode(w, r, &body, false) {
-		return
-	}
-	if body.Token == "" || len(body.Token) > 512 {
-		writeErr(w, rules.BadRequest, "token is required (at most 512 bytes)")
-		return
-	}
-	t, active, err := a.ActiveToken(r.Context(), body.Token, au.Project)
-	if err != nil {
-		a.internal(w, "token lookup", err)
-		return
-	}
-	if !active {
-		picket.WriteJSON(w, http.StatusOK, map[string]any{"active": false})
-		return
-	}
-	picket.WriteJSON(w, http.StatusOK, map[string]any{
-		"active": true, "project_id": t.ProjectID, "client_id": t.ClientID, "expires_at": t.ExpiresAt,
-	})
-}
-
-// ActiveToken looks up an access token for project and reports whether it is active: issued
-// to that project, neither revoked nor expired, and its client (a publishable key) and
-// redirect URI still accepted by the registry now. So a token is inactive at once when its
-// client is revoked or expires, or its redirect URI is removed, on every process as soon as
-// its registry has the change. The one rule of every endpoint that answers "active".
-func (a *App) ActiveToken(ctx context.Context, token string, project uint64) (store.Token, bool, error) {
-	t, err := a.store.LookupToken(ctx, store.SecretDigest(token))
-	if errors.Is(err, store.ErrNotFound) {
-		return t, false, nil
-	}
-	if err != nil {
-		return t, false, err
-	}
-	now := a.now()
-	if t.ProjectID != int64(project) || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
-		return t, false, nil
-	}
-	p, err := a.holder.AuthorizeRedirect(t.ClientID, t.RedirectURI, now)
-	if err != nil {
-		var e *picket.Error
-		if errors.As(err, &e) {
-			return t, false, nil // the registry refuses the client or the URI: a rule, not a fault
-		}
-		return t, false, err
-	}
-	return t, p == project, nil
 }

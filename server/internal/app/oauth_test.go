@@ -44,8 +44,8 @@ func (e *env) authorize(clientID, redirectURI, chal, method, state string) (int,
 func (e *env) code(t *testing.T) string {
 	status, q, body := e.authorize(e.pk, callback, challenge, "S256", "st-1")
 	wantStatus(t, "authorize", status, http.StatusFound, body)
-	if q.Get("state") != "st-1" || len(q.Get("code")) != 64 {
-		t.Fatalf("authorize redirect query %v: want state st-1 and a 64-digit code", q)
+	if q.Get("state") != "st-1" || len(q.Get("code")) != 64 || q.Get("iss") != testIssuer {
+		t.Fatalf("authorize redirect query %v: want state st-1, a 64-digit code and iss (RFC 9207)", q)
 	}
 	return q.Get("code")
 }
@@ -127,23 +127,27 @@ func TestWholeFlow(t *testing.T) {
 
 func TestAuthorizeErrors(t *testing.T) {
 	e := newEnv(t, t.TempDir(), "")
+	// The client or the redirect URI is refused: an RFC 6749 error object, never a redirect
+	// (and never picket's rule names: do checks every /oauth2/* error body).
 	cases := []struct {
-		name, client, redirect, rule string
+		name, client, redirect, error, says string
 	}{
-		{"secret key as client_id", e.sk, callback, "authorize_secret_key_exposed"},
-		{"unknown client", "pk_00000000000000000000000000000000", callback, "authorize_unknown_client"},
-		{"malformed client", "pk_nothex", callback, "key_wrong_length"},
-		{"other redirect URI", e.pk, "http://localhost:3000/other", "authorize_redirect_not_registered"},
-		{"redirect with a trailing slash", e.pk, callback + "/", "authorize_redirect_not_registered"},
+		{"secret key as client_id", e.sk, callback, "invalid_client", "client_id is a secret key"},
+		{"unknown client", "pk_00000000000000000000000000000000", callback, "invalid_client", "not a known publishable key"},
+		{"malformed client", "pk_nothex", callback, "invalid_client", "client_id is not a well-formed publishable key"},
+		{"no client", "", callback, "invalid_request", "client_id and redirect_uri are required"},
+		{"no redirect URI", e.pk, "", "invalid_request", "client_id and redirect_uri are required"},
+		{"other redirect URI", e.pk, "http://localhost:3000/other", "invalid_request", "redirect_uri is not registered"},
+		{"redirect with a trailing slash", e.pk, callback + "/", "invalid_request", "trailing slashes included"},
 	}
 	for _, c := range cases {
 		status, q, body := e.authorize(c.client, c.redirect, challenge, "S256", "s")
 		if status != 400 || q != nil {
 			t.Fatalf("%s: status %d (query %v), want 400 without redirect", c.name, status, q)
 		}
-		wantError(t, c.name, body, c.rule)
-		if body["code"] == float64(0) {
-			t.Fatalf("%s: no picket code in %v", c.name, body)
+		wantError(t, c.name, body, c.error)
+		if d, _ := body["error_description"].(string); !strings.Contains(d, c.says) {
+			t.Fatalf("%s: error_description %q does not say %q", c.name, d, c.says)
 		}
 	}
 	// Request errors after the client and redirect URI check out: back to the client.
@@ -157,9 +161,10 @@ func TestAuthorizeErrors(t *testing.T) {
 	for _, c := range redirected {
 		status, q, body := e.authorize(e.pk, callback, c.chal, c.method, "st")
 		wantStatus(t, c.name, status, 302, body)
-		if q.Get("error") != c.error || q.Get("state") != "st" || q.Get("code") != "" {
+		if q.Get("error") != c.error || q.Get("state") != "st" || q.Get("code") != "" || q.Get("iss") != testIssuer {
 			t.Fatalf("%s: redirect query %v", c.name, q)
 		}
+		wantOAuthError(t, c.name, map[string]any{"error": q.Get("error"), "error_description": q.Get("error_description")})
 	}
 	q := url.Values{"client_id": {e.pk}, "redirect_uri": {callback}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}, "response_type": {"token"}}
 	status, _, resp := e.do("GET", "/oauth2/authorize?"+q.Encode(), "", "", "")

@@ -21,6 +21,8 @@ type serveOptions struct {
 	metricsAddr string
 	rates       RateLimits
 	proxies     ratelimit.Proxies
+	// issuer is -issuer ("": -public-url, else the listening address's http URL).
+	issuer string
 }
 
 // proxiesFlag is -trusted-proxies (flag.Value over ratelimit.Proxies).
@@ -78,6 +80,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 		"redirect URIs a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.RedirectURIsPerProject)+")")
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
+	fs.StringVar(&o.issuer, "issuer", "", "the OAuth issuer identifier: the server's URL as clients reach it (https://auth.example.com); -public-url by default, else http://ADDR")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
 	fs.Var(proxiesFlag{&o.proxies}, "trusted-proxies", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client address of the per-address limits; none by default")
 	for _, r := range rateRules {
@@ -95,6 +98,13 @@ func (o *serveOptions) validate() error {
 	}
 	if o.codeTTL < time.Second || o.codeTTL > 10*time.Minute {
 		return &usageError{"-code-ttl must be between 1s and 10m"}
+	}
+	if o.issuer != "" {
+		iss, err := ParseIssuer(o.issuer)
+		if err != nil {
+			return err
+		}
+		o.issuer = iss
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ package app
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/picket-dev/picket/server/internal/rules"
 )
@@ -17,12 +16,7 @@ import (
 func oneAuthorization(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.Header.Values("Authorization")) > 1 {
-			const msg = "the request has more than one Authorization header: send exactly one"
-			if strings.HasPrefix(r.URL.Path, "/oauth2/") {
-				writeError(w, http.StatusBadRequest, oauthError{Error: "invalid_request", Description: msg + " (duplicate_authorization)"})
-				return
-			}
-			writeErr(w, rules.DuplicateAuthorization, msg)
+			writeErrFor(w, r, rules.DuplicateAuthorization, "the request has more than one Authorization header: send exactly one")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -26,10 +26,16 @@ func (e *env) accessToken(t *testing.T, client, redirectURI string) string {
 	return tok
 }
 
+// active reports whether token is active for the first project, by RFC 7662
+// introspection and by its JSON alias, which must agree.
 func (e *env) active(t *testing.T, token string) bool {
 	t.Helper()
 	status, body := e.api("POST", "/v1/tokens/validate", e.sk, `{"token":"`+token+`"}`)
 	wantStatus(t, "validate", status, 200, body)
+	introspected := e.introspect(t, e.sk, token)
+	if introspected["active"] != body["active"] {
+		t.Fatalf("introspection %v and /v1/tokens/validate %v disagree", introspected, body)
+	}
 	return body["active"] == true
 }
 

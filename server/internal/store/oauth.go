@@ -114,3 +114,9 @@ FROM tokens t JOIN oauth_codes c ON c.digest = t.code_digest WHERE t.digest = ?`
 	t.CreatedAt, t.ExpiresAt, t.RevokedAt = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC(), fromUnix(revoked)
 	return t, nil
 }
+
+// RevokeToken revokes the token with digest at now (nothing when it is unknown or revoked).
+func (s *Store) RevokeToken(ctx context.Context, digest string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.q("UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL"), now.Unix(), digest)
+	return err
+}

@@ -1,0 +1,253 @@
+// The OAuth endpoints by their RFCs: RFC 8414 metadata, RFC 7662 introspection, RFC 7009
+// revocation, RFC 9207 iss, and RFC 6749 error objects everywhere under /oauth2/ (do in
+// app_test.go checks the shape of every /oauth2/* error any test provokes).
+
+package app
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	picket "github.com/picket-dev/picket/bindings/go"
+)
+
+const form = "application/x-www-form-urlencoded"
+
+// introspect asks /oauth2/introspect about token with key (HTTP Basic) and wants 200.
+func (e *env) introspect(t *testing.T, key, token string) map[string]any {
+	t.Helper()
+	status, body, resp := e.do("POST", "/oauth2/introspect", basic(key), form, url.Values{"token": {token}}.Encode())
+	wantStatus(t, "introspect", status, 200, body)
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("introspection may be cached: %v", resp.Header)
+	}
+	return body
+}
+
+func TestMetadata(t *testing.T) {
+	e := newEnv(t, t.TempDir(), "")
+	status, m, resp := e.do("GET", MetadataPath, "", "", "")
+	wantStatus(t, "metadata", status, 200, m)
+	want := map[string]any{
+		"issuer":                 testIssuer,
+		"authorization_endpoint": testIssuer + "/oauth2/authorize",
+		"token_endpoint":         testIssuer + "/oauth2/token",
+		"introspection_endpoint": testIssuer + "/oauth2/introspect",
+		"revocation_endpoint":    testIssuer + "/oauth2/revoke",
+		"authorization_response_iss_parameter_supported": true,
+	}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	for k, v := range map[string]string{"response_types_supported": "code", "grant_types_supported": "authorization_code",
+		"code_challenge_methods_supported": "S256", "token_endpoint_auth_methods_supported": "none",
+		"introspection_endpoint_auth_methods_supported": "client_secret_basic"} {
+		if l, _ := m[k].([]any); len(l) != 1 || l[0] != v {
+			t.Errorf("%s = %v, want [%s]", k, m[k], v)
+		}
+	}
+	if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("browser clients cannot read the metadata")
+	}
+	// Every endpoint it names is served here (the issuer's path part is the server's root).
+	for _, k := range []string{"authorization_endpoint", "token_endpoint", "introspection_endpoint", "revocation_endpoint"} {
+		path := strings.TrimPrefix(m[k].(string), testIssuer)
+		if status, body, _ := e.do("OPTIONS", path, "", "", ""); status != 204 {
+			t.Errorf("%s %s: %d %v", k, path, status, body)
+		}
+	}
+}
+
+func TestIssuer(t *testing.T) {
+	for _, good := range []string{"https://auth.example.com", "https://example.com/picket/", "http://127.0.0.1:8080"} {
+		if got, err := ParseIssuer(good); err != nil || strings.HasSuffix(got, "/") {
+			t.Errorf("ParseIssuer(%q) = %q, %v", good, got, err)
+		}
+	}
+	for _, bad := range []string{"", "auth.example.com", "ftp://x", "https://", "https://u@x", "https://x?a=1", "https://x?", "https://x#f", "https:x"} {
+		if got, err := ParseIssuer(bad); err == nil {
+			t.Errorf("ParseIssuer(%q) = %q, want a refusal", bad, got)
+		}
+	}
+	// An issuer with a path also serves the metadata at the RFC 8414 §3.1 path.
+	e := newEnv(t, t.TempDir(), "")
+	e.app.SetIssuer("https://example.com/auth")
+	srv := httptest.NewServer(e.app.Handler())
+	defer srv.Close()
+	for _, p := range []string{MetadataPath, MetadataPath + "/auth"} {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", p, resp, err)
+		}
+		resp.Body.Close()
+	}
+}
+
+func TestIntrospection(t *testing.T) { eachStore(t, testIntrospection) }
+
+func testIntrospection(t *testing.T, e *env) {
+	before := time.Now().Unix()
+	tok := e.accessToken(t, e.pk, callback)
+	m := e.introspect(t, e.sk, tok)
+	exp, _ := m["exp"].(float64)
+	iat, _ := m["iat"].(float64)
+	if m["active"] != true || m["client_id"] != e.pk || m["token_type"] != "Bearer" || m["iss"] != testIssuer ||
+		int64(iat) < before-1 || int64(exp)-int64(iat) != 3600 {
+		t.Fatalf("active token: %v", m)
+	}
+	if _, ok := m["scope"]; ok {
+		t.Fatalf("a scope where none was granted: %v", m)
+	}
+	// Inactive: unknown, another project's (to that project's secret key), revoked.
+	other, err := e.app.CreateProject(t.Context(), 0, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherSK := secretOf(t, other.Keys)
+	for name, c := range map[string][2]string{"unknown": {e.sk, strings.Repeat("0", 64)}, "another project's": {otherSK, tok}} {
+		if m := e.introspect(t, c[0], c[1]); len(m) != 1 || m["active"] != false {
+			t.Fatalf("%s token: %v, want only active:false", name, m)
+		}
+	}
+	// Refusals: the client authenticates with the project's secret key, by HTTP Basic.
+	refusals := []struct {
+		name, auth, ct, body string
+		status               int
+		error                string
+	}{
+		{"no key", "", form, "token=" + tok, 401, "invalid_client"},
+		{"publishable key", basic(e.pk), form, "token=" + tok, 401, "invalid_client"},
+		{"unknown key", basic("sk_00000000000000000000000000000000"), form, "token=" + tok, 401, "invalid_client"},
+		{"JSON body", basic(e.sk), "application/json", `{"token":"` + tok + `"}`, 400, "invalid_request"},
+		{"no token", basic(e.sk), form, "", 400, "invalid_request"},
+		{"token twice", basic(e.sk), form, "token=a&token=b", 400, "invalid_request"},
+		{"token too long", basic(e.sk), form, "token=" + strings.Repeat("a", 513), 400, "invalid_request"},
+	}
+	for _, c := range refusals {
+		status, body, resp := e.do("POST", "/oauth2/introspect", c.auth, c.ct, c.body)
+		wantStatus(t, c.name, status, c.status, body)
+		wantError(t, c.name, body, c.error)
+		if status == 401 && resp.Header.Get("WWW-Authenticate") != `Basic realm="picket"` {
+			t.Fatalf("%s: no Basic challenge", c.name)
+		}
+	}
+	e.assertNoSecretInLogs(tok)
+	e.assertNoSecretInResponses()
+}
+
+// secretOf returns the secret key among keys.
+func secretOf(t *testing.T, keys []IssuedKey) string {
+	t.Helper()
+	for _, k := range keys {
+		if strings.HasPrefix(k.Secret, "sk_") {
+			return k.Secret
+		}
+	}
+	t.Fatal("no secret key")
+	return ""
+}
+
+func TestRevocation(t *testing.T) { eachStore(t, testRevocation) }
+
+func testRevocation(t *testing.T, e *env) {
+	revoke := func(auth string, f url.Values) (int, map[string]any, *http.Response) {
+		return e.do("POST", "/oauth2/revoke", auth, form, f.Encode())
+	}
+	// The public client revokes its own token (client_id in the form).
+	tok := e.accessToken(t, e.pk, callback)
+	status, body, resp := revoke("", url.Values{"token": {tok}, "client_id": {e.pk}, "token_type_hint": {"access_token"}})
+	wantStatus(t, "public client", status, 200, body)
+	if resp.ContentLength > 0 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("revocation answer: %v", resp.Header)
+	}
+	if e.active(t, tok) {
+		t.Fatal("a revoked token is active")
+	}
+	// Again, and an unknown token: 200, nothing to do (RFC 7009 §2.2).
+	for name, tk := range map[string]string{"again": tok, "unknown": strings.Repeat("0", 64)} {
+		status, body, _ = revoke("", url.Values{"token": {tk}, "client_id": {e.pk}})
+		wantStatus(t, name, status, 200, body)
+	}
+	// The project's backend revokes any token of its project with its secret key.
+	tok = e.accessToken(t, e.pk, callback)
+	status, body, _ = revoke(basic(e.sk), url.Values{"token": {tok}})
+	wantStatus(t, "secret key", status, 200, body)
+	if e.active(t, tok) {
+		t.Fatal("a token revoked by the secret key is active")
+	}
+	// A token of another client: refused, and still active.
+	tok = e.accessToken(t, e.pk, callback)
+	otherPK, err := e.app.IssueKey(t.Context(), 1, picket.Publishable, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.app.CreateProject(t.Context(), 0, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, auth string
+		f          url.Values
+		status     int
+		error      string
+	}{
+		{"another client's token", "", url.Values{"token": {tok}, "client_id": {otherPK.Secret}}, 400, "unauthorized_client"},
+		{"another project's token", basic(secretOf(t, other.Keys)), url.Values{"token": {tok}}, 400, "unauthorized_client"},
+		{"no client", "", url.Values{"token": {tok}}, 401, "invalid_client"},
+		{"unknown client", "", url.Values{"token": {tok}, "client_id": {"pk_00000000000000000000000000000000"}}, 401, "invalid_client"},
+		{"secret key as client_id", "", url.Values{"token": {tok}, "client_id": {e.sk}}, 401, "invalid_client"},
+		{"publishable key by Basic", basic(e.pk), url.Values{"token": {tok}}, 401, "invalid_client"},
+		{"no token", "", url.Values{"client_id": {e.pk}}, 400, "invalid_request"},
+	}
+	for _, c := range cases {
+		status, body, _ := revoke(c.auth, c.f)
+		wantStatus(t, c.name, status, c.status, body)
+		wantError(t, c.name, body, c.error)
+	}
+	if !e.active(t, tok) {
+		t.Fatal("a refused revocation revoked the token")
+	}
+	e.assertNoSecretInLogs(tok)
+}
+
+func TestOAuthErrorObjects(t *testing.T) {
+	e := newEnv(t, t.TempDir(), "")
+	cases := []struct {
+		method, path string
+		status       int
+		error        string
+	}{
+		{"GET", "/oauth2/token", 405, "invalid_request"},
+		{"PUT", "/oauth2/authorize", 405, "invalid_request"},
+		{"GET", "/oauth2/introspect", 405, "invalid_request"},
+		{"GET", "/oauth2/revoke", 405, "invalid_request"},
+		{"GET", "/oauth2/nothing", 404, "invalid_request"},
+	}
+	for _, c := range cases {
+		status, body, resp := e.do(c.method, c.path, "", "", "")
+		wantStatus(t, c.method+" "+c.path, status, c.status, body)
+		wantError(t, c.method+" "+c.path, body, c.error)
+		if c.status == 405 && resp.Header.Get("Allow") == "" {
+			t.Fatalf("%s %s: no Allow", c.method, c.path)
+		}
+	}
+	// Two Authorization headers: invalid_request, in words.
+	req, _ := http.NewRequest("POST", e.srv.URL+"/oauth2/introspect", strings.NewReader("token=x"))
+	req.Header.Add("Authorization", basic(e.sk))
+	req.Header.Add("Authorization", basic(e.pk))
+	req.Header.Set("Content-Type", form)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("two Authorization headers: %d", resp.StatusCode)
+	}
+}
