@@ -6,6 +6,9 @@
 #   scripts/pg.sh url     # prints the URL (postgres://postgres@127.0.0.1:55432/picket?sslmode=disable)
 #   scripts/pg.sh stop    # stops the server and deletes its data; idempotent
 #   scripts/pg.sh newdb NAME   # (re)creates an empty database NAME on the running server; prints its URL
+#   scripts/pg.sh halt    # stops the server, keeping its data (start brings it back): an outage
+#   scripts/pg.sh freeze  # SIGSTOPs the server and every backend: a hung server (TCP still accepts)
+#   scripts/pg.sh thaw    # SIGCONTs them
 #
 # Environment: PICKET_PG_PORT (default 55432), PICKET_PG_DIR (default /tmp/picket-pg-$PORT).
 # The server runs as the `postgres` OS user because initdb refuses root (CI runs as root).
@@ -90,6 +93,32 @@ stop() {
   rm -rf "$dir"
 }
 
+# halt stops the server (fast: sessions are ended) and keeps its data.
+halt() {
+  local bin
+  bin=$(find_bin) || { echo "pg.sh: no PostgreSQL server found" >&2; exit 1; }
+  running || { echo "pg.sh: not running" >&2; exit 1; }
+  as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+# signal_all SIG: the postmaster (from postmaster.pid), then its children (the backends,
+# the checkpointer, the WAL writer...): SIGSTOP freezes them, SIGCONT lets them go on.
+signal_all() {
+  local pid
+  pid=$(head -1 "$dir/data/postmaster.pid" 2>/dev/null) || { echo "pg.sh: not running" >&2; exit 1; }
+  kill "-$1" "$pid"
+  local stat fields
+  for stat in /proc/[0-9]*/stat; do
+    # After the command name's closing parenthesis: state, then the parent's pid.
+    fields=$(sed 's/^.*) //' "$stat" 2>/dev/null) || continue
+    read -r _ ppid _ <<<"$fields"
+    if [ "$ppid" = "$pid" ]; then
+      stat=${stat#/proc/}
+      kill "-$1" "${stat%/stat}" 2>/dev/null || true
+    fi
+  done
+}
+
 # newdb drops and creates database $1 so that a test starts on an empty store.
 newdb() {
   local name=$1 bin
@@ -106,5 +135,8 @@ case "${1:-}" in
   newdb) [ $# = 2 ] || { echo "usage: scripts/pg.sh newdb NAME" >&2; exit 2; }; newdb "$2" ;;
   stop) stop ;;
   url) echo "$url" ;;
-  *) echo "usage: scripts/pg.sh start|stop|url|newdb NAME" >&2; exit 2 ;;
+  halt) halt ;;
+  freeze) signal_all STOP ;;
+  thaw) signal_all CONT ;;
+  *) echo "usage: scripts/pg.sh start|stop|url|newdb NAME|halt|freeze|thaw" >&2; exit 2 ;;
 esac

@@ -504,7 +504,7 @@ pub const RULES: &[Rule] = &[
         "The operator's command line is malformed (the CLI only: exit status 2)."),
     rule(830, "store_unavailable", 503,
         "the store does not answer",
-        "The database does not answer: `/readyz` is not ready."),
+        "The store (the database) did not answer within `-store-timeout`, refused the connection, or is known to be down: until it answers a ping again every call that needs it answers this at once (`Retry-After: 1`; authentication, from memory, goes on), and `/readyz` is not ready."),
     rule(860, "duplicate_authorization", 400,
         "more than one Authorization header",
         "The request has more than one `Authorization` header: which one a proxy and the server read could differ."),

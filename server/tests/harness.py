@@ -3,7 +3,8 @@
 The binary is $PICKET_SERVER_BIN (server/tests/run.sh builds it). PostgreSQL is used when
 $PICKET_TEST_POSTGRES_URL is set; each store gets a fresh database through scripts/pg.sh newdb.
 Ports come from $PICKET_TEST_PORT_BASE (default 18350) to base+39 (the load test uses
-base+40 to base+49), so that two runs on one machine can use different ranges.
+base+40 to base+44, test_store_faults.py's own PostgreSQL base+45), so that two runs on one
+machine can use different ranges.
 """
 
 from __future__ import annotations

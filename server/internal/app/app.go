@@ -73,7 +73,7 @@ func (a *App) Close() error { return a.holder.Close() }
 // load is the Holder's loader: it builds a registry from a snapshot of the store and
 // records the snapshot's version and CORS origins.
 func (a *App) load() (*picket.Registry, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	now := a.now()
 	snap, err := a.store.Snapshot(ctx, now)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/rules"
@@ -85,7 +86,9 @@ func storeKinds() []storeKind {
 func newEnv(t *testing.T, dataDir, dbURL string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dataDir, dbURL)
+	// A generous deadline: under the race detector on a shared machine a test's bulk
+	// inserts take seconds. (The deadlines themselves: server/tests/test_store_faults.py.)
+	st, err := store.Open(ctx, dataDir, dbURL, store.WithTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

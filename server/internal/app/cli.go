@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -448,99 +446,4 @@ func printFirstStart(out io.Writer, p *store.Project, keys []picket.Key, base st
 	fmt.Fprintf(out, "  curl -u %s: %s/v1/keys\n", sk, base)
 	fmt.Fprintf(out, "  curl -i '%s/oauth2/authorize?response_type=code&client_id=%s&redirect_uri=%s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=xyz'\n",
 		base, pk, FirstProjectURIs[0])
-}
-
-// serve runs the HTTP server until ctx ends.
-func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui UIConfig, stdout, stderr io.Writer) error {
-	log := newLogger(stderr)
-	st, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.CheckIntegrity(ctx); err != nil {
-		return err
-	}
-	p, keys, err := Bootstrap(ctx, st)
-	if err != nil {
-		return err
-	}
-	a, err := New(st, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	opts.apply(a)
-	if NewUI != nil {
-		h, err := NewUI(a, ui)
-		if err != nil {
-			return err
-		}
-		a.SetUI(h)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	base := "http://" + ln.Addr().String()
-	switch {
-	case opts.issuer != "":
-		a.SetIssuer(opts.issuer)
-	case ui.PublicURL != "":
-		a.SetIssuer(strings.TrimSuffix(ui.PublicURL, "/"))
-	default:
-		a.SetIssuer(base)
-	}
-	admin, err := listenAdmin(opts.metricsAddr, a, stdout, log)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	defer admin.Close()
-	if p != nil {
-		printFirstStart(stdout, p, keys, base)
-		log.Info("first start: created the first project", "project", p.ID)
-	}
-	if n, err := st.Unowned(ctx); err == nil && n > 0 {
-		log.Info("projects without an account are the operator's (the CLI and their own secret keys manage them): `picket-server account adopt -email E` gives them to an account", "count", n)
-	}
-	srv := &http.Server{
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-	}
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go a.WatchChanges(watchCtx, 250*time.Millisecond)
-	go a.SweepLoop(watchCtx, opts.sweep)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	kind := "sqlite"
-	if st.Postgres() {
-		kind = "postgres"
-	}
-	log.Info("listening", "addr", ln.Addr().String(), "store", kind)
-	if a.ui != nil {
-		dash := base
-		if ui.PublicURL != "" {
-			dash = strings.TrimSuffix(ui.PublicURL, "/")
-		}
-		fmt.Fprintf(stdout, "dashboard: %s/dashboard/\n", dash)
-	}
-	fmt.Fprintf(stdout, "listening on %s\n", base)
-	if f, ok := stdout.(*os.File); ok {
-		_ = f.Sync()
-	}
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
 }

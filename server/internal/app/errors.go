@@ -13,6 +13,7 @@ import (
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/rules"
+	"github.com/picket-dev/picket/server/internal/store"
 )
 
 // ErrorBody is every JSON error of the API, `{"error": rule, "code": n, "message": text}`:
@@ -77,9 +78,17 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 	writeError(w, status, picketBody(e))
 }
 
-// internal answers an error that is not the client's: 503 canceled when the client went
-// away, otherwise 500 internal_error with the cause logged, never answered.
+// internal answers an error that is not the client's: 503 store_unavailable (Retry-After:
+// 1) when the store does not answer, 503 canceled when the client went away, otherwise 500
+// internal_error with the cause logged, never answered.
 func (a *App) internal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		// Logged once per outage by the store's watch (serve), not once per request.
+		a.log.Debug(what+": the store is unavailable", "error", err)
+		w.Header().Set("Retry-After", "1")
+		writeErr(w, rules.StoreUnavailable, "")
+		return
+	}
 	if errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nothing is wrong with the server.
 		a.log.Info(what + ": request canceled by the client")
@@ -129,8 +138,15 @@ func writeErrFor(w http.ResponseWriter, r *http.Request, rule rules.Rule, messag
 	writeOAuthErr(w, rule.Status, code, message)
 }
 
-// oauthInternal is internal for /oauth2/*: the cause logged, 500 server_error answered.
+// oauthInternal is internal for /oauth2/*: 503 temporarily_unavailable (Retry-After: 1)
+// when the store does not answer, otherwise the cause logged and 500 server_error answered.
 func (a *App) oauthInternal(w http.ResponseWriter, what string, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		a.log.Debug(what+": the store is unavailable", "error", err)
+		w.Header().Set("Retry-After", "1")
+		writeOAuthErr(w, rules.StoreUnavailable.Status, "temporarily_unavailable", rules.StoreUnavailable.Text)
+		return
+	}
 	if errors.Is(err, context.Canceled) {
 		a.log.Info(what + ": request canceled by the client")
 		writeOAuthErr(w, rules.Canceled.Status, "temporarily_unavailable", rules.Canceled.Text)

@@ -23,6 +23,8 @@ type serveOptions struct {
 	proxies     ratelimit.Proxies
 	// issuer is -issuer ("": -public-url, else the listening address's http URL).
 	issuer string
+	// ops are the operations flags (operations.go).
+	ops operations
 }
 
 // proxiesFlag is -trusted-proxies (flag.Value over ratelimit.Proxies).
@@ -48,7 +50,7 @@ func (f proxiesFlag) Set(s string) error {
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, rates: DefaultRateLimits()}
+	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, rates: DefaultRateLimits(), ops: defaultOperations()}
 }
 
 // rateFlag is one rule's flag (flag.Value over RateLimits).
@@ -86,6 +88,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	for _, r := range rateRules {
 		fs.Var(rateFlag{o.rates, r.rule}, r.flag, "rate limit of "+r.what+": N/DURATION, or 0 for none (per process)")
 	}
+	o.ops.register(fs)
 }
 
 // validate refuses values out of range (a usage error).
@@ -106,7 +109,7 @@ func (o *serveOptions) validate() error {
 		}
 		o.issuer = iss
 	}
-	return nil
+	return o.ops.validate()
 }
 
 // apply sets the options on a.

@@ -19,7 +19,8 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {
-		a.log.Warn("readiness: store unavailable", "error", err)
+		a.log.Debug("readiness: store unavailable", "error", err)
+		w.Header().Set("Retry-After", "1")
 		writeErr(w, rules.StoreUnavailable, "the store does not answer")
 		return
 	}

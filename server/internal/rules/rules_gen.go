@@ -42,7 +42,10 @@ var (
 	// Usage (813, HTTP 400): The operator's command line is malformed (the CLI only: exit
 	// status 2).
 	Usage = Rule{Name: "usage", Code: 813, Status: 400, Text: "the command line is malformed"}
-	// StoreUnavailable (830, HTTP 503): The database does not answer: `/readyz` is not ready.
+	// StoreUnavailable (830, HTTP 503): The store (the database) did not answer within
+	// `-store-timeout`, refused the connection, or is known to be down: until it answers a
+	// ping again every call that needs it answers this at once (`Retry-After: 1`;
+	// authentication, from memory, goes on), and `/readyz` is not ready.
 	StoreUnavailable = Rule{Name: "store_unavailable", Code: 830, Status: 503, Text: "the store does not answer"}
 	// DuplicateAuthorization (860, HTTP 400): The request has more than one `Authorization`
 	// header: which one a proxy and the server read could differ.

@@ -59,7 +59,7 @@ func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProje
 	var a Account
 	var p Project
 	var keys []Key
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var existing int64
 		err := tx.QueryRowContext(ctx, s.q("SELECT id FROM accounts WHERE email_key = ?"), na.EmailKey).Scan(&existing)
 		switch {
@@ -99,7 +99,7 @@ func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProje
 // its first log-in issues (false for an unknown account).
 func (s *Store) FirstKeysPending(ctx context.Context, id int64) (bool, error) {
 	var project sql.NullInt64
-	err := s.rdb.QueryRowContext(ctx, s.q("SELECT first_keys_project FROM accounts WHERE id = ?"), id).Scan(&project)
+	err := s.row(ctx, "SELECT first_keys_project FROM accounts WHERE id = ?", id).Scan(&project)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -113,7 +113,7 @@ func (s *Store) FirstKeysPending(ctx context.Context, id int64) (bool, error) {
 func (s *Store) IssueFirstKeys(ctx context.Context, id int64, keys []NewKey, now time.Time) (Project, []Key, error) {
 	var p Project
 	var made []Key
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var project sql.NullInt64
 		if err := tx.QueryRowContext(ctx, s.q("SELECT first_keys_project FROM accounts WHERE id = ?"), id).Scan(&project); err != nil {
 			return notFound(err)
@@ -151,27 +151,27 @@ func (s *Store) IssueFirstKeys(ctx context.Context, id int64, keys []NewKey, now
 // (ErrNotFound when there is none).
 func (s *Store) AccountByEmail(ctx context.Context, key string) (Account, string, error) {
 	var hash string
-	a, err := scanAccount(s.rdb.QueryRowContext(ctx, s.q("SELECT "+accountCols+", password_hash FROM accounts WHERE email_key = ?"), key), &hash)
+	a, err := scanAccount(s.row(ctx, "SELECT "+accountCols+", password_hash FROM accounts WHERE email_key = ?", key), &hash)
 	return a, hash, notFound(err)
 }
 
 // Account returns account id (ErrNotFound when there is none).
 func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
-	a, err := scanAccount(s.rdb.QueryRowContext(ctx, s.q("SELECT "+accountCols+" FROM accounts WHERE id = ?"), id))
+	a, err := scanAccount(s.row(ctx, "SELECT "+accountCols+" FROM accounts WHERE id = ?", id))
 	return a, notFound(err)
 }
 
 // Accounts lists up to limit accounts whose id is above after, by id, and reports whether
 // more follow.
 func (s *Store) Accounts(ctx context.Context, after int64, limit int) ([]Account, bool, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+accountCols+" FROM accounts WHERE id > ? ORDER BY id LIMIT ?"), after, limit+1)
+	rows, err := s.query(ctx, "SELECT "+accountCols+" FROM accounts WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
 	return page(rows, err, limit, func(r scanner) (Account, error) { return scanAccount(r) })
 }
 
 // SetPasswordHash replaces account id's password hash (a rehash with new parameters, or a
 // new password).
 func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	return s.tx(ctx, false, func(tx *sql.Tx) error {
+	return s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET password_hash = ? WHERE id = ?"), hash, id)
 		if err != nil {
 			return err
@@ -186,14 +186,14 @@ func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) erro
 // AccountProjects lists up to limit of account id's projects whose id is above after, by
 // id, and reports whether more follow.
 func (s *Store) AccountProjects(ctx context.Context, accountID, after int64, limit int) ([]Project, bool, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?"), accountID, after, limit+1)
+	rows, err := s.query(ctx, "SELECT "+projectCols+" FROM projects WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?", accountID, after, limit+1)
 	return page(rows, err, limit, scanProject)
 }
 
 // OwnedProject returns project id when account accountID owns it, and ErrNotFound
 // otherwise (another account's project is not told apart from no project).
 func (s *Store) OwnedProject(ctx context.Context, accountID, id int64) (Project, error) {
-	p, err := scanProject(s.rdb.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ? AND account_id = ?"), id, accountID))
+	p, err := scanProject(s.row(ctx, "SELECT "+projectCols+" FROM projects WHERE id = ? AND account_id = ?", id, accountID))
 	return p, notFound(err)
 }
 
@@ -203,7 +203,7 @@ func (s *Store) OwnedProject(ctx context.Context, accountID, id int64) (Project,
 // account already owns.
 func (s *Store) Adopt(ctx context.Context, accountID, id int64) ([]int64, error) {
 	var ids []int64
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.accountExists(ctx, tx, accountID); err != nil {
 			return err
 		}
@@ -245,6 +245,6 @@ func (s *Store) Adopt(ctx context.Context, accountID, id int64) ([]int64, error)
 // Unowned counts the projects without an account.
 func (s *Store) Unowned(ctx context.Context) (int, error) {
 	var n int
-	err := s.rdb.QueryRowContext(ctx, "SELECT COUNT(*) FROM projects WHERE account_id IS NULL").Scan(&n)
+	err := s.row(ctx, "SELECT COUNT(*) FROM projects WHERE account_id IS NULL").Scan(&n)
 	return n, err
 }

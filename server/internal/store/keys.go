@@ -140,7 +140,7 @@ func (s *Store) insertKey(ctx context.Context, tx *sql.Tx, projectID int64, k Ne
 // of live keys: ErrKeyQuota when it already holds that many.
 func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, maxLive int, now time.Time) (Key, error) {
 	var rec Key
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM projects WHERE id = ?"), projectID).Scan(&n); err != nil {
 			return err
@@ -182,19 +182,19 @@ func (s *Store) Keys(ctx context.Context, projectID, after int64, limit int) ([]
 	if _, err := s.Project(ctx, projectID); err != nil {
 		return nil, false, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?"), projectID, after, limit+1)
+	rows, err := s.query(ctx, "SELECT "+keyCols+" FROM keys WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?", projectID, after, limit+1)
 	return page(rows, err, limit, scanKey)
 }
 
 // Key returns key id, or ErrNotFound.
 func (s *Store) Key(ctx context.Context, id int64) (Key, error) {
-	k, err := scanKey(s.rdb.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE id = ?"), id))
+	k, err := scanKey(s.row(ctx, "SELECT "+keyCols+" FROM keys WHERE id = ?", id))
 	return k, notFound(err)
 }
 
 // KeyByDigest returns the key with digest (hex), or ErrNotFound.
 func (s *Store) KeyByDigest(ctx context.Context, digest string) (Key, error) {
-	k, err := scanKey(s.rdb.QueryRowContext(ctx, s.q("SELECT "+keyCols+" FROM keys WHERE digest = ?"), digest))
+	k, err := scanKey(s.row(ctx, "SELECT "+keyCols+" FROM keys WHERE digest = ?", digest))
 	return k, notFound(err)
 }
 
@@ -222,7 +222,7 @@ type Roll struct {
 // key: ErrKeyQuota when the project already holds maxLive (0: no bound); a roll without
 // grace of a live key replaces it and is always allowed.
 func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, maxLive int, now time.Time) (newKey, old Key, err error) {
-	err = s.tx(ctx, true, func(tx *sql.Tx) error {
+	err = s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if old, err = s.lockedKey(ctx, tx, id, actor); err != nil {
 			return err
@@ -260,7 +260,7 @@ func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, m
 // actor's other rules as for Actor.
 func (s *Store) RevokeKey(ctx context.Context, id int64, actor Actor, now time.Time) (Key, error) {
 	var k Key
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if k, err = s.lockedKey(ctx, tx, id, actor); err != nil {
 			return err

@@ -31,8 +31,8 @@ type Code struct {
 
 // CreateCode stores a new authorization code.
 func (s *Store) CreateCode(ctx context.Context, c Code) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO oauth_codes (digest, project_id, client_id, redirect_uri, challenge, challenge_method, created_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), c.Digest, c.ProjectID, c.ClientID, c.RedirectURI, c.Challenge, c.ChallengeMethod, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+	_, err := s.exec(ctx, `INSERT INTO oauth_codes (digest, project_id, client_id, redirect_uri, challenge, challenge_method, created_at, expires_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.Digest, c.ProjectID, c.ClientID, c.RedirectURI, c.Challenge, c.ChallengeMethod, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
 	return err
 }
 
@@ -57,7 +57,7 @@ type Token struct {
 // code is ErrNotFound; a refusal by check is returned as is.
 func (s *Store) RedeemCode(ctx context.Context, digest string, now time.Time, check func(Code) error, tok Token) (Token, error) {
 	var checkErr error
-	err := s.tx(ctx, false, func(tx *sql.Tx) error {
+	err := s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 		var c Code
 		var created, expires int64
 		var used sql.NullInt64
@@ -105,8 +105,8 @@ func (s *Store) LookupToken(ctx context.Context, digest string) (Token, error) {
 	var t Token
 	var created, expires int64
 	var revoked sql.NullInt64
-	err := s.rdb.QueryRowContext(ctx, s.q(`SELECT t.digest, t.code_digest, t.project_id, t.client_id, t.created_at, t.expires_at, t.revoked_at, c.redirect_uri
-FROM tokens t JOIN oauth_codes c ON c.digest = t.code_digest WHERE t.digest = ?`), digest).
+	err := s.row(ctx, `SELECT t.digest, t.code_digest, t.project_id, t.client_id, t.created_at, t.expires_at, t.revoked_at, c.redirect_uri
+FROM tokens t JOIN oauth_codes c ON c.digest = t.code_digest WHERE t.digest = ?`, digest).
 		Scan(&t.Digest, &t.CodeDigest, &t.ProjectID, &t.ClientID, &created, &expires, &revoked, &t.RedirectURI)
 	if err != nil {
 		return Token{}, notFound(err)
@@ -117,6 +117,6 @@ FROM tokens t JOIN oauth_codes c ON c.digest = t.code_digest WHERE t.digest = ?`
 
 // RevokeToken revokes the token with digest at now (nothing when it is unknown or revoked).
 func (s *Store) RevokeToken(ctx context.Context, digest string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q("UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL"), now.Unix(), digest)
+	_, err := s.exec(ctx, "UPDATE tokens SET revoked_at = ? WHERE digest = ? AND revoked_at IS NULL", now.Unix(), digest)
 	return err
 }

@@ -53,7 +53,7 @@ func (s *Store) Bootstrap(ctx context.Context, name string, mode picket.Mode, ur
 	var p Project
 	var made []Key
 	created := false
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM projects").Scan(&n); err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Store) createProject(ctx context.Context, tx *sql.Tx, np NewProject, no
 func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time) (Project, []Key, error) {
 	var p Project
 	var keys []Key
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		if np.AccountID != 0 {
 			if err := s.accountExists(ctx, tx, np.AccountID); err != nil {
 				return err
@@ -130,13 +130,13 @@ func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time)
 // Projects lists up to limit projects whose id is above after, by id, and reports whether
 // more follow.
 func (s *Store) Projects(ctx context.Context, after int64, limit int) ([]Project, bool, error) {
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id > ? ORDER BY id LIMIT ?"), after, limit+1)
+	rows, err := s.query(ctx, "SELECT "+projectCols+" FROM projects WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
 	return page(rows, err, limit, scanProject)
 }
 
 // Project returns project id, or ErrNotFound.
 func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
-	p, err := scanProject(s.rdb.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), id))
+	p, err := scanProject(s.row(ctx, "SELECT "+projectCols+" FROM projects WHERE id = ?", id))
 	return p, notFound(err)
 }
 
@@ -144,7 +144,7 @@ func (s *Store) Project(ctx context.Context, id int64) (Project, error) {
 // transaction, and refuses the change by returning an error.
 func (s *Store) SetMode(ctx context.Context, id int64, mode picket.Mode, check func(uris []string) error) (Project, error) {
 	var p Project
-	err := s.tx(ctx, true, func(tx *sql.Tx) error {
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		p, err = scanProject(tx.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), id))
 		if err != nil {

@@ -33,7 +33,7 @@ func (s *Store) RedirectURIs(ctx context.Context, projectID int64, after string,
 	if _, err := s.Project(ctx, projectID); err != nil {
 		return nil, false, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.q("SELECT uri FROM redirect_uris WHERE project_id = ? AND uri > ? ORDER BY uri LIMIT ?"), projectID, after, limit+1)
+	rows, err := s.query(ctx, "SELECT uri FROM redirect_uris WHERE project_id = ? AND uri > ? ORDER BY uri LIMIT ?", projectID, after, limit+1)
 	return page(rows, err, limit, func(r scanner) (string, error) {
 		var u string
 		err := r.Scan(&u)
@@ -45,7 +45,7 @@ func (s *Store) RedirectURIs(ctx context.Context, projectID int64, after string,
 // the same transaction) and refuses the URI by returning an error. A URI already there is
 // ErrExists; ErrRedirectURIQuota when the project already holds max (0: no bound).
 func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string, validate func(picket.Mode) error, max int, now time.Time) error {
-	return s.tx(ctx, true, func(tx *sql.Tx) error {
+	return s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		p, err := scanProject(tx.QueryRowContext(ctx, s.q("SELECT "+projectCols+" FROM projects WHERE id = ?"), projectID))
 		if err != nil {
 			return notFound(err)
@@ -78,7 +78,7 @@ func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string,
 // RemoveRedirectURI removes uri from a project (ErrNotFound when it is not there) and
 // revokes the tokens issued for it, so that registering it again does not bring them back.
 func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri string, now time.Time) error {
-	return s.tx(ctx, true, func(tx *sql.Tx) error {
+	return s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q("DELETE FROM redirect_uris WHERE project_id = ? AND uri = ?"), projectID, uri)
 		if err != nil {
 			return err

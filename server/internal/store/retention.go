@@ -37,7 +37,7 @@ WHERE c.expires_at <= ? AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.code_dige
 	// PostgreSQL reuses the space of deleted rows only once they are vacuumed, and
 	// autovacuum wakes once a minute at best: under a flood the tables would grow meanwhile.
 	// A plain VACUUM takes no lock that blocks reads or writes.
-	_, err = s.db.ExecContext(ctx, "VACUUM oauth_codes, tokens")
+	_, err = s.execWithin(ctx, time.Minute, "VACUUM oauth_codes, tokens")
 	return sw, err
 }
 
@@ -47,7 +47,7 @@ const vacuumAfter = 10_000
 func (s *Store) sweep(ctx context.Context, maxBatches int, query string, now int64) (int64, error) {
 	var total int64
 	for i := 0; i < maxBatches; i++ {
-		res, err := s.db.ExecContext(ctx, s.q(query), now, sweepBatch)
+		res, err := s.exec(ctx, query, now, sweepBatch)
 		if err != nil {
 			return total, err
 		}
@@ -74,11 +74,11 @@ type Sizes struct {
 // Sizes counts the rows of the OAuth tables and measures the store.
 func (s *Store) Sizes(ctx context.Context) (Sizes, error) {
 	var z Sizes
-	if err := s.rdb.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM oauth_codes), (SELECT COUNT(*) FROM tokens)").Scan(&z.Codes, &z.Tokens); err != nil {
+	if err := s.row(ctx, "SELECT (SELECT COUNT(*) FROM oauth_codes), (SELECT COUNT(*) FROM tokens)").Scan(&z.Codes, &z.Tokens); err != nil {
 		return z, err
 	}
 	if s.pg {
-		err := s.rdb.QueryRowContext(ctx, "SELECT pg_total_relation_size('oauth_codes') + pg_total_relation_size('tokens')").Scan(&z.Bytes)
+		err := s.row(ctx, "SELECT pg_total_relation_size('oauth_codes') + pg_total_relation_size('tokens')").Scan(&z.Bytes)
 		return z, err
 	}
 	for _, suffix := range []string{"", "-wal"} {

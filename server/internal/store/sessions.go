@@ -21,7 +21,7 @@ type Session struct {
 // expires at the latest; sessions already over (by absolute expiry, or idle for idle) are
 // deleted on the way.
 func (s *Store) CreateSession(ctx context.Context, digest string, accountID int64, expires time.Time, idle time.Duration, now time.Time) error {
-	return s.tx(ctx, false, func(tx *sql.Tx) error {
+	return s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE expires_at <= ? OR seen_at <= ?"), now.Unix(), now.Add(-idle).Unix()); err != nil {
 			return err
 		}
@@ -40,8 +40,8 @@ const touchEvery = time.Minute
 func (s *Store) Session(ctx context.Context, digest string, idle time.Duration, now time.Time) (Session, error) {
 	var sess Session
 	var created, seen, expires int64
-	a, err := scanAccount(s.rdb.QueryRowContext(ctx, s.q(`SELECT a.id, a.email, a.created_at, s.created_at, s.seen_at, s.expires_at
-FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.digest = ?`), digest), &created, &seen, &expires)
+	a, err := scanAccount(s.row(ctx, `SELECT a.id, a.email, a.created_at, s.created_at, s.seen_at, s.expires_at
+FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.digest = ?`, digest), &created, &seen, &expires)
 	if err != nil {
 		return sess, notFound(err)
 	}
@@ -49,7 +49,7 @@ FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.digest = ?`), dig
 		return sess, ErrNotFound
 	}
 	if now.Unix()-seen >= int64(touchEvery/time.Second) {
-		if err := s.tx(ctx, false, func(tx *sql.Tx) error {
+		if err := s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, s.q("UPDATE sessions SET seen_at = ? WHERE digest = ?"), now.Unix(), digest)
 			return err
 		}); err != nil {
@@ -61,7 +61,7 @@ FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.digest = ?`), dig
 
 // DeleteSession ends the session whose id has digest (nothing when there is none).
 func (s *Store) DeleteSession(ctx context.Context, digest string) error {
-	return s.tx(ctx, false, func(tx *sql.Tx) error {
+	return s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE digest = ?"), digest)
 		return err
 	})

@@ -16,8 +16,19 @@ type Snapshot struct {
 	Keys     []Key // neither revoked nor expired at the snapshot's time
 }
 
-// Snapshot reads the registry's inputs in one transaction.
+// Snapshot reads the registry's inputs in one transaction, within a minute (every row of
+// the registry's tables: more than one call's deadline at a million keys).
 func (s *Store) Snapshot(ctx context.Context, now time.Time) (Snapshot, error) {
+	cctx, cancel, err := s.callWithin(ctx, time.Minute)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer cancel()
+	snap, err := s.snapshot(cctx, now)
+	return snap, s.done(ctx, err)
+}
+
+func (s *Store) snapshot(ctx context.Context, now time.Time) (Snapshot, error) {
 	snap := Snapshot{URIs: map[int64][]string{}}
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.pg})
 	if err != nil {

@@ -26,8 +26,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" database/sql driver
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -67,26 +67,40 @@ type Store struct {
 	pg      bool
 	// path is the SQLite database file ("" on PostgreSQL).
 	path string
+	// timeout is each call's deadline (deadline.go).
+	timeout time.Duration
+	health  health
 }
 
 // Open opens (and migrates) the store: PostgreSQL when dbURL is a postgres:// or
 // postgresql:// URL, otherwise SQLite in dataDir/picket.db (the directory is created, mode
-// 0700).
-func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
-	var s *Store
+// 0700). Each call has a deadline (DefaultTimeout, or WithTimeout), also the PostgreSQL
+// connect timeout unless the URL sets connect_timeout; Open itself (connecting, migrating)
+// runs within ctx.
+func Open(ctx context.Context, dataDir, dbURL string, opts ...Option) (*Store, error) {
+	s := &Store{timeout: DefaultTimeout, health: health{kick: make(chan struct{}, 1)}}
+	for _, o := range opts {
+		o(s)
+	}
 	switch {
 	case dbURL != "":
 		u, err := url.Parse(dbURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			return nil, errors.New("-db must be a postgres:// or postgresql:// URL")
 		}
-		db, err := sql.Open("pgx", dbURL)
+		cfg, err := pgx.ParseConfig(dbURL)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-db: %w", err)
 		}
+		if !u.Query().Has("connect_timeout") {
+			// pgx has none by default: a server that accepts TCP and never answers would
+			// hold every new connection, and serve's start, forever.
+			cfg.ConnectTimeout = s.timeout
+		}
+		db := stdlib.OpenDB(*cfg)
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(20)
-		s = &Store{db: db, rdb: db, pg: true}
+		s.db, s.rdb, s.pg = db, db, true
 	default:
 		if dataDir == "" {
 			dataDir = "picket-data"
@@ -96,10 +110,11 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		}
 		path := filepath.Join(dataDir, sqliteFileName)
 		// WAL lets readers run during a write; busy_timeout makes a second process (the
-		// CLI) wait for the lock instead of failing; immediate transactions take the
-		// write lock at BEGIN, so read-then-write transactions never deadlock.
+		// CLI) wait for the lock instead of failing, as long as a call's deadline; immediate
+		// transactions take the write lock at BEGIN, so read-then-write transactions never
+		// deadlock.
 		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+			"?_pragma=busy_timeout(" + strconv.FormatInt(s.timeout.Milliseconds(), 10) + ")&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 		db, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, err
@@ -113,9 +128,11 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 			return nil, err
 		}
 		rdb.SetMaxOpenConns(4)
-		s = &Store{db: db, rdb: rdb, path: path}
+		s.db, s.rdb, s.path = db, rdb, path
 	}
-	err := s.db.PingContext(ctx)
+	pctx, cancel := context.WithTimeout(ctx, s.timeout)
+	err := s.db.PingContext(pctx)
+	cancel()
 	if err == nil {
 		err = s.migrate(ctx)
 	}
@@ -125,6 +142,8 @@ func Open(ctx context.Context, dataDir, dbURL string) (*Store, error) {
 		return s, nil
 	case errors.As(err, &newer):
 		err = fmt.Errorf("store: %w", err)
+	case s.pg && unavailable(ctx, err):
+		err = &unavailableError{err}
 	case s.path != "" && corrupt(err):
 		err = fmt.Errorf("store: %s is not a readable SQLite database (%w): restore it from a backup", s.path, err)
 	default:
@@ -210,7 +229,7 @@ func (s *Store) Postgres() bool { return s.pg }
 // Ping checks that the store answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return s.row(ctx, "SELECT 1").Scan(&one)
 }
 
 // q rewrites the ? placeholders of query for PostgreSQL ($1, $2, ...). No query of this
@@ -232,10 +251,21 @@ func (s *Store) q(query string) string {
 	return b.String()
 }
 
-// tx runs f in a transaction. With lock, on PostgreSQL, it first takes the store's
-// transaction-scoped advisory lock, which serialises migrations and management changes
-// across processes (SQLite's immediate transactions already serialise every write).
-func (s *Store) tx(ctx context.Context, lock bool, f func(*sql.Tx) error) error {
+// tx runs f in a transaction, within the store's deadline: f must use the context it is
+// given. With lock, on PostgreSQL, it first takes the store's transaction-scoped advisory
+// lock, which serialises migrations and management changes across processes (SQLite's
+// immediate transactions already serialise every write).
+func (s *Store) tx(ctx context.Context, lock bool, f func(context.Context, *sql.Tx) error) error {
+	cctx, cancel, err := s.call(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return s.done(ctx, s.txIn(cctx, lock, f))
+}
+
+// txIn runs f in a transaction under ctx alone (migrations: the caller's deadline).
+func (s *Store) txIn(ctx context.Context, lock bool, f func(context.Context, *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -246,7 +276,7 @@ func (s *Store) tx(ctx context.Context, lock bool, f func(*sql.Tx) error) error 
 			return err
 		}
 	}
-	if err := f(tx); err != nil {
+	if err := f(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -384,7 +414,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, true, func(tx *sql.Tx) error {
+	return s.txIn(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
     applied_at BIGINT NOT NULL
@@ -418,14 +448,14 @@ func (s *Store) migrate(ctx context.Context) error {
 // SchemaVersion returns the highest migration applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.rdb.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
+	err := s.row(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
 	return v, err
 }
 
 // Version returns the change counter.
 func (s *Store) Version(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.rdb.QueryRowContext(ctx, "SELECT version FROM store_version WHERE id = 1").Scan(&v)
+	err := s.row(ctx, "SELECT version FROM store_version WHERE id = 1").Scan(&v)
 	return v, err
 }
 
@@ -468,7 +498,7 @@ func truncate(t time.Time) time.Time {
 
 // page reads the rows of a query that asked for limit+1 rows: up to limit items, and
 // whether more follow.
-func page[T any](rows *sql.Rows, err error, limit int, scan func(scanner) (T, error)) ([]T, bool, error) {
+func page[T any](rows *rows, err error, limit int, scan func(scanner) (T, error)) ([]T, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
