@@ -8,7 +8,12 @@
  *   picket_registry_builder and picket_registry are opaque; each has a _free function,
  *   and _free(NULL) does nothing.
  * - Results: fallible functions return a picket_result: PICKET_RESULT_OK (0) on success,
- *   a non-zero code otherwise. picket_result_text gives each code's static message.
+ *   a non-zero code otherwise. picket_result_text gives each code's static message,
+ *   picket_result_name its rule name (auth_unknown_key). Each function's comment lists
+ *   under "Returns:" every code it returns (PICKET_RESULT_KEY_* stands for every code of
+ *   that area, 100 and up; a test holds each function to its list); any function may also
+ *   return PICKET_RESULT_PANIC or PICKET_RESULT_INTERNAL_ERROR, which only a bug in picket
+ *   produces and which are never listed.
  * - Inputs are `const uint8_t *` plus a `size_t` length. The bytes need not be
  *   NUL-terminated; a NUL byte inside is data like any other. (NULL, 0) is accepted
  *   everywhere as the empty input; NULL with a non-zero length is
@@ -548,15 +553,42 @@ const char *picket_version(void);
  * empty"` for `PICKET_RESULT_KEY_EMPTY`) into `(buf, len)`, and its length to `*out_len`.
  * The message is lowercase ASCII (or UTF-8), without a NUL terminator.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` (the needed size is in
- * `*out_len`), `PICKET_RESULT_NULL_PARAMETER`, or `PICKET_RESULT_INVALID_PARAMETER` when
- * `result` is not a `picket_result` value.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a non-zero `len`;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `result` is not a `picket_result` value, or `len`
+ *   is above `PTRDIFF_MAX`.
  *
  * # Safety
  * `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
  * one `size_t`.
  */
 picket_result picket_result_text(uint32_t result,
+                                 uint8_t *buf,
+                                 size_t len,
+                                 size_t *out_len);
+
+/**
+ * Writes the rule name of the result code `result` into `(buf, len)`, and its length to
+ * `*out_len`: the constant's name without `PICKET_RESULT_`, lowercase
+ * (`"auth_unknown_key"` for `PICKET_RESULT_AUTH_UNKNOWN_KEY`, `"ok"` for
+ * `PICKET_RESULT_OK`), the name Go's `Code.String()`, Python's `Code` and picket-server's
+ * error bodies use. Lowercase ASCII, without a NUL terminator; every name fits in 64
+ * bytes.
+ *
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a non-zero `len`;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `result` is not a `picket_result` value, or `len`
+ *   is above `PTRDIFF_MAX`.
+ *
+ * # Safety
+ * `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
+ * one `size_t`.
+ */
+picket_result picket_result_name(uint32_t result,
                                  uint8_t *buf,
                                  size_t len,
                                  size_t *out_len);
@@ -576,8 +608,11 @@ picket_result picket_result_text(uint32_t result,
  * that thread makes another. A Go caller must hold `runtime.LockOSThread()` from the
  * failing call to this one.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` or
- * `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a non-zero `len`;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `len` is above `PTRDIFF_MAX`.
  *
  * # Safety
  * `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
@@ -597,11 +632,21 @@ picket_result picket_last_error_message(uint8_t *buf,
  * `PICKET_KEY_LEN` (35) bytes of text into `(key_buf, key_buf_len)` and 35 to
  * `*out_key_len`. The key is not looked up: use `picket_registry_authenticate` for that.
  *
- * Returns `PICKET_RESULT_OK`, a header code (300-312) or key code (100-105) naming the rule
- * broken, `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_key_len`, `*out_kind` untouched),
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown option
- * bits, or `key_buf` overlapping `header`). `picket_auth_http_status` and
- * `picket_www_authenticate` give the HTTP answer to a failure.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_HEADER_*` (300-312): the header breaks the rule the code names;
+ * - `PICKET_RESULT_KEY_UNKNOWN_PREFIX`, `PICKET_RESULT_KEY_WRONG_LENGTH`,
+ *   `PICKET_RESULT_KEY_NON_HEX`, `PICKET_RESULT_KEY_SURROUNDING_WHITESPACE`,
+ *   `PICKET_RESULT_KEY_UPPERCASE`: the credentials carry a malformed key (an empty one is
+ *   `PICKET_RESULT_HEADER_EMPTY_KEY`);
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_key_len`, `*out_kind` untouched;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `header` or `key_buf` NULL with a length, or an output
+ *   pointer NULL;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits, `key_buf` overlapping
+ *   `header`, or a length above `PTRDIFF_MAX`.
+ *
+ * `picket_auth_http_status` and `picket_www_authenticate` give the HTTP answer to a
+ * failure.
  *
  * # Safety
  * `header` must be valid for reads of `header_len` bytes (or NULL with `header_len` 0),
@@ -634,8 +679,11 @@ uint16_t picket_auth_http_status(uint32_t result);
  * `Basic realm="picket"` (20 bytes) when the status is 401, and nothing (`*out_len` = 0)
  * for 200 or 403, which carry no challenge.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` or
- * `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a non-zero `len`;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `len` is above `PTRDIFF_MAX`.
  *
  * # Safety
  * `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
@@ -651,8 +699,11 @@ picket_result picket_www_authenticate(uint32_t result,
  * digits, with nothing around it (no trimming, no case folding). On success writes its
  * kind (a `picket_key_kind`) to `*out_kind`.
  *
- * Returns `PICKET_RESULT_OK`, a key code (`PICKET_RESULT_KEY_*`, 100-105) naming the first
- * rule broken, or `PICKET_RESULT_NULL_PARAMETER` / `PICKET_RESULT_INVALID_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `key` NULL with a length, or `out_kind` NULL;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `key_len` above `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and
@@ -668,9 +719,13 @@ picket_result picket_key_parse(const uint8_t *key,
  * text into `(buf, len)` and 35 to `*out_len`. For a secret key the text is the secret:
  * hand it to its owner and store only its digest.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_len`),
- * `PICKET_RESULT_NULL_PARAMETER` (also for a NULL `random16`) or
- * `PICKET_RESULT_INVALID_PARAMETER` (unknown `kind`, or `buf` overlapping `random16`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `random16` or `out_len` NULL, or `buf` NULL with a
+ *   length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`, `buf` overlapping `random16`, or
+ *   `len` above `PTRDIFF_MAX`.
  *
  * # Safety
  * `random16` must be valid for reads of 16 bytes, `buf` for writes of `len` bytes (or NULL
@@ -688,10 +743,13 @@ picket_result picket_key_format(uint32_t kind,
  * `*out_len`. For a secret key the text is the secret: hand it to its owner and store
  * only its digest (`picket_key_digest`).
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_RANDOM_UNAVAILABLE`,
- * `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_len`; the key drawn is discarded, so
- * nothing was issued), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
- * (unknown `kind`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_RANDOM_UNAVAILABLE`: the operating system's CSPRNG failed;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_len`; the key drawn is discarded, so
+ *   nothing was issued;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`, or `len` above `PTRDIFF_MAX`.
  *
  * # Safety
  * `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
@@ -706,8 +764,12 @@ picket_result picket_key_generate(uint32_t kind,
  * Parses `key` (as `picket_key_parse` does) and writes its SHA-256 digest, the value a
  * database stores instead of the key, as `PICKET_DIGEST_LEN` (32) raw bytes to `out`.
  *
- * Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_NULL_PARAMETER` or
- * `PICKET_RESULT_INVALID_PARAMETER` (`out` overlapping `key`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out` NULL, or `key` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `out` overlapping `key`, or `key_len` above
+ *   `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and `out`
@@ -721,9 +783,13 @@ picket_result picket_key_digest(const uint8_t *key,
  * Parses `key` and writes its SHA-256 digest as `PICKET_DIGEST_HEX_LEN` (64) lowercase
  * hex digits into `(buf, len)`, and 64 to `*out_len`: the form to store in a text column.
  *
- * Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_BUFFER_TOO_SMALL` (64
- * in `*out_len`), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
- * (`buf` overlapping `key`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: 64 in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `key` or `buf` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `key`, or a length above
+ *   `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `buf` for
@@ -739,9 +805,12 @@ picket_result picket_key_digest_hex(const uint8_t *key,
  * Parses a digest's 64-digit lowercase hex form (as stored) and writes its 32 raw bytes
  * to `out`. Uppercase is refused: a stored digest has one spelling.
  *
- * Returns `PICKET_RESULT_OK`, a digest code (`PICKET_RESULT_DIGEST_*`, 200-201),
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (`out` overlapping
- * `hex`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_DIGEST_*` (200-201): not 64 lowercase hex digits;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out` NULL, or `hex` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `out` overlapping `hex`, or `hex_len` above
+ *   `PTRDIFF_MAX`.
  *
  * # Safety
  * `hex` must be valid for reads of `hex_len` bytes (or NULL with `hex_len` 0) and `out`
@@ -755,8 +824,12 @@ picket_result picket_digest_from_hex(const uint8_t *hex,
  * Whether `key` is the key the 32-byte `digest` was made from: parses the key, hashes it
  * and compares the digests in constant time.
  *
- * Returns `PICKET_RESULT_OK` when it is, `PICKET_RESULT_KEY_MISMATCH` when it is not, a
- * key code (100-105) when `key` is malformed, or `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`: the key is the digest's;
+ * - `PICKET_RESULT_KEY_MISMATCH`: it is not;
+ * - `PICKET_RESULT_KEY_*` (100-105): the key is malformed;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `digest` NULL, or `key` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `key_len` above `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and
@@ -773,9 +846,13 @@ picket_result picket_key_verify(const uint8_t *key,
  * the outcome of the others. On a match writes the index of the matching digest to
  * `*out_index` (the last one if several are equal).
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_KEY_MISMATCH` when no digest matches, a key
- * code (100-105), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
- * (`count * 32` above `PTRDIFF_MAX`).
+ * Returns:
+ * - `PICKET_RESULT_OK`: a digest matches;
+ * - `PICKET_RESULT_KEY_MISMATCH`: none does;
+ * - `PICKET_RESULT_KEY_*` (100-105): the key is malformed;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_index` NULL, or `key` or `digests` NULL with a
+ *   length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `count * 32` or `key_len` above `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `digests`
@@ -793,9 +870,13 @@ picket_result picket_key_verify_any(const uint8_t *key,
  * the last 4 digits), as `PICKET_REDACTED_LEN` (10) bytes of UTF-8 into `(buf, len)`, and
  * 10 to `*out_len`.
  *
- * Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_BUFFER_TOO_SMALL` (10
- * in `*out_len`), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
- * (`buf` overlapping `key`).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: 10 in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `key` or `buf` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `key`, or a length above
+ *   `PTRDIFF_MAX`.
  *
  * # Safety
  * `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `buf` for
@@ -816,8 +897,12 @@ picket_result picket_key_redacted(const uint8_t *key,
  * The output is never longer than the input, so `buf_len == text_len` always suffices.
  * `buf` may be `text` itself (in-place redaction) but must not overlap it otherwise.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL`,
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (partial overlap).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `text` or `buf` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `text` other than in place, or a
+ *   length above `PTRDIFF_MAX`.
  *
  * # Safety
  * `text` must be valid for reads of `text_len` bytes (or NULL with `text_len` 0), `buf`
@@ -835,8 +920,12 @@ picket_result picket_redact(const uint8_t *text,
  * stored with the authorization code. Only `S256` is accepted (`plain` is refused). The
  * hashes are compared in constant time.
  *
- * Returns `PICKET_RESULT_OK`, a PKCE code (`PICKET_RESULT_PKCE_*`, 700-707; a wrong
- * verifier is `PICKET_RESULT_PKCE_MISMATCH`) or `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_PKCE_*` (700-707): the rule broken; a wrong verifier is
+ *   `PICKET_RESULT_PKCE_MISMATCH`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: an input NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
  *
  * # Safety
  * `verifier`, `challenge` and `method` must each be valid for reads of their lengths (or
@@ -854,10 +943,13 @@ picket_result picket_pkce_verify(const uint8_t *verifier,
  * `picket_mode`). `options` may hold `PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES` and
  * `PICKET_OPTION_LOOPBACK_ANY_PORT` (the latter changes only matching).
  *
- * Returns `PICKET_RESULT_OK`, a redirect code (`PICKET_RESULT_REDIRECT_*`, 400-415)
- * naming the first rule broken (an empty URI is `PICKET_RESULT_REDIRECT_EMPTY`),
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or
- * option bits).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_REDIRECT_*` (400-416): the first rule broken (an empty URI is
+ *   `PICKET_RESULT_REDIRECT_EMPTY`);
+ * - `PICKET_RESULT_NULL_PARAMETER`: `uri` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits, or `uri_len` above
+ *   `PTRDIFF_MAX`.
  *
  * # Safety
  * `uri` must be valid for reads of `uri_len` bytes (or NULL with `uri_len` 0).
@@ -876,10 +968,12 @@ picket_result picket_redirect_validate(const uint8_t *uri,
  * `(NULL, 0)` for `registered` is an empty list. On success writes the answer to
  * `*out_matched`.
  *
- * Returns `PICKET_RESULT_OK` (whether or not it matched), `PICKET_RESULT_NULL_PARAMETER`
- * (also for an entry with NULL `data` and a non-zero `len`) or
- * `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or option bits, a misaligned
- * `registered`, a length above `PTRDIFF_MAX`).
+ * Returns:
+ * - `PICKET_RESULT_OK`, whether or not it matched;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `out_matched` NULL, or `registered`, `candidate` or an
+ *   entry's `data` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits, a misaligned
+ *   `registered`, or a length above `PTRDIFF_MAX`.
  *
  * # Safety
  * `registered` must be valid for reads of `count` `picket_slice`s (or NULL with `count`
@@ -915,8 +1009,10 @@ void picket_registry_builder_free(struct picket_registry_builder *builder);
  * `PICKET_OPTION_ACCEPT_BEARER` (also accept `Bearer KEY`), or be 0 (Basic only, the
  * default). Replaces any earlier setting.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_NULL_PARAMETER` or
- * `PICKET_RESULT_INVALID_PARAMETER` (unknown option bits).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits.
  *
  * # Safety
  * `builder` must be NULL or a live builder not used by another thread during the call.
@@ -929,9 +1025,11 @@ picket_result picket_registry_builder_set_options(struct picket_registry_builder
  * `options` for its redirect URIs (`PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES`,
  * `PICKET_OPTION_LOOPBACK_ANY_PORT`, or 0).
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`,
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or
- * option bits).
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`: the project was added before;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits.
  *
  * # Safety
  * `builder` must be NULL or a live builder not used by another thread during the call.
@@ -946,10 +1044,15 @@ picket_result picket_registry_builder_add_project(struct picket_registry_builder
  * mode and options (as `picket_redirect_validate` does). Adding a URI twice is not an
  * error.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`, the redirect code
- * (400-415) of the rule the URI breaks (the detailed message names the project),
- * `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`. A refused URI
- * leaves the builder as it was.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
+ * - `PICKET_RESULT_REDIRECT_*` (400-416): the rule the URI breaks (the detailed message
+ *   names the project);
+ * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL, or `uri` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `uri_len` above `PTRDIFF_MAX`.
+ *
+ * A refused URI leaves the builder as it was.
  *
  * # Safety
  * `builder` must be NULL or a live builder not used by another thread during the call;
@@ -967,10 +1070,14 @@ picket_result picket_registry_builder_add_redirect_uri(struct picket_registry_bu
  * `PICKET_NO_EXPIRY` for a key that never expires). Several keys per project and kind are
  * allowed, so a key can be rolled with an overlap.
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`,
- * `PICKET_RESULT_BUILD_TOO_MANY_KEYS`, `PICKET_RESULT_NULL_PARAMETER` or
- * `PICKET_RESULT_INVALID_PARAMETER` (unknown `kind`). A digest added twice is found by
- * `picket_registry_builder_build`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
+ * - `PICKET_RESULT_BUILD_TOO_MANY_KEYS`: the builder holds 2^32 - 2 keys already;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `digest` NULL;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`.
+ *
+ * A digest added twice is found by `picket_registry_builder_build`.
  *
  * # Safety
  * `builder` must be NULL or a live builder not used by another thread during the call;
@@ -990,8 +1097,10 @@ picket_result picket_registry_builder_add_key(struct picket_registry_builder *bu
  * afterwards. (If `out_registry` is NULL the builder is freed and
  * `PICKET_RESULT_NULL_PARAMETER` returned.)
  *
- * Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_KEY` or
- * `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUILD_DUPLICATE_KEY`: a digest was added twice;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `out_registry` NULL.
  *
  * # Safety
  * `builder` must be NULL or a live builder not used by another thread; `out_registry`
@@ -1016,11 +1125,23 @@ void picket_registry_free(struct picket_registry *registry);
  * SHA-256, constant-time lookup, expiry, kind. On success writes the key's project to
  * `*out_project` and its kind (a `picket_key_kind`) to `*out_kind`.
  *
- * Returns `PICKET_RESULT_OK`, a header code (300-312), a key code (100-105),
- * `PICKET_RESULT_AUTH_UNKNOWN_KEY`, `PICKET_RESULT_AUTH_EXPIRED`,
- * `PICKET_RESULT_AUTH_WRONG_KIND`, `PICKET_RESULT_NULL_PARAMETER` or
- * `PICKET_RESULT_INVALID_PARAMETER` (unknown `requirement`). Answer with
- * `picket_auth_http_status(result)` and, for a 401, `picket_www_authenticate`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_HEADER_*` (300-312): the header breaks the rule the code names;
+ * - `PICKET_RESULT_KEY_UNKNOWN_PREFIX`, `PICKET_RESULT_KEY_WRONG_LENGTH`,
+ *   `PICKET_RESULT_KEY_NON_HEX`, `PICKET_RESULT_KEY_SURROUNDING_WHITESPACE`,
+ *   `PICKET_RESULT_KEY_UPPERCASE`: the credentials carry a malformed key;
+ * - `PICKET_RESULT_AUTH_UNKNOWN_KEY`: no project has the key;
+ * - `PICKET_RESULT_AUTH_EXPIRED`: the key has expired;
+ * - `PICKET_RESULT_AUTH_WRONG_KIND`: a valid key of the kind `requirement` refuses (403);
+ * - `PICKET_RESULT_AUTH_KIND_MISMATCH`: the key's registry row names the other kind than
+ *   its prefix (the row is wrong; the key never authenticates);
+ * - `PICKET_RESULT_NULL_PARAMETER`: `registry`, `out_project` or `out_kind` NULL, or
+ *   `header` NULL with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `requirement`, or `header_len` above
+ *   `PTRDIFF_MAX`.
+ *
+ * Answer with `picket_auth_http_status(result)` and, for a 401, `picket_www_authenticate`.
  *
  * Thread-safe: any number of threads may call it on one registry at once.
  *
@@ -1043,10 +1164,18 @@ picket_result picket_registry_authenticate(const struct picket_registry *registr
  * success writes the project to `*out_project`. On any failure the server must not
  * redirect; it answers 400 with the message.
  *
- * Returns `PICKET_RESULT_OK`, a key code (100-105) for a malformed `client_id`,
- * `PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED` (a secret key as client_id, known or not:
- * roll it), `PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT`, `PICKET_RESULT_AUTHORIZE_EXPIRED`,
- * `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED` or `PICKET_RESULT_NULL_PARAMETER`.
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_KEY_*` (100-105): a malformed `client_id`;
+ * - `PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED`: a secret key as `client_id`, in any form
+ *   `picket_redact` masks, known or not: roll it;
+ * - `PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT`: not a live publishable key of the registry;
+ * - `PICKET_RESULT_AUTHORIZE_EXPIRED`: the key has expired;
+ * - `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED`: the project did not register
+ *   `redirect_uri`;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `registry` or `out_project` NULL, or an input NULL
+ *   with a length;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
  *
  * Thread-safe: any number of threads may call it on one registry at once.
  *

@@ -171,6 +171,13 @@ static pg_len pg_result_text(uint32_t result, uint8_t *buf, size_t cap) {
 	return r;
 }
 
+static pg_len pg_result_name(uint32_t result, uint8_t *buf, size_t cap) {
+	pg_len r;
+	r.len = 0;
+	PG_STATUS(r.st, picket_result_name(result, buf, cap, &r.len));
+	return r;
+}
+
 static pg_status pg_redirect_validate(const uint8_t *uri, size_t n, uint32_t mode, uint32_t options) {
 	return pg_status_of(picket_redirect_validate(uri, n, mode, options));
 }
@@ -410,9 +417,25 @@ func cWWWAuthenticate(code Code) string {
 // cResultText is picket_result_text (every static text fits in 512 bytes; a longer one is
 // read again into a buffer of the reported size).
 func cResultText(code Code) (string, bool) {
+	return cCodeString(func(buf *C.uint8_t, n C.size_t) C.pg_len {
+		return C.pg_result_text(C.uint32_t(code), buf, n)
+	})
+}
+
+// cResultName is picket_result_name: the rule name the C ABI gives a code (Code.String
+// takes it from the generated table; a test holds the two together).
+func cResultName(code Code) (string, bool) {
+	return cCodeString(func(buf *C.uint8_t, n C.size_t) C.pg_len {
+		return C.pg_result_name(C.uint32_t(code), buf, n)
+	})
+}
+
+// cCodeString reads a code's static string with `call`, into 512 bytes or, when that is too
+// small, a buffer of the reported size.
+func cCodeString(call func(buf *C.uint8_t, n C.size_t) C.pg_len) (string, bool) {
 	buf := make([]byte, 512)
 	for {
-		r := C.pg_result_text(C.uint32_t(code), (*C.uint8_t)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+		r := call((*C.uint8_t)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
 		tooSmall := r.st.code == C.PICKET_RESULT_BUFFER_TOO_SMALL
 		if err := errorOf(&r.st); err != nil {
 			if tooSmall && int(r.len) > len(buf) {

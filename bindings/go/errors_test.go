@@ -32,6 +32,12 @@ func TestErrorCodesMatchTheHeader(t *testing.T) {
 		if c.Text() == "" {
 			t.Errorf("code %d has no static text", v)
 		}
+		if name, ok := cResultName(c); !ok || name != c.String() {
+			t.Errorf("code %d: picket_result_name gives %q (%v), Code.String() %q", v, name, ok, c.String())
+		}
+	}
+	if name, ok := cResultName(Code(99)); ok || name != "" {
+		t.Errorf("picket_result_name(99) = %q, %v", name, ok)
 	}
 	if len(seen) != len(codeNames) {
 		t.Errorf("the header has %d codes, the Go table %d", len(seen), len(codeNames))

@@ -133,6 +133,30 @@ impl picket_result {
         )
         .unwrap();
     }
+    o.push_str(
+        "        }
+    }
+
+    /// The rule name of this result: the C constant without `PICKET_RESULT_`, lowercase
+    /// (`auth_unknown_key`), as Go's `Code.String()`, Python's `Code` and the server name it.
+    ///
+    /// ```
+    /// assert_eq!(picket::picket_result::AuthUnknownKey.name(), \"auth_unknown_key\");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        use picket_result::*;
+        match self {
+",
+    );
+    for code in CODES {
+        writeln!(
+            o,
+            "            {} => {},",
+            camel(code.name),
+            quoted(&code.name.to_ascii_lowercase())
+        )
+        .unwrap();
+    }
     o.push_str("        }\n    }\n}\n");
     o
 }

@@ -16,11 +16,21 @@ use crate::{header_options, key_kind_value};
 /// `PICKET_KEY_LEN` (35) bytes of text into `(key_buf, key_buf_len)` and 35 to
 /// `*out_key_len`. The key is not looked up: use `picket_registry_authenticate` for that.
 ///
-/// Returns `PICKET_RESULT_OK`, a header code (300-312) or key code (100-105) naming the rule
-/// broken, `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_key_len`, `*out_kind` untouched),
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown option
-/// bits, or `key_buf` overlapping `header`). `picket_auth_http_status` and
-/// `picket_www_authenticate` give the HTTP answer to a failure.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_HEADER_*` (300-312): the header breaks the rule the code names;
+/// - `PICKET_RESULT_KEY_UNKNOWN_PREFIX`, `PICKET_RESULT_KEY_WRONG_LENGTH`,
+///   `PICKET_RESULT_KEY_NON_HEX`, `PICKET_RESULT_KEY_SURROUNDING_WHITESPACE`,
+///   `PICKET_RESULT_KEY_UPPERCASE`: the credentials carry a malformed key (an empty one is
+///   `PICKET_RESULT_HEADER_EMPTY_KEY`);
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_key_len`, `*out_kind` untouched;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `header` or `key_buf` NULL with a length, or an output
+///   pointer NULL;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits, `key_buf` overlapping
+///   `header`, or a length above `PTRDIFF_MAX`.
+///
+/// `picket_auth_http_status` and `picket_www_authenticate` give the HTTP answer to a
+/// failure.
 ///
 /// # Safety
 /// `header` must be valid for reads of `header_len` bytes (or NULL with `header_len` 0),
@@ -87,8 +97,11 @@ fn status(result: u32) -> u16 {
 /// `Basic realm="picket"` (20 bytes) when the status is 401, and nothing (`*out_len` = 0)
 /// for 200 or 403, which carry no challenge.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` or
-/// `PICKET_RESULT_NULL_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a non-zero `len`;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `len` is above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for

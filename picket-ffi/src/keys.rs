@@ -11,8 +11,11 @@ use crate::{key_kind, key_kind_value, PICKET_DIGEST_LEN, PICKET_KEY_RANDOM_LEN};
 /// digits, with nothing around it (no trimming, no case folding). On success writes its
 /// kind (a `picket_key_kind`) to `*out_kind`.
 ///
-/// Returns `PICKET_RESULT_OK`, a key code (`PICKET_RESULT_KEY_*`, 100-105) naming the first
-/// rule broken, or `PICKET_RESULT_NULL_PARAMETER` / `PICKET_RESULT_INVALID_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `key` NULL with a length, or `out_kind` NULL;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `key_len` above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and
@@ -38,9 +41,13 @@ pub unsafe extern "C" fn picket_key_parse(
 /// text into `(buf, len)` and 35 to `*out_len`. For a secret key the text is the secret:
 /// hand it to its owner and store only its digest.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_len`),
-/// `PICKET_RESULT_NULL_PARAMETER` (also for a NULL `random16`) or
-/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `kind`, or `buf` overlapping `random16`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_len`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `random16` or `out_len` NULL, or `buf` NULL with a
+///   length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`, `buf` overlapping `random16`, or
+///   `len` above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `random16` must be valid for reads of 16 bytes, `buf` for writes of `len` bytes (or NULL
@@ -72,10 +79,13 @@ pub unsafe extern "C" fn picket_key_format(
 /// `*out_len`. For a secret key the text is the secret: hand it to its owner and store
 /// only its digest (`picket_key_digest`).
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_RANDOM_UNAVAILABLE`,
-/// `PICKET_RESULT_BUFFER_TOO_SMALL` (35 in `*out_len`; the key drawn is discarded, so
-/// nothing was issued), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
-/// (unknown `kind`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_RANDOM_UNAVAILABLE`: the operating system's CSPRNG failed;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: 35 in `*out_len`; the key drawn is discarded, so
+///   nothing was issued;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `buf` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`, or `len` above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `buf` must be valid for writes of `len` bytes (or NULL with `len` 0) and `out_len` for
@@ -104,8 +114,12 @@ pub unsafe extern "C" fn picket_key_generate(
 /// Parses `key` (as `picket_key_parse` does) and writes its SHA-256 digest, the value a
 /// database stores instead of the key, as `PICKET_DIGEST_LEN` (32) raw bytes to `out`.
 ///
-/// Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_NULL_PARAMETER` or
-/// `PICKET_RESULT_INVALID_PARAMETER` (`out` overlapping `key`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out` NULL, or `key` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `out` overlapping `key`, or `key_len` above
+///   `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and `out`
@@ -134,9 +148,13 @@ pub unsafe extern "C" fn picket_key_digest(
 /// Parses `key` and writes its SHA-256 digest as `PICKET_DIGEST_HEX_LEN` (64) lowercase
 /// hex digits into `(buf, len)`, and 64 to `*out_len`: the form to store in a text column.
 ///
-/// Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_BUFFER_TOO_SMALL` (64
-/// in `*out_len`), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
-/// (`buf` overlapping `key`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: 64 in `*out_len`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `key` or `buf` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `key`, or a length above
+///   `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `buf` for
@@ -166,9 +184,12 @@ pub unsafe extern "C" fn picket_key_digest_hex(
 /// Parses a digest's 64-digit lowercase hex form (as stored) and writes its 32 raw bytes
 /// to `out`. Uppercase is refused: a stored digest has one spelling.
 ///
-/// Returns `PICKET_RESULT_OK`, a digest code (`PICKET_RESULT_DIGEST_*`, 200-201),
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (`out` overlapping
-/// `hex`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_DIGEST_*` (200-201): not 64 lowercase hex digits;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out` NULL, or `hex` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `out` overlapping `hex`, or `hex_len` above
+///   `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `hex` must be valid for reads of `hex_len` bytes (or NULL with `hex_len` 0) and `out`
@@ -197,8 +218,12 @@ pub unsafe extern "C" fn picket_digest_from_hex(
 /// Whether `key` is the key the 32-byte `digest` was made from: parses the key, hashes it
 /// and compares the digests in constant time.
 ///
-/// Returns `PICKET_RESULT_OK` when it is, `PICKET_RESULT_KEY_MISMATCH` when it is not, a
-/// key code (100-105) when `key` is malformed, or `PICKET_RESULT_NULL_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`: the key is the digest's;
+/// - `PICKET_RESULT_KEY_MISMATCH`: it is not;
+/// - `PICKET_RESULT_KEY_*` (100-105): the key is malformed;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `digest` NULL, or `key` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `key_len` above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0) and
@@ -235,9 +260,13 @@ pub unsafe extern "C" fn picket_key_verify(
 /// the outcome of the others. On a match writes the index of the matching digest to
 /// `*out_index` (the last one if several are equal).
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_KEY_MISMATCH` when no digest matches, a key
-/// code (100-105), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
-/// (`count * 32` above `PTRDIFF_MAX`).
+/// Returns:
+/// - `PICKET_RESULT_OK`: a digest matches;
+/// - `PICKET_RESULT_KEY_MISMATCH`: none does;
+/// - `PICKET_RESULT_KEY_*` (100-105): the key is malformed;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_index` NULL, or `key` or `digests` NULL with a
+///   length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `count * 32` or `key_len` above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `digests`
@@ -290,9 +319,13 @@ pub unsafe extern "C" fn picket_key_verify_any(
 /// the last 4 digits), as `PICKET_REDACTED_LEN` (10) bytes of UTF-8 into `(buf, len)`, and
 /// 10 to `*out_len`.
 ///
-/// Returns `PICKET_RESULT_OK`, a key code (100-105), `PICKET_RESULT_BUFFER_TOO_SMALL` (10
-/// in `*out_len`), `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`
-/// (`buf` overlapping `key`).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_KEY_*` (100-105): the first rule the key breaks;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: 10 in `*out_len`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `key` or `buf` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `key`, or a length above
+///   `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `key` must be valid for reads of `key_len` bytes (or NULL with `key_len` 0), `buf` for
@@ -327,8 +360,12 @@ pub unsafe extern "C" fn picket_key_redacted(
 /// The output is never longer than the input, so `buf_len == text_len` always suffices.
 /// `buf` may be `text` itself (in-place redaction) but must not overlap it otherwise.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUFFER_TOO_SMALL`,
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (partial overlap).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUFFER_TOO_SMALL`: the needed size is in `*out_len`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_len` NULL, or `text` or `buf` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `buf` overlapping `text` other than in place, or a
+///   length above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `text` must be valid for reads of `text_len` bytes (or NULL with `text_len` 0), `buf`

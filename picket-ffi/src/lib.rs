@@ -14,7 +14,11 @@
 //!   opaque; each has a `_free` function, and `_free(NULL)` does nothing.
 //! - **Results.** Fallible functions return a `picket_result`: `PICKET_RESULT_OK` (0) on
 //!   success, a non-zero code otherwise. `picket_result_text` gives each code's static
-//!   message.
+//!   message, `picket_result_name` its rule name (`auth_unknown_key`). Each function's
+//!   documentation lists under `Returns:` every code it returns (`PICKET_RESULT_KEY_*`
+//!   stands for every code of that area, 100 and up); any function may also return
+//!   `PICKET_RESULT_PANIC` or `PICKET_RESULT_INTERNAL_ERROR`, which only a bug produces and
+//!   which are never listed.
 //! - **Inputs** are `const uint8_t *` plus a `size_t` length. The bytes need not be
 //!   NUL-terminated, and a NUL byte inside is data like any other. `(NULL, 0)` is accepted
 //!   everywhere as the empty input; NULL with a non-zero length is

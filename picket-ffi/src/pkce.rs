@@ -10,8 +10,12 @@ use crate::result::picket_result;
 /// stored with the authorization code. Only `S256` is accepted (`plain` is refused). The
 /// hashes are compared in constant time.
 ///
-/// Returns `PICKET_RESULT_OK`, a PKCE code (`PICKET_RESULT_PKCE_*`, 700-707; a wrong
-/// verifier is `PICKET_RESULT_PKCE_MISMATCH`) or `PICKET_RESULT_NULL_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_PKCE_*` (700-707): the rule broken; a wrong verifier is
+///   `PICKET_RESULT_PKCE_MISMATCH`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: an input NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `verifier`, `challenge` and `method` must each be valid for reads of their lengths (or

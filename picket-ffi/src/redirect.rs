@@ -23,10 +23,13 @@ pub struct picket_slice {
 /// `picket_mode`). `options` may hold `PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES` and
 /// `PICKET_OPTION_LOOPBACK_ANY_PORT` (the latter changes only matching).
 ///
-/// Returns `PICKET_RESULT_OK`, a redirect code (`PICKET_RESULT_REDIRECT_*`, 400-415)
-/// naming the first rule broken (an empty URI is `PICKET_RESULT_REDIRECT_EMPTY`),
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or
-/// option bits).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_REDIRECT_*` (400-416): the first rule broken (an empty URI is
+///   `PICKET_RESULT_REDIRECT_EMPTY`);
+/// - `PICKET_RESULT_NULL_PARAMETER`: `uri` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits, or `uri_len` above
+///   `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `uri` must be valid for reads of `uri_len` bytes (or NULL with `uri_len` 0).
@@ -53,10 +56,12 @@ pub unsafe extern "C" fn picket_redirect_validate(
 /// `(NULL, 0)` for `registered` is an empty list. On success writes the answer to
 /// `*out_matched`.
 ///
-/// Returns `PICKET_RESULT_OK` (whether or not it matched), `PICKET_RESULT_NULL_PARAMETER`
-/// (also for an entry with NULL `data` and a non-zero `len`) or
-/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or option bits, a misaligned
-/// `registered`, a length above `PTRDIFF_MAX`).
+/// Returns:
+/// - `PICKET_RESULT_OK`, whether or not it matched;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `out_matched` NULL, or `registered`, `candidate` or an
+///   entry's `data` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits, a misaligned
+///   `registered`, or a length above `PTRDIFF_MAX`.
 ///
 /// # Safety
 /// `registered` must be valid for reads of `count` `picket_slice`s (or NULL with `count`

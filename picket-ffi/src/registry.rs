@@ -92,8 +92,10 @@ pub unsafe extern "C" fn picket_registry_builder_free(builder: *mut picket_regis
 /// `PICKET_OPTION_ACCEPT_BEARER` (also accept `Bearer KEY`), or be 0 (Basic only, the
 /// default). Replaces any earlier setting.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_NULL_PARAMETER` or
-/// `PICKET_RESULT_INVALID_PARAMETER` (unknown option bits).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder not used by another thread during the call.
@@ -114,9 +116,11 @@ pub unsafe extern "C" fn picket_registry_builder_set_options(
 /// `options` for its redirect URIs (`PICKET_OPTION_ALLOW_PRIVATE_USE_SCHEMES`,
 /// `PICKET_OPTION_LOOPBACK_ANY_PORT`, or 0).
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`,
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER` (unknown `mode` or
-/// option bits).
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`: the project was added before;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder not used by another thread during the call.
@@ -139,10 +143,15 @@ pub unsafe extern "C" fn picket_registry_builder_add_project(
 /// mode and options (as `picket_redirect_validate` does). Adding a URI twice is not an
 /// error.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`, the redirect code
-/// (400-415) of the rule the URI breaks (the detailed message names the project),
-/// `PICKET_RESULT_NULL_PARAMETER` or `PICKET_RESULT_INVALID_PARAMETER`. A refused URI
-/// leaves the builder as it was.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
+/// - `PICKET_RESULT_REDIRECT_*` (400-416): the rule the URI breaks (the detailed message
+///   names the project);
+/// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL, or `uri` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: `uri_len` above `PTRDIFF_MAX`.
+///
+/// A refused URI leaves the builder as it was.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder not used by another thread during the call;
@@ -168,10 +177,14 @@ pub unsafe extern "C" fn picket_registry_builder_add_redirect_uri(
 /// `PICKET_NO_EXPIRY` for a key that never expires). Several keys per project and kind are
 /// allowed, so a key can be rolled with an overlap.
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`,
-/// `PICKET_RESULT_BUILD_TOO_MANY_KEYS`, `PICKET_RESULT_NULL_PARAMETER` or
-/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `kind`). A digest added twice is found by
-/// `picket_registry_builder_build`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
+/// - `PICKET_RESULT_BUILD_TOO_MANY_KEYS`: the builder holds 2^32 - 2 keys already;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `digest` NULL;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`.
+///
+/// A digest added twice is found by `picket_registry_builder_build`.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder not used by another thread during the call;
@@ -210,8 +223,10 @@ pub unsafe extern "C" fn picket_registry_builder_add_key(
 /// afterwards. (If `out_registry` is NULL the builder is freed and
 /// `PICKET_RESULT_NULL_PARAMETER` returned.)
 ///
-/// Returns `PICKET_RESULT_OK`, `PICKET_RESULT_BUILD_DUPLICATE_KEY` or
-/// `PICKET_RESULT_NULL_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_BUILD_DUPLICATE_KEY`: a digest was added twice;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `out_registry` NULL.
 ///
 /// # Safety
 /// `builder` must be NULL or a live builder not used by another thread; `out_registry`
@@ -258,11 +273,23 @@ pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) {
 /// SHA-256, constant-time lookup, expiry, kind. On success writes the key's project to
 /// `*out_project` and its kind (a `picket_key_kind`) to `*out_kind`.
 ///
-/// Returns `PICKET_RESULT_OK`, a header code (300-312), a key code (100-105),
-/// `PICKET_RESULT_AUTH_UNKNOWN_KEY`, `PICKET_RESULT_AUTH_EXPIRED`,
-/// `PICKET_RESULT_AUTH_WRONG_KIND`, `PICKET_RESULT_NULL_PARAMETER` or
-/// `PICKET_RESULT_INVALID_PARAMETER` (unknown `requirement`). Answer with
-/// `picket_auth_http_status(result)` and, for a 401, `picket_www_authenticate`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_HEADER_*` (300-312): the header breaks the rule the code names;
+/// - `PICKET_RESULT_KEY_UNKNOWN_PREFIX`, `PICKET_RESULT_KEY_WRONG_LENGTH`,
+///   `PICKET_RESULT_KEY_NON_HEX`, `PICKET_RESULT_KEY_SURROUNDING_WHITESPACE`,
+///   `PICKET_RESULT_KEY_UPPERCASE`: the credentials carry a malformed key;
+/// - `PICKET_RESULT_AUTH_UNKNOWN_KEY`: no project has the key;
+/// - `PICKET_RESULT_AUTH_EXPIRED`: the key has expired;
+/// - `PICKET_RESULT_AUTH_WRONG_KIND`: a valid key of the kind `requirement` refuses (403);
+/// - `PICKET_RESULT_AUTH_KIND_MISMATCH`: the key's registry row names the other kind than
+///   its prefix (the row is wrong; the key never authenticates);
+/// - `PICKET_RESULT_NULL_PARAMETER`: `registry`, `out_project` or `out_kind` NULL, or
+///   `header` NULL with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `requirement`, or `header_len` above
+///   `PTRDIFF_MAX`.
+///
+/// Answer with `picket_auth_http_status(result)` and, for a 401, `picket_www_authenticate`.
 ///
 /// Thread-safe: any number of threads may call it on one registry at once.
 ///
@@ -303,10 +330,18 @@ pub unsafe extern "C" fn picket_registry_authenticate(
 /// success writes the project to `*out_project`. On any failure the server must not
 /// redirect; it answers 400 with the message.
 ///
-/// Returns `PICKET_RESULT_OK`, a key code (100-105) for a malformed `client_id`,
-/// `PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED` (a secret key as client_id, known or not:
-/// roll it), `PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT`, `PICKET_RESULT_AUTHORIZE_EXPIRED`,
-/// `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED` or `PICKET_RESULT_NULL_PARAMETER`.
+/// Returns:
+/// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_KEY_*` (100-105): a malformed `client_id`;
+/// - `PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED`: a secret key as `client_id`, in any form
+///   `picket_redact` masks, known or not: roll it;
+/// - `PICKET_RESULT_AUTHORIZE_UNKNOWN_CLIENT`: not a live publishable key of the registry;
+/// - `PICKET_RESULT_AUTHORIZE_EXPIRED`: the key has expired;
+/// - `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED`: the project did not register
+///   `redirect_uri`;
+/// - `PICKET_RESULT_NULL_PARAMETER`: `registry` or `out_project` NULL, or an input NULL
+///   with a length;
+/// - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
 ///
 /// Thread-safe: any number of threads may call it on one registry at once.
 ///

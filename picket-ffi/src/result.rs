@@ -349,4 +349,82 @@ impl picket_result {
             PkceMismatch => "code_verifier does not match code_challenge",
         }
     }
+
+    /// The rule name of this result: the C constant without `PICKET_RESULT_`, lowercase
+    /// (`auth_unknown_key`), as Go's `Code.String()`, Python's `Code` and the server name it.
+    ///
+    /// ```
+    /// assert_eq!(picket::picket_result::AuthUnknownKey.name(), "auth_unknown_key");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        use picket_result::*;
+        match self {
+            Ok => "ok",
+            Panic => "panic",
+            NullParameter => "null_parameter",
+            BufferTooSmall => "buffer_too_small",
+            InvalidParameter => "invalid_parameter",
+            RandomUnavailable => "random_unavailable",
+            KeyMismatch => "key_mismatch",
+            InternalError => "internal_error",
+            KeyEmpty => "key_empty",
+            KeyUnknownPrefix => "key_unknown_prefix",
+            KeyWrongLength => "key_wrong_length",
+            KeyNonHex => "key_non_hex",
+            KeySurroundingWhitespace => "key_surrounding_whitespace",
+            KeyUppercase => "key_uppercase",
+            DigestWrongLength => "digest_wrong_length",
+            DigestInvalidCharacter => "digest_invalid_character",
+            HeaderMissing => "header_missing",
+            HeaderTooLong => "header_too_long",
+            HeaderControlCharacter => "header_control_character",
+            HeaderNonAscii => "header_non_ascii",
+            HeaderUnsupportedScheme => "header_unsupported_scheme",
+            HeaderBearerNotEnabled => "header_bearer_not_enabled",
+            HeaderTabSeparator => "header_tab_separator",
+            HeaderMissingCredentials => "header_missing_credentials",
+            HeaderInvalidBase64 => "header_invalid_base64",
+            HeaderCredentialsTooLong => "header_credentials_too_long",
+            HeaderEmptyKey => "header_empty_key",
+            HeaderKeyInPassword => "header_key_in_password",
+            HeaderNonEmptyPassword => "header_non_empty_password",
+            RedirectEmpty => "redirect_empty",
+            RedirectTooLong => "redirect_too_long",
+            RedirectNonPrintable => "redirect_non_printable",
+            RedirectUnsafeCharacter => "redirect_unsafe_character",
+            RedirectFragment => "redirect_fragment",
+            RedirectWildcard => "redirect_wildcard",
+            RedirectBadPercentEncoding => "redirect_bad_percent_encoding",
+            RedirectMissingScheme => "redirect_missing_scheme",
+            RedirectDisallowedScheme => "redirect_disallowed_scheme",
+            RedirectMissingAuthority => "redirect_missing_authority",
+            RedirectUserinfo => "redirect_userinfo",
+            RedirectEmptyHost => "redirect_empty_host",
+            RedirectInvalidPort => "redirect_invalid_port",
+            RedirectInvalidUrl => "redirect_invalid_url",
+            RedirectInsecureScheme => "redirect_insecure_scheme",
+            RedirectLoopbackInProduction => "redirect_loopback_in_production",
+            RedirectSingleLabelHost => "redirect_single_label_host",
+            AuthUnknownKey => "auth_unknown_key",
+            AuthExpired => "auth_expired",
+            AuthWrongKind => "auth_wrong_kind",
+            AuthKindMismatch => "auth_kind_mismatch",
+            AuthorizeSecretKeyExposed => "authorize_secret_key_exposed",
+            AuthorizeUnknownClient => "authorize_unknown_client",
+            AuthorizeExpired => "authorize_expired",
+            AuthorizeRedirectNotRegistered => "authorize_redirect_not_registered",
+            BuildUnknownProject => "build_unknown_project",
+            BuildDuplicateProject => "build_duplicate_project",
+            BuildDuplicateKey => "build_duplicate_key",
+            BuildTooManyKeys => "build_too_many_keys",
+            PkcePlainRefused => "pkce_plain_refused",
+            PkceUnsupportedMethod => "pkce_unsupported_method",
+            PkceVerifierLength => "pkce_verifier_length",
+            PkceVerifierCharacter => "pkce_verifier_character",
+            PkceChallengeLength => "pkce_challenge_length",
+            PkceChallengeCharacter => "pkce_challenge_character",
+            PkceChallengeNotCanonical => "pkce_challenge_not_canonical",
+            PkceMismatch => "pkce_mismatch",
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use picket::{picket_result, picket_result_text};
+use picket::{picket_result, picket_result_name, picket_result_text};
 use picket_codegen::table::CODES;
 use picket_core::{
     validate_redirect_uri, AuthError, AuthorizeError, BuildError, DigestError, HeaderError,
@@ -367,4 +367,23 @@ fn size_query_and_null_rules() {
     // SAFETY: `buf` is valid for writes of 64 bytes; the NULL `out_len` is refused.
     let r = unsafe { picket_result_text(0, buf.as_mut_ptr(), buf.len(), std::ptr::null_mut()) };
     assert_eq!(r, picket_result::NullParameter);
+}
+
+/// `picket_result_name`: the table's name, lowercase, for every code (Go's `Code.String()`
+/// and Python's `Code` take theirs from the same table); nothing for a value that is no code.
+#[test]
+fn every_code_has_its_rule_name() {
+    for code in CODES {
+        let mut buf = [0xAAu8; 80];
+        let mut len = usize::MAX;
+        // SAFETY: `buf` is valid for writes of 80 bytes and `len` for one usize.
+        let r = unsafe { picket_result_name(code.value, buf.as_mut_ptr(), buf.len(), &mut len) };
+        assert_eq!(r, picket_result::Ok, "{}", code.name);
+        assert_eq!(&buf[..len], code.name.to_ascii_lowercase().as_bytes());
+        assert!(len <= 64, "{}: the header promises 64 bytes", code.name);
+    }
+    let mut len = usize::MAX;
+    // SAFETY: a size query: no buffer, `len` valid for one usize.
+    let r = unsafe { picket_result_name(416_000, std::ptr::null_mut(), 0, &mut len) };
+    assert_eq!((r, len), (picket_result::InvalidParameter, usize::MAX));
 }

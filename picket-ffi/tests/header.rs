@@ -1,4 +1,6 @@
-//! `include/picket.h`: its version macros and constants agree with the crate, and (when
+//! `include/picket.h`: its version macros and constants agree with the crate, every
+//! function that returns a `picket_result` lists the codes it returns (`Returns:`; that
+//! each returns exactly those is `tests/c/run.sh`'s check, and the `ffi` fuzz target's), and (when
 //! `scripts/tools.sh` has installed the pinned cbindgen 0.29.0 into `target/tools`, as
 //! `scripts/test.sh` does first) it is exactly what cbindgen generates.
 
@@ -184,5 +186,35 @@ fn header_is_fresh() {
         "include/picket.h is stale: run from the repository root\n  \
          \"$(scripts/tools.sh cbindgen)\" --config picket-ffi/cbindgen.toml --crate picket-ffi \
          --output include/picket.h"
+    );
+}
+
+/// Every function returning a `picket_result` has a `Returns:` list that names only codes
+/// of the header; each lists `PICKET_RESULT_OK`; the lists say what issue 20 found missing.
+#[test]
+fn every_function_lists_its_codes() {
+    let docs = picket_test_support::returns::parse(&header()).unwrap_or_else(|e| panic!("{e}"));
+    let declared = header()
+        .lines()
+        .filter(|l| l.starts_with("picket_result picket_"))
+        .count();
+    assert_eq!(docs.functions.len(), declared);
+    assert!(declared >= 25);
+    for (f, codes) in &docs.functions {
+        assert!(codes.contains(&0), "{f} does not list PICKET_RESULT_OK");
+        assert!(
+            !codes.contains(&1) && !codes.contains(&7),
+            "{f} lists PANIC or INTERNAL_ERROR"
+        );
+    }
+    let auth = &docs.functions["picket_registry_authenticate"];
+    assert!(
+        auth.contains(&503),
+        "authenticate must list AUTH_KIND_MISMATCH"
+    );
+    assert!((300..=312).all(|c| auth.contains(&c)));
+    assert!(
+        !auth.contains(&100),
+        "a header never carries an empty key to the key parser"
     );
 }

@@ -7,6 +7,7 @@
 //! - [`keys`]: the fixture keys every test and example uses;
 //! - [`forms`]: the forms in which a key can sit in a log line (redaction's tests);
 //! - [`hostile`]: the hostile inputs every entry point must refuse without panicking;
+//! - [`returns`]: the codes each function of `include/picket.h` documents that it returns;
 //! - [`vectors`]: the harness of the Rust vector runners (the core's and the C ABI's).
 //!
 //! ```
@@ -18,4 +19,5 @@
 pub mod forms;
 pub mod hostile;
 pub mod keys;
+pub mod returns;
 pub mod vectors;

@@ -5,15 +5,21 @@
  *   CHECK_MSG(cond, fmt, ...)        the same, with a printf-style explanation on failure
  *   CHECK_RC(call, CODE)             the picket_result of `call` is CODE; on a mismatch the
  *                                    names of both codes and the last error message are
- *                                    printed; on a match CODE is recorded as returned
+ *                                    printed; on a match CODE is recorded as returned, and
+ *                                    as returned by the function when `call` is a direct
+ *                                    call of a picket_ function
+ *   CHECK_RETURNED(fn, CODE)         records CODE as returned by fn (a call made elsewhere,
+ *                                    such as in a child process)
  *   CHECK_EQ(a, b)                   two integers are equal (printed on failure)
  *   CHECK_BYTES(p, n, q, m)          (p, n) and (q, m) are the same bytes
  *   CHECK_TEXT(p, n, "literal")      (p, n) is exactly the literal's bytes
  *
  * Each CHECK* is one test case. Counters are atomic, so checks may run on any thread.
  * Failures print `file:line: ...` to stderr. check_finish(name) prints the codes the program
- * saw returned (for run.sh's coverage step) and the final `[name] N passed, N failed` line,
- * and returns the exit status (0 only when nothing failed).
+ * saw returned, and each (function, code) pair (for run.sh's coverage steps: every code is
+ * returned by some test, and each function returns exactly the codes its comment in
+ * picket.h lists), then the final `[name] N passed, N failed` line, and returns the exit
+ * status (0 only when nothing failed).
  */
 #ifndef PICKET_TEST_CHECK_H
 #define PICKET_TEST_CHECK_H
@@ -126,12 +132,58 @@ static inline const char *check_last_error(char *out, size_t cap) {
     return out;
 }
 
+/* The (function, code) pairs seen returned. */
+struct check_pair {
+    char function[64];
+    uint32_t code;
+};
+static struct check_pair check_pairs_[2048];
+static size_t check_pair_count_;
+static atomic_flag check_pairs_lock_ = ATOMIC_FLAG_INIT;
+
+/* Records that `function` (its first `len` bytes) returned `code`. */
+static inline void check_returned_(const char *function, size_t len, uint32_t code) {
+    if (len >= sizeof check_pairs_[0].function) {
+        return;
+    }
+    while (atomic_flag_test_and_set(&check_pairs_lock_)) {
+    }
+    bool known = false;
+    for (size_t i = 0; i < check_pair_count_ && !known; i++) {
+        const struct check_pair *p = &check_pairs_[i];
+        known = p->code == code && strlen(p->function) == len &&
+                memcmp(p->function, function, len) == 0;
+    }
+    if (!known && check_pair_count_ < sizeof check_pairs_ / sizeof check_pairs_[0]) {
+        struct check_pair *p = &check_pairs_[check_pair_count_++];
+        memcpy(p->function, function, len);
+        p->function[len] = '\0';
+        p->code = code;
+    }
+    atomic_flag_clear(&check_pairs_lock_);
+}
+
+#define CHECK_RETURNED(fn, code) check_returned_((fn), strlen(fn), (uint32_t)(code))
+
+/* Records `code` for the function `call` names, when `call` is `picket_<name>(...)` (a
+ * stringified call) or `picket_<name> ...` (a helper's description of its call). */
+static inline void check_record_call_(const char *call, uint32_t code) {
+    size_t n = 0;
+    while (call[n] == '_' || (call[n] >= 'a' && call[n] <= 'z') || (call[n] >= '0' && call[n] <= '9')) {
+        n++;
+    }
+    if (n > 7 && strncmp(call, "picket_", 7) == 0 && (call[n] == '(' || call[n] == ' ')) {
+        check_returned_(call, n, code);
+    }
+}
+
 static inline bool check_rc_(uint32_t got, uint32_t want, const char *file, int line,
                              const char *call) {
     if (got == want) {
         if (want < sizeof check_seen_) {
             atomic_store(&check_seen_[want], 1);
         }
+        check_record_call_(call, want);
         check_pass_();
         return true;
     }
@@ -181,6 +233,9 @@ static inline int check_finish(const char *program) {
         }
     }
     printf("\n");
+    for (size_t i = 0; i < check_pair_count_; i++) {
+        printf("returned: %s %" PRIu32 "\n", check_pairs_[i].function, check_pairs_[i].code);
+    }
     unsigned long passed = atomic_load(&check_passed_);
     unsigned long failed = atomic_load(&check_failed_);
     printf("[%s] %lu passed, %lu failed\n", program, passed, failed);

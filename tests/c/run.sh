@@ -19,6 +19,9 @@
 #    invalid access fails), and the sanitizer build.
 # 5. Checks that, together, the programs saw every result code of the header returned,
 #    except the three no test can provoke (listed below with the reason).
+# 6. Checks that each function returned exactly the codes its comment in the header lists
+#    (`Returns:`; test-support's `returns` example reads the lists), every listed code
+#    seen returned by that function but the excused pairs (listed below with the reason).
 #
 # Prints a table and ends with `N passed, N failed`: N counts test cases, the CHECKs of the
 # programs (summed over every run) and the checks of this script. A run that exits non-zero
@@ -199,10 +202,11 @@ run() {
             failed=$((failed + 1)) # the run itself: a crash, a valgrind or sanitizer report
         fi
         echo "---- $name $mode: $verdict; log $log"
-        grep -vE '^(codes-returned:|notice:)' "$log" | tail -40
+        grep -vE '^(codes-returned:|returned:|notice:)' "$log" | tail -40
     fi
     if [ "$mode" = shared ]; then
         codes_seen+="$(sed -n 's/^codes-returned://p' "$log" | tr '\n' ' ') "
+        sed -n 's/^returned: //p' "$log" >>"$out/returned.txt"
         grep -h '^notice:' "$log" | sed "s/^/  [$name] /" | sort -u
     fi
     rows+=("$(printf '%-16s %-16s %7s %7s  %s' "$name" "$mode" "$p" "$f" "$verdict")")
@@ -265,6 +269,19 @@ if [ ${#not_seen[@]} -eq 0 ]; then
     echo "ok: all $n_codes codes but PANIC, INTERNAL_ERROR and BUILD_TOO_MANY_KEYS were returned as expected"
 else
     fail "codes no test saw returned: ${not_seen[*]}"
+fi
+
+# --- 6. each function returns exactly the codes its comment lists -------------------------
+say "Each function returns exactly the codes its comment in picket.h lists"
+# The lists are the header's own ("Returns:" in each comment); the pairs are those the
+# programs saw (CHECK_RC of a direct call). Listed pairs no test can provoke:
+#   picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS   2^32 - 1 keys (hundreds of GB).
+touch "$out/returned.txt"
+if cargo run -q -p picket-test-support --example returns -- "$header" "$out/returned.txt" \
+    picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS; then
+    pass
+else
+    fail "a function's returns differ from its comment in picket.h (above)"
 fi
 
 # --- summary ------------------------------------------------------------------------------

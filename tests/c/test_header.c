@@ -1,7 +1,9 @@
 /*
  * test_header.c: picket_authorization_parse for every header code (300-312) and for the key
  * codes a header can carry, with the HTTP answer of each failure (picket_auth_http_status,
- * picket_www_authenticate), the options, and the buffer and pointer conventions.
+ * picket_www_authenticate), the options, and the buffer and pointer conventions. Each
+ * header also goes through picket_registry_authenticate (a registry without keys), which
+ * must refuse it with the same code.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,6 +17,24 @@
 
 static const size_t HUGE_LEN = (size_t)PTRDIFF_MAX + 1;
 
+/* Empty registries, one per option value (0 and PICKET_OPTION_ACCEPT_BEARER), made on
+ * first use and freed by main. */
+static picket_registry *empty_registries[2];
+
+/* What picket_registry_authenticate answers for `header` on a registry without keys. */
+static uint32_t authenticate_code(const char *header, size_t n, uint32_t options) {
+    picket_registry **r = &empty_registries[options == 0 ? 0 : 1];
+    if (*r == NULL) {
+        picket_registry_builder *b = picket_registry_builder_new();
+        CHECK_RC(picket_registry_builder_set_options(b, options), PICKET_RESULT_OK);
+        CHECK_RC(picket_registry_builder_build(b, r), PICKET_RESULT_OK);
+    }
+    uint64_t project = 0;
+    uint32_t kind = 0;
+    return picket_registry_authenticate(*r, B(header, n), 0, PICKET_REQUIREMENT_ANY, &project,
+                                        &kind);
+}
+
 /* Parses `header` with `options`; expects `code` (and, on success, `key`). Checks that a
  * failure leaves every output alone, gets a 401 with the challenge, and that the message
  * contains `message` and never a secret key's body. */
@@ -27,9 +47,15 @@ static void expect_parse(const char *header, size_t header_len, uint32_t options
     uint32_t rc = picket_authorization_parse(B(header, header_len), options, &kind, key_buf,
                                              sizeof key_buf, &key_len);
     char what[64];
-    snprintf(what, sizeof what, "header case at line %d", line);
+    snprintf(what, sizeof what, "picket_authorization_parse case at line %d", line);
     if (!check_rc_(rc, code, __FILE__, line, what)) {
         return;
+    }
+    if (!(options & ~PICKET_OPTION_ACCEPT_BEARER)) {
+        snprintf(what, sizeof what, "picket_registry_authenticate case at line %d", line);
+        check_rc_(authenticate_code(header, header_len, options),
+                  code == PICKET_RESULT_OK ? PICKET_RESULT_AUTH_UNKNOWN_KEY : code, __FILE__,
+                  line, what);
     }
     if (code == PICKET_RESULT_OK) {
         CHECK_BYTES(key_buf, key_len, key, strlen(key));
@@ -258,5 +284,7 @@ int main(void) {
     test_header_codes();
     test_key_codes_in_headers();
     test_conventions();
+    picket_registry_free(empty_registries[0]);
+    picket_registry_free(empty_registries[1]);
     return check_finish("test_header");
 }

@@ -1,6 +1,7 @@
 /*
  * test_meta.c: the functions about picket itself: picket_version and the version macros,
- * picket_result_text for every code of the header, picket_last_error_message (its
+ * picket_result_text and picket_result_name for every code of the header,
+ * picket_last_error_message (its
  * conventions: per thread, kept by successes, never changed by reading it), and the HTTP
  * answer functions picket_auth_http_status and picket_www_authenticate.
  */
@@ -147,6 +148,56 @@ static void test_result_text(void) {
              PICKET_RESULT_INVALID_PARAMETER);
 }
 
+/* The rule name of every code: the header's constant without PICKET_RESULT_, lowercase
+ * (check.h's table has each constant's name as the header spells it); the buffer contract;
+ * unknown values refused. */
+static void test_result_name(void) {
+    for (size_t i = 0; i < CHECK_CODE_COUNT; i++) {
+        uint32_t code = check_codes[i].value;
+        char want[80];
+        size_t n = strlen(check_codes[i].name);
+        if (!CHECK(n < sizeof want)) {
+            continue;
+        }
+        for (size_t j = 0; j <= n; j++) {
+            char c = check_codes[i].name[j];
+            want[j] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        size_t need = 0;
+        CHECK_RC(picket_result_name(code, NULL, 0, &need), PICKET_RESULT_BUFFER_TOO_SMALL);
+        CHECK_EQ(need, n);
+        CHECK(need <= 64);
+        uint8_t small[80];
+        canary_fill(small, sizeof small);
+        size_t got = 999;
+        CHECK_RC(picket_result_name(code, small, need - 1, &got), PICKET_RESULT_BUFFER_TOO_SMALL);
+        CHECK_EQ(got, n);
+        CHECK(canary_intact(small, sizeof small));
+        uint8_t buf[80];
+        canary_fill(buf, sizeof buf);
+        CHECK_RC(picket_result_name(code, buf, sizeof buf, &got), PICKET_RESULT_OK);
+        CHECK_BYTES(buf, got, want, n);
+        CHECK(canary_intact(buf + n, sizeof buf - n));
+    }
+    uint8_t buf[64];
+    size_t got = 0;
+    CHECK_RC(picket_result_name(PICKET_RESULT_AUTH_UNKNOWN_KEY, buf, sizeof buf, &got),
+             PICKET_RESULT_OK);
+    CHECK_TEXT(buf, got, "auth_unknown_key");
+    got = 777;
+    CHECK_RC(picket_result_name(99, buf, sizeof buf, &got), PICKET_RESULT_INVALID_PARAMETER);
+    CHECK_EQ(got, 777);
+    char msg[512];
+    CHECK_MSG(strstr(check_last_error(msg, sizeof msg), "99") != NULL, "message \"%s\"", msg);
+    CHECK_RC(picket_result_name(UINT32_MAX, buf, sizeof buf, &got),
+             PICKET_RESULT_INVALID_PARAMETER);
+    CHECK_RC(picket_result_name(PICKET_RESULT_OK, buf, sizeof buf, NULL),
+             PICKET_RESULT_NULL_PARAMETER);
+    CHECK_RC(picket_result_name(PICKET_RESULT_OK, NULL, 5, &got), PICKET_RESULT_NULL_PARAMETER);
+    CHECK_RC(picket_result_name(PICKET_RESULT_OK, buf, (size_t)PTRDIFF_MAX + 1, &got),
+             PICKET_RESULT_INVALID_PARAMETER);
+}
+
 static void *fresh_thread_message(void *arg) {
     size_t *len = arg;
     *len = 999;
@@ -289,6 +340,7 @@ int main(void) {
 
     test_version();
     test_result_text();
+    test_result_name();
     test_last_error_message();
     test_http_answers();
     return check_finish("test_meta");

@@ -26,9 +26,18 @@ static void expect_validate(const char *uri, size_t len, uint32_t mode, uint32_t
                             uint32_t code, const char *message, int line) {
     char what[96];
     snprintf(what, sizeof what, "picket_redirect_validate case at line %d", line);
-    if (!check_rc_(picket_redirect_validate(B(uri, len), mode, options), code, __FILE__, line,
-                   what) ||
-        code == PICKET_RESULT_OK) {
+    bool same = check_rc_(picket_redirect_validate(B(uri, len), mode, options), code, __FILE__,
+                          line, what);
+    /* A builder's project of the same mode and options refuses the URI with the same code. */
+    picket_registry_builder *b = picket_registry_builder_new();
+    if (picket_registry_builder_add_project(b, 1, mode, options) == PICKET_RESULT_OK) {
+        snprintf(what, sizeof what, "picket_registry_builder_add_redirect_uri case at line %d",
+                 line);
+        check_rc_(picket_registry_builder_add_redirect_uri(b, 1, B(uri, len)), code, __FILE__,
+                  line, what);
+    }
+    picket_registry_builder_free(b);
+    if (!same || code == PICKET_RESULT_OK) {
         return;
     }
     char msg[512];

@@ -367,6 +367,10 @@ static void test_authorize_redirect(void) {
               PICKET_RESULT_KEY_UPPERCASE, 0, "position 3");
     AUTHORIZE(r, "sk_e1f767d29fa6e533f2e5c62342fb9e2G", "https://app.example/callback", NOW,
               PICKET_RESULT_KEY_NON_HEX, 0, "position 34");
+    AUTHORIZE(r, "xk_d9960d04426c1e9f3941bec7e39c8854", "https://app.example/callback", NOW,
+              PICKET_RESULT_KEY_UNKNOWN_PREFIX, 0, "prefix");
+    AUTHORIZE(r, " " PK1, "https://app.example/callback", NOW,
+              PICKET_RESULT_KEY_SURROUNDING_WHITESPACE, 0, "whitespace");
     expect_authorize(r, PK1 "\0", 36, "https://app.example/callback", 28, NOW,
                      PICKET_RESULT_KEY_WRONG_LENGTH, 0, "found 33", __LINE__);
     expect_authorize(r, NULL, 0, "https://app.example/callback", 28, NOW, PICKET_RESULT_KEY_EMPTY,

@@ -59,6 +59,16 @@ def test_every_code_has_a_text(code: Code) -> None:
     assert text[0].islower() or text[0] in "\"'", text
 
 
+@pytest.mark.parametrize("code", list(Code), ids=lambda c: c.name)
+def test_the_c_rule_name_is_the_python_one(code: Code) -> None:
+    """picket_result_name gives the name the middleware's JSON bodies use."""
+    from picket._convert import _read_string
+    from picket._ffi import lib
+
+    status, raw = _read_string(lib.picket_result_name, int(code))
+    assert status == Code.OK and raw.decode("ascii") == code.name.lower()
+
+
 def test_texts_are_distinct() -> None:
     texts = [picket.result_text(c) for c in Code]
     assert len(set(texts)) == len(texts)

@@ -2,9 +2,11 @@
 //! output buffer and the checks every call makes (see the module `ffi`).
 
 use std::ptr;
+use std::sync::OnceLock;
 
 use picket::*;
 use picket_core::{KeyKind, Mode, RedirectOptions, Requirement};
+use picket_test_support::returns::{self, Returns};
 
 use crate::secret_keys;
 
@@ -297,8 +299,30 @@ pub(crate) fn has_hex_word(text: &[u8]) -> bool {
         .any(|run| run.len() >= 16 && run.iter().any(u8::is_ascii_alphabetic))
 }
 
-/// The detailed message after a call that returned `got`, compared with `before`.
-pub(crate) fn check_message(got: picket_result, before: &[u8]) {
+/// The codes each function's comment in `include/picket.h` lists (`Returns:`), read once.
+fn documented() -> &'static Returns {
+    static DOCS: OnceLock<Returns> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        returns::parse(include_str!("../../../include/picket.h")).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Asserts that `function`'s comment in the header lists `got` among its returns.
+pub(crate) fn listed(function: &str, got: picket_result) {
+    let list = documented()
+        .functions
+        .get(function)
+        .unwrap_or_else(|| panic!("{function} has no `Returns:` list in picket.h"));
+    assert!(
+        list.contains(&(got as u32)),
+        "{function} returned {got:?}, which its comment in picket.h does not list"
+    );
+}
+
+/// The detailed message after a call of `function` that returned `got`, compared with
+/// `before`; and `got` is one of the codes `function` documents.
+pub(crate) fn check_message(function: &str, got: picket_result, before: &[u8]) {
+    listed(function, got);
     assert_ne!(got, picket_result::Panic, "a panic reached the boundary");
     assert_ne!(
         got,
@@ -407,6 +431,7 @@ pub(crate) fn first_32(data: &[u8]) -> [u8; 32] {
 /// One call of a function with an output buffer: builds the buffer, calls, checks.
 pub(crate) fn with_buf(
     call: &mut Call,
+    function: &str,
     needed: usize,
     in_place_ok: bool,
     want: Result<&[u8], u32>,
@@ -417,7 +442,7 @@ pub(crate) fn with_buf(
     let before = last_message();
     let got = f(call, out.ptr, out.cap, out_len);
     check_buf(call, got, &out, want);
-    check_message(got, &before);
+    check_message(function, got, &before);
     got
 }
 
@@ -425,6 +450,15 @@ impl Call<'_> {
     /// Whether input 0 was moved into the joint buffer (overlap fault).
     pub(crate) fn in_joint_input(&self) -> bool {
         matches!(self.fault, Fault::Overlap(_)) && !self.joint.is_empty()
+    }
+
+    /// Input 0's pointer: `p`, or the joint buffer's start when it was moved there.
+    pub(crate) fn input_or_joint(&self, p: *const u8) -> *const u8 {
+        if self.in_joint_input() {
+            self.joint.as_ptr()
+        } else {
+            p
+        }
     }
 }
 

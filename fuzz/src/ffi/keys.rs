@@ -20,7 +20,7 @@ pub(crate) fn key_parse(call: &mut Call, _n: u64) {
         .map(|k| kind_code(k.kind()))
         .map_err(|e| e.code());
     check_scalar(call, got, kind, u32::MAX, want);
-    check_message(got, &before);
+    check_message("picket_key_parse", got, &before);
 }
 
 /// `picket_key_format`.
@@ -33,10 +33,17 @@ pub(crate) fn key_format(call: &mut Call, n: u64) {
     let key = ApiKey::from_random_bytes(kind, random16);
     let want = *key.as_bytes();
     let r16 = digest_arg(call, 0, &random);
-    with_buf(call, KEY_LEN, false, Ok(&want), |_, buf, len, out_len| {
-        // SAFETY: `r16` is NULL or 32 readable bytes; the buffer is as built.
-        unsafe { picket_key_format(bits, r16, buf, len, out_len) }
-    });
+    with_buf(
+        call,
+        "picket_key_format",
+        KEY_LEN,
+        false,
+        Ok(&want),
+        |_, buf, len, out_len| {
+            // SAFETY: `r16` is NULL or 32 readable bytes; the buffer is as built.
+            unsafe { picket_key_format(bits, r16, buf, len, out_len) }
+        },
+    );
 }
 
 /// `picket_key_generate`.
@@ -60,7 +67,7 @@ pub(crate) fn key_generate(call: &mut Call, n: u64) {
             assert_eq!(kind_code(key.kind()), kind_bits);
         }
     }
-    check_message(got, &before);
+    check_message("picket_key_generate", got, &before);
 }
 
 /// `picket_key_digest`.
@@ -84,7 +91,7 @@ pub(crate) fn key_digest(call: &mut Call, _n: u64) {
     // SAFETY: `p` is as built; `out_ptr` is NULL or 32 writable bytes.
     let got = unsafe { picket_key_digest(p, l, out_ptr) };
     check_scalar(call, got, digest, [FILL; 32], want);
-    check_message(got, &before);
+    check_message("picket_key_digest", got, &before);
 }
 
 /// `picket_key_digest_hex`.
@@ -94,15 +101,18 @@ pub(crate) fn key_digest_hex(call: &mut Call, _n: u64) {
         .map(|k| k.digest().to_hex_bytes())
         .map_err(|e| e.code());
     let want_ref = want.as_ref().map(|b| &b[..]).map_err(|c| *c);
-    with_buf(call, 64, false, want_ref, |call, buf, len, out_len| {
-        let p = if call.in_joint_input() {
-            call.joint.as_ptr()
-        } else {
-            p
-        };
-        // SAFETY: the key and buffer are as built.
-        unsafe { picket_key_digest_hex(p, l, buf, len, out_len) }
-    });
+    with_buf(
+        call,
+        "picket_key_digest_hex",
+        64,
+        false,
+        want_ref,
+        |call, buf, len, out_len| {
+            let p = call.input_or_joint(p);
+            // SAFETY: the key and buffer are as built.
+            unsafe { picket_key_digest_hex(p, l, buf, len, out_len) }
+        },
+    );
 }
 
 /// `picket_digest_from_hex`.
@@ -117,7 +127,7 @@ pub(crate) fn digest_from_hex(call: &mut Call, _n: u64) {
     // SAFETY: as built; `out_ptr` is NULL or 32 writable bytes.
     let got = unsafe { picket_digest_from_hex(p, l, out_ptr) };
     check_scalar(call, got, out, [FILL; 32], want);
-    check_message(got, &before);
+    check_message("picket_digest_from_hex", got, &before);
 }
 
 /// `picket_key_verify`.
@@ -141,7 +151,7 @@ pub(crate) fn key_verify(call: &mut Call, n: u64) {
     // SAFETY: as built; `d` is NULL or 32 readable bytes.
     let got = unsafe { picket_key_verify(p, l, d) };
     check_scalar(call, got, (), (), want);
-    check_message(got, &before);
+    check_message("picket_key_verify", got, &before);
 }
 
 /// `picket_key_verify_any`.
@@ -190,7 +200,7 @@ pub(crate) fn key_verify_any(call: &mut Call, n: u64) {
     // byte size is above PTRDIFF_MAX (refused before any read).
     let got = unsafe { picket_key_verify_any(p, l, dp, count, out) };
     check_scalar(call, got, index, usize::MAX, want);
-    check_message(got, &before);
+    check_message("picket_key_verify_any", got, &before);
 }
 
 /// `picket_key_redacted`.
@@ -202,15 +212,12 @@ pub(crate) fn key_redacted(call: &mut Call, _n: u64) {
     let want_ref = want.as_ref().map(|b| &b[..]).map_err(|c| *c);
     with_buf(
         call,
+        "picket_key_redacted",
         REDACTED_LEN,
         false,
         want_ref,
         |call, buf, len, out_len| {
-            let p = if call.in_joint_input() {
-                call.joint.as_ptr()
-            } else {
-                p
-            };
+            let p = call.input_or_joint(p);
             // SAFETY: as built.
             unsafe { picket_key_redacted(p, l, buf, len, out_len) }
         },
@@ -223,15 +230,12 @@ pub(crate) fn redact(call: &mut Call, _n: u64) {
     let want = redact_bytes(seen).into_owned();
     with_buf(
         call,
+        "picket_redact",
         want.len(),
         true,
         Ok(&want),
         |call, buf, len, out_len| {
-            let p = if call.in_joint_input() {
-                call.joint.as_ptr()
-            } else {
-                p
-            };
+            let p = call.input_or_joint(p);
             // SAFETY: as built; an in-place buffer is `p` itself, which is allowed.
             unsafe { picket_redact(p, l, buf, len, out_len) }
         },

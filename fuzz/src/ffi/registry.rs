@@ -48,6 +48,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
                     picket_registry_builder_add_project(builder, project, mode_bits, option_bits)
                 };
                 assert_eq!(got as u32, want.err().unwrap_or(OK));
+                listed("picket_registry_builder_add_project", got);
                 // SAFETY: unknown mode is refused.
                 let bad = unsafe { picket_registry_builder_add_project(builder, 99, 0, 0) };
                 assert_eq!(bad, picket_result::InvalidParameter);
@@ -66,6 +67,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
                     )
                 };
                 assert_eq!(got as u32, want.err().unwrap_or(OK));
+                listed("picket_registry_builder_add_redirect_uri", got);
             }
             2 => {
                 let (kind, kind_bits) = kind_of(u64::from(tag >> 2));
@@ -87,6 +89,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
                     )
                 };
                 assert_eq!(got as u32, want.err().unwrap_or(OK));
+                listed("picket_registry_builder_add_key", got);
                 if i % 3 == 0 {
                     // The same key again: a duplicate found at build time.
                     let want = core_builder
@@ -122,6 +125,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
     let mut registry: *mut picket_registry = ptr::null_mut();
     // SAFETY: `builder` is live and consumed here; `registry` is a live pointer slot.
     let got = unsafe { picket_registry_builder_build(builder, &mut registry) };
+    listed("picket_registry_builder_build", got);
     let core_registry = match core_registry {
         Err(code) => {
             assert_eq!(got as u32, code);
@@ -179,7 +183,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
             (u64::MAX - 1, u32::MAX),
             want,
         );
-        check_message(got, &before);
+        check_message("picket_registry_authenticate", got, &before);
     }
     for (i, key) in keys.iter().enumerate() {
         let uri: &[u8] = fields.get(i).copied().unwrap_or_default();
@@ -200,6 +204,7 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
             )
         };
         check_scalar(&Call::plain(), got, project, u64::MAX - 1, want);
+        listed("picket_registry_authorize_redirect", got);
     }
     let mut project = 0u64;
     let mut kind = 0u32;

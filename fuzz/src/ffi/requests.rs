@@ -20,7 +20,7 @@ pub(crate) fn pkce_verify(call: &mut Call, _n: u64) {
     // SAFETY: as built.
     let got = unsafe { picket_pkce_verify(vp, vl, cp, cl, mp, ml) };
     check_scalar(call, got, (), (), want);
-    check_message(got, &before);
+    check_message("picket_pkce_verify", got, &before);
 }
 
 /// `picket_redirect_validate`.
@@ -49,7 +49,7 @@ pub(crate) fn redirect_validate(call: &mut Call, n: u64) {
     // SAFETY: as built.
     let got = unsafe { picket_redirect_validate(p, l, m, o) };
     check_scalar(call, got, (), (), want);
-    check_message(got, &before);
+    check_message("picket_redirect_validate", got, &before);
 }
 
 /// `picket_authorization_parse`.
@@ -70,15 +70,18 @@ pub(crate) fn authorization_parse(call: &mut Call, n: u64) {
     } else {
         &mut kind
     };
-    let got = with_buf(call, KEY_LEN, false, want, |call, buf, len, out_len| {
-        let p = if call.in_joint_input() {
-            call.joint.as_ptr()
-        } else {
-            p
-        };
-        // SAFETY: as built.
-        unsafe { picket_authorization_parse(p, l, bits, kind_ptr, buf, len, out_len) }
-    });
+    let got = with_buf(
+        call,
+        "picket_authorization_parse",
+        KEY_LEN,
+        false,
+        want,
+        |call, buf, len, out_len| {
+            let p = call.input_or_joint(p);
+            // SAFETY: as built.
+            unsafe { picket_authorization_parse(p, l, bits, kind_ptr, buf, len, out_len) }
+        },
+    );
     if got == picket_result::Ok {
         assert_eq!(Some(kind), want_kind);
     } else {
@@ -173,10 +176,11 @@ pub(crate) fn redirect_match(call: &mut Call, n: u64) {
     // refuse, or a count above PTRDIFF_MAX bytes. `out` is NULL or a live byte.
     let got = unsafe { picket_redirect_match(list, count, cp, cl, m, o, out) };
     check_scalar(call, got, matched, 0x55, Ok(u8::from(want)));
-    check_message(got, &before);
+    check_message("picket_redirect_match", got, &before);
 }
 
-/// `picket_auth_http_status`, `picket_www_authenticate` and `picket_result_text` for one
+/// `picket_auth_http_status`, `picket_www_authenticate`, `picket_result_text` and
+/// `picket_result_name` for one
 /// code (a real one or an arbitrary `u32`).
 pub(crate) fn codes(call: &mut Call, n: u64) {
     let all = picket_result::all();
@@ -203,6 +207,7 @@ pub(crate) fn codes(call: &mut Call, n: u64) {
     };
     with_buf(
         call,
+        "picket_www_authenticate",
         challenge.len(),
         false,
         Ok(challenge),
@@ -227,11 +232,51 @@ pub(crate) fn codes(call: &mut Call, n: u64) {
         fields: Vec::new(),
         joint: Vec::new(),
     };
-    with_buf(&mut sub, needed, false, want, |_, buf, len, out_len| {
-        // SAFETY: as built.
-        unsafe { picket_result_text(code, buf, len, out_len) }
-    });
+    with_buf(
+        &mut sub,
+        "picket_result_text",
+        needed,
+        false,
+        want,
+        |_, buf, len, out_len| {
+            // SAFETY: as built.
+            unsafe { picket_result_text(code, buf, len, out_len) }
+        },
+    );
     if let Some(t) = text {
         assert!(!t.is_empty(), "code {code} has no text");
     }
+
+    // The rule name: the variant's CamelCase name in snake_case.
+    let name = picket_result::from_code(code).map(|r| snake_case(&format!("{r:?}")));
+    let want = name.as_deref().map(str::as_bytes).ok_or(INVALID);
+    let needed = name.as_ref().map_or(0, String::len);
+    let mut sub = Call {
+        joint: Vec::new(),
+        fields: Vec::new(),
+        ..sub
+    };
+    with_buf(
+        &mut sub,
+        "picket_result_name",
+        needed,
+        false,
+        want,
+        |_, buf, len, out_len| {
+            // SAFETY: as built.
+            unsafe { picket_result_name(code, buf, len, out_len) }
+        },
+    );
+}
+
+/// `AuthUnknownKey` as `auth_unknown_key`.
+fn snake_case(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
