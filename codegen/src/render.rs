@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::table::{AREAS, CODES};
+use crate::table::{AREAS, CODES, RULES};
 use crate::{area_of, camel, core_variant, go_const, go_sentinel, GENERATED};
 
 /// A string literal for Rust, Go and Python alike: double quotes, `\"` and `\\` escaped.
@@ -382,7 +382,25 @@ export type Code = (typeof Code)[keyof typeof Code];
 export const CODE_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(Code).map(([name, value]) => [value, name.toLowerCase()]),
 );
+
+/**
+ * The rules of picket-server's API that the middleware answers too, with the codes of the
+ * same table (800-999: never a result of the C ABI): rule name, code, HTTP status, message.
+ */
+export const MIDDLEWARE_RULES = {
 ",
     );
+    for r in RULES.iter().filter(|r| r.middleware) {
+        writeln!(
+            o,
+            "  {}: {{ code: {}, status: {}, message: {} }},",
+            r.name,
+            r.value,
+            r.status,
+            quoted(r.text)
+        )
+        .unwrap();
+    }
+    o.push_str("} as const;\n");
     o
 }

@@ -180,3 +180,11 @@ export type Code = (typeof Code)[keyof typeof Code];
 export const CODE_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(Code).map(([name, value]) => [value, name.toLowerCase()]),
 );
+
+/**
+ * The rules of picket-server's API that the middleware answers too, with the codes of the
+ * same table (800-999: never a result of the C ABI): rule name, code, HTTP status, message.
+ */
+export const MIDDLEWARE_RULES = {
+  internal_error: { code: 800, status: 500, message: "internal server error" },
+} as const;

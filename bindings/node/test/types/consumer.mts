@@ -37,3 +37,21 @@ registry.authenticate("Basic x", "secret");
 void sk.text;
 // @ts-expect-error Mode has no STAGING
 void Mode.STAGING;
+
+// The middleware fits the frameworks' own types.
+import express from "express";
+import Fastify from "fastify";
+import pino from "pino";
+import { picketAuth, picketExpress, picketFastify, redactingDestination } from "picket-node";
+
+const app = express();
+app.use(picketExpress(registry, { requirement: Requirement.SECRET, exempt: ["/healthz"] }));
+app.get("/v1/me", picketExpress(holder), (req, res) => {
+  const who: Auth | undefined = req.picket;
+  res.json({ project: Number(who?.project) });
+});
+const fastify = Fastify();
+await fastify.register(picketFastify, { registry, routes: { "/widget": Requirement.PUBLISHABLE } });
+fastify.get("/v1/me", async (request) => ({ project: Number(picketAuth(request)?.project) }));
+const log = pino({}, redactingDestination(pino.destination(1)));
+log.info("typed");

@@ -1,0 +1,139 @@
+/**
+ * What the Express middleware and the Fastify plugin share: which requirement a path has
+ * (per-route requirements and exempt paths) and the answer to a refused request, the one
+ * error object of every picket runtime: `{"error": rule, "code": n, "message": text}`.
+ */
+
+import { MIDDLEWARE_RULES } from "./codes";
+import { Requirement, describe, member, seconds } from "./convert";
+import { AuthError, ErrorBody } from "./errors";
+import { Auth, Registry } from "./registry";
+
+/** A path's requirement; `null`: the path needs no key. */
+export type Rule = Requirement | null;
+
+/** Options of the Express middleware and the Fastify plugin. */
+export interface MiddlewareOptions {
+  /**
+   * The requirement of every path no prefix of `routes` or `exempt` matches (default:
+   * `Requirement.ANY`). `null` authenticates only the listed prefixes, so that a path the
+   * application does not serve gets its 404, not a 401.
+   */
+  requirement?: Rule;
+  /**
+   * Path prefix → requirement (`null`: no key). A prefix matches the path itself and
+   * everything below it on a segment boundary (`/admin` matches `/admin/users`, not
+   * `/administrator`); the longest wins. Paths are compared as received (not decoded).
+   */
+  routes?: Readonly<Record<string, Rule>>;
+  /** Path prefixes that need no key (health checks). */
+  exempt?: readonly string[];
+  /** The current time (a `Date` or unix seconds); `Date.now()` by default. */
+  clock?: () => Date | number;
+}
+
+/**
+ * Which requirement each path has. Built once from the options of a middleware.
+ *
+ * @example
+ * ```ts
+ * const routes = new Routes({ routes: { "/widget": Requirement.PUBLISHABLE }, exempt: ["/healthz"] });
+ * routes.requirement("/widget/embed"); // Requirement.PUBLISHABLE
+ * routes.requirement("/healthz");      // null
+ * routes.requirement("/v1/projects");  // Requirement.ANY
+ * ```
+ */
+export class Routes {
+  readonly #rules: ReadonlyArray<readonly [string, Rule]>;
+  readonly #default: Rule;
+
+  constructor(options: MiddlewareOptions = {}) {
+    const rules: Array<[string, Rule]> = [];
+    const listed: Array<[string, unknown]> = [
+      ...Object.entries(options.routes ?? {}),
+      ...(options.exempt ?? []).map((p): [string, unknown] => [p, null]),
+    ];
+    for (const [prefix, rule] of listed) {
+      if (typeof prefix !== "string" || !prefix.startsWith("/")) {
+        throw new TypeError(`a route prefix must be a string starting with "/", not ${describe(prefix)}`);
+      }
+      const trimmed = prefix.replace(/\/+$/, "") || "/";
+      rules.push([trimmed, rule === null ? null : member(rule, Requirement, `routes[${JSON.stringify(prefix)}]`)]);
+    }
+    rules.sort((a, b) => b[0].length - a[0].length);
+    this.#rules = rules;
+    const d = options.requirement === undefined ? Requirement.ANY : options.requirement;
+    this.#default = d === null ? null : member(d, Requirement, "requirement");
+  }
+
+  /** The requirement of `path` (its part before any `?`); `null`: no key needed. */
+  requirement(path: string): Rule {
+    for (const [prefix, rule] of this.#rules) {
+      if (prefix === "/" || path === prefix || path.startsWith(prefix + "/")) return rule;
+    }
+    return this.#default;
+  }
+}
+
+/** The answer to a refused request: its status, headers and JSON body. */
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: ErrorBody;
+}
+
+/**
+ * The answer to an error of `authenticate`: the status and challenge the library decides
+ * for an {@link AuthError} (401 with `WWW-Authenticate: Basic realm="picket"`, or 403),
+ * 500 `internal_error` for anything else (a closed registry: the server's fault), whose
+ * text is never sent.
+ */
+export function refusal(error: unknown): Refusal {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+  };
+  if (error instanceof AuthError) {
+    if (error.challenge !== null) headers["www-authenticate"] = error.challenge;
+    return { status: error.httpStatus, headers, body: error.toJSON() };
+  }
+  const rule = MIDDLEWARE_RULES.internal_error;
+  return { status: rule.status, headers, body: { error: "internal_error", code: rule.code, message: rule.message } };
+}
+
+/** Authenticates one request: its Auth, or the refusal to send; null when it needs no key. */
+export function check(
+  registry: Registry,
+  requirement: Rule,
+  clock: (() => Date | number) | undefined,
+  header: string | undefined,
+): Auth | Refusal | null {
+  if (requirement === null) return null;
+  try {
+    const now = clock === undefined ? undefined : seconds(clock(), "clock()");
+    return registry.authenticate(header, requirement, now);
+  } catch (e) {
+    return refusal(e);
+  }
+}
+
+/** Checks the registry and options given to a middleware. */
+export function setup(registry: unknown, options: MiddlewareOptions | undefined): [Registry, Routes, MiddlewareOptions["clock"]] {
+  if (!(registry instanceof Registry)) {
+    throw new TypeError(`the middleware needs a Registry or a RegistryHolder, not ${describe(registry)}`);
+  }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`options must be an object, not ${describe(options)}`);
+  }
+  if (options?.clock !== undefined && typeof options.clock !== "function") {
+    throw new TypeError("clock must be a function");
+  }
+  return [registry, new Routes(options), options?.clock];
+}
+
+/** The path of a URL (`/a/b?x=1` → `/a/b`). */
+export function pathOf(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,155 @@
+// Real servers (Express and Fastify on 127.0.0.1:0) driven by real clients: Node's fetch
+// with both header forms (curl -u's `Basic base64(KEY:)` and the JS SDK's
+// `Basic  base64(KEY)`), and curl itself.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+import express from "express";
+import Fastify from "fastify";
+import {
+  KeyKind, Mode, RegistryBuilder, RegistryHolder, Requirement, parseKey, picketAuth, picketExpress,
+  picketFastify,
+} from "picket-node";
+import { PK, PK2, SK, basic, jsSdk } from "./helpers.mjs";
+
+const CHALLENGE = 'Basic realm="picket"';
+
+function registry(project = 7) {
+  return new RegistryBuilder().addProject(project, Mode.PRODUCTION)
+    .addKey(parseKey(PK), project).addKey(parseKey(SK), project).build();
+}
+
+const OPTIONS = { requirement: Requirement.SECRET, routes: { "/widget": Requirement.PUBLISHABLE }, exempt: ["/healthz"] };
+
+async function expressServer(reg, options = OPTIONS) {
+  const app = express();
+  app.use(picketExpress(reg, options));
+  app.get("/healthz", (req, res) => res.json({ ok: true, picket: req.picket ?? null }));
+  app.get(["/v1/me", "/widget"], (req, res) => res.json({ project: Number(req.picket.project), kind: res.locals.picket.kind }));
+  return listen((port) => app.listen(port, "127.0.0.1"));
+}
+
+async function fastifyServer(reg, options = OPTIONS) {
+  const app = Fastify();
+  await app.register(picketFastify, { registry: reg, ...options });
+  app.get("/healthz", async (request) => ({ ok: true, picket: picketAuth(request) ?? null }));
+  app.get("/v1/me", async (request) => ({ project: Number(request.picket.project), kind: picketAuth(request).kind }));
+  app.get("/widget", async (request) => ({ project: Number(request.picket.project), kind: request.picket.kind }));
+  app.get("/open", { config: { picket: null } }, async () => ({ open: true }));
+  app.get("/v1/public", { config: { picket: Requirement.PUBLISHABLE } }, async (request) => ({ kind: request.picket.kind }));
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return { url: `http://127.0.0.1:${app.server.address().port}`, close: () => app.close() };
+}
+
+function listen(start) {
+  return new Promise((resolve, reject) => {
+    const server = start(0);
+    server.once("listening", () => resolve({
+      url: `http://127.0.0.1:${server.address().port}`,
+      close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+    }));
+    server.once("error", reject);
+  });
+}
+
+async function get(url, authorization) {
+  const res = await fetch(url, authorization === undefined ? {} : { headers: { authorization } });
+  return { status: res.status, challenge: res.headers.get("www-authenticate"), type: res.headers.get("content-type"), body: await res.json() };
+}
+
+const servers = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+for (const [name, start] of [["express", expressServer], ["fastify", fastifyServer]]) {
+  test(`${name}: both header forms, per-route requirements, exempt paths, refusals`, async () => {
+    const s = await start(registry());
+    servers.push(s);
+    for (const header of [basic(SK), jsSdk(SK)]) {
+      assert.deepEqual((await get(`${s.url}/v1/me`, header)).body, { project: 7, kind: KeyKind.SECRET });
+    }
+    for (const header of [basic(PK), jsSdk(PK)]) {
+      assert.deepEqual((await get(`${s.url}/widget`, header)).body, { project: 7, kind: KeyKind.PUBLISHABLE });
+    }
+    assert.deepEqual((await get(`${s.url}/healthz`)).body, { ok: true, picket: null });
+
+    const missing = await get(`${s.url}/v1/me`);
+    assert.equal(missing.status, 401);
+    assert.equal(missing.challenge, CHALLENGE);
+    assert.match(missing.type, /^application\/json/);
+    assert.deepEqual(Object.keys(missing.body), ["error", "code", "message"]);
+    assert.equal(missing.body.error, "header_missing");
+    assert.equal(missing.body.code, 300);
+
+    const wrongKind = await get(`${s.url}/v1/me`, jsSdk(PK));
+    assert.equal(wrongKind.status, 403);
+    assert.equal(wrongKind.challenge, null);
+    assert.equal(wrongKind.body.error, "auth_wrong_kind");
+    assert.equal(wrongKind.body.code, 502);
+    assert.equal((await get(`${s.url}/widget?x=1`, basic(SK))).status, 403);
+
+    const unknown = await get(`${s.url}/v1/me`, basic(PK2.replace("pk_", "sk_")));
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.error, "auth_unknown_key");
+    assert.ok(!JSON.stringify(unknown.body).includes(PK2.slice(3)));
+    const upper = await get(`${s.url}/v1/me`, basic(SK.toUpperCase().replace("SK_", "sk_")));
+    assert.equal(upper.body.error, "key_uppercase");
+    assert.equal((await get(`${s.url}/v1/me`, `Bearer ${SK}`)).body.error, "header_bearer_not_enabled");
+  });
+
+  test(`${name}: curl -u and curl with the JS SDK's header`, async () => {
+    const s = await start(registry(8));
+    servers.push(s);
+    // Asynchronously: the server runs in this process's event loop.
+    const curl = async (...args) =>
+      (await promisify(execFile)("curl", ["-sS", "-w", "\n%{http_code}", ...args], { encoding: "utf8" })).stdout.split("\n");
+    const [body, status] = await curl("-u", `${SK}:`, `${s.url}/v1/me`);
+    assert.equal(status, "200");
+    assert.deepEqual(JSON.parse(body), { project: 8, kind: KeyKind.SECRET });
+    const [body2, status2] = await curl("-H", `Authorization: ${jsSdk(SK)}`, `${s.url}/v1/me`);
+    assert.equal(status2, "200");
+    assert.deepEqual(JSON.parse(body2), { project: 8, kind: KeyKind.SECRET });
+    const [body3, status3] = await curl("-u", `${PK}:`, `${s.url}/v1/me`);
+    assert.equal(status3, "403");
+    assert.equal(JSON.parse(body3).error, "auth_wrong_kind");
+  });
+
+  test(`${name}: a holder swapped while serving; a closed registry is a 500 internal_error`, async () => {
+    const holder = new RegistryHolder(registry(1));
+    const s = await start(holder);
+    servers.push(s);
+    assert.equal((await get(`${s.url}/v1/me`, basic(SK))).body.project, 1);
+    holder.swap(registry(2));
+    assert.equal((await get(`${s.url}/v1/me`, jsSdk(SK))).body.project, 2);
+    holder.close();
+    const closed = await get(`${s.url}/v1/me`, basic(SK));
+    assert.equal(closed.status, 500);
+    assert.deepEqual(closed.body, { error: "internal_error", code: 800, message: "internal server error" });
+    assert.equal((await get(`${s.url}/healthz`)).status, 200);
+  });
+}
+
+test("fastify: a route's config wins over the prefixes", async () => {
+  const s = await fastifyServer(registry());
+  servers.push(s);
+  assert.deepEqual((await get(`${s.url}/open`)).body, { open: true });
+  assert.deepEqual((await get(`${s.url}/v1/public`, jsSdk(PK))).body, { kind: KeyKind.PUBLISHABLE });
+  assert.equal((await get(`${s.url}/v1/public`, jsSdk(SK))).status, 403);
+});
+
+test("express: requirement null authenticates only the listed prefixes; a clock decides expiry", async () => {
+  const reg = new RegistryBuilder().addProject(3, Mode.PRODUCTION)
+    .addKey(parseKey(SK).digest(), 3, { kind: KeyKind.SECRET, expiresAt: 1000 }).build();
+  const s = await expressServer(reg, { requirement: null, routes: { "/v1": Requirement.SECRET }, clock: () => 999 });
+  servers.push(s);
+  assert.equal((await get(`${s.url}/v1/me`, basic(SK))).body.project, 3);
+  assert.equal((await get(`${s.url}/v1/me`)).status, 401);
+  assert.equal((await fetch(`${s.url}/v10`)).status, 404);
+  const later = await expressServer(reg, { clock: () => new Date(1000 * 1000) });
+  servers.push(later);
+  assert.equal((await get(`${later.url}/v1/me`, basic(SK))).body.error, "auth_expired");
+  assert.throws(() => picketExpress({}), TypeError);
+  assert.throws(() => picketExpress(reg, { routes: { admin: Requirement.SECRET } }), TypeError);
+  assert.throws(() => picketExpress(reg, { routes: { "/admin": 9 } }), RangeError);
+});
