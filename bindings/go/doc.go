@@ -29,8 +29,10 @@
 //     ([Registry.Authenticate]) and checks OAuth authorize requests
 //     ([Registry.AuthorizeRedirect]). A Registry is immutable and safe for concurrent use;
 //     to change it, build a new one and swap it in.
-//   - HTTP: [Middleware] answers 401 (with the WWW-Authenticate challenge) or 403 as the
-//     core decides, and puts the [Auth] in the request context ([FromContext]).
+//   - HTTP: [Require] (middleware in the func(http.Handler) http.Handler form that
+//     ServeMux wrappers, chi and gorilla/mux take; [Middleware] for one handler) answers
+//     401 (with the WWW-Authenticate challenge) or 403 as the core decides, with the API
+//     error object [ErrorBody], and puts the [Auth] in the request context ([FromContext]).
 //   - Logs: [Redact] masks secret keys in text; [RedactingHandler] wraps a [log/slog]
 //     handler so that nothing it logs carries a secret key.
 //

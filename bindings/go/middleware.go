@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -63,26 +64,41 @@ type apiRule struct {
 
 func (r apiRule) body() ErrorBody { return ErrorBody{Error: r.name, Code: r.code, Message: r.text} }
 
-// Middleware authenticates each request against auth (a *[Registry], or anything that
-// implements [Authenticator]) for an endpoint that accepts req, using the request's raw
-// Authorization header value (r.Header.Get("Authorization"), "" when missing) and the
-// current time.
+// Require returns middleware in the form net/http routers take (chi's Use, gorilla/mux's
+// Use, a plain wrapper around a ServeMux): it authenticates each request against auth (a
+// *[Registry], a *[Holder], or anything that implements [Authenticator]) for an endpoint
+// that accepts req, using the request's Authorization header and the current time.
 //
-// A request that authenticates reaches next with its [Auth] in the context
+// A request that authenticates reaches the next handler with its [Auth] in the context
 // ([FromContext], [ProjectFromContext], [KeyKindFromContext]). Any other gets the answer
-// the core decides, with an [ErrorBody] JSON body: 401 with `WWW-Authenticate:
-// Basic realm="picket"` for a missing, malformed, unknown or expired key, and 403 for a
-// valid key of the wrong kind. An error that is not the client's fault (such as
-// [ErrClosed]) is a 500 with error "internal_error" (code 800).
+// the core decides, with an [ErrorBody] JSON body (the API error object): 401 with
+// `WWW-Authenticate: Basic realm="picket"` for a missing, malformed, unknown or expired
+// key, 403 for a valid key of the wrong kind, and 400 "duplicate_authorization" for more
+// than one Authorization header (or one value with a comma, as a proxy joins two): which
+// one counts would depend on who reads it. An error that is not the client's fault (such
+// as [ErrClosed]) is a 500 with error "internal_error".
+func Require(auth Authenticator, req Requirement) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			values := r.Header.Values("Authorization")
+			if len(values) > 1 || (len(values) == 1 && strings.Contains(values[0], ",")) {
+				WriteJSON(w, ruleDuplicateAuthorization.status, ruleDuplicateAuthorization.body())
+				return
+			}
+			a, err := auth.Authenticate(r.Header.Get("Authorization"), time.Now(), req)
+			if err != nil {
+				WriteError(w, err)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), a)))
+		})
+	}
+}
+
+// Middleware is [Require] applied to next: Middleware(auth, req, next) is
+// Require(auth, req)(next).
 func Middleware(auth Authenticator, req Requirement, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, err := auth.Authenticate(r.Header.Get("Authorization"), time.Now(), req)
-		if err != nil {
-			WriteError(w, err)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), a)))
-	})
+	return Require(auth, req)(next)
 }
 
 // WriteError answers an HTTP request with err as an authentication failure: the status of

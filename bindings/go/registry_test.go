@@ -94,7 +94,8 @@ func TestRegistryAuthenticate(t *testing.T) {
 		{basic(f.sk.Expose()), now, RequirePublishable, CodeAuthWrongKind, 403},
 		{"Bearer " + f.sk.Expose(), now, RequireAny, CodeHeaderBearerNotEnabled, 401},
 		{basic(f.sk.Expose() + "\n"), now, RequireAny, CodeKeySurroundingWhitespace, 401},
-		{basic(f.sk.Expose()), now, Requirement(0), CodeInvalidParameter, 401},
+		// A requirement out of range is the caller's bug, not the client's: 500.
+		{basic(f.sk.Expose()), now, Requirement(0), CodeInvalidParameter, 500},
 	}
 	for _, c := range fail {
 		_, err := f.reg.Authenticate(c.header, c.now, c.req)

@@ -9,4 +9,8 @@ var (
 	// ruleInternalError (800, HTTP 500): The server failed (a bug or a store failure): the
 	// request may be retried. The cause is in the server's log, never in the answer.
 	ruleInternalError = apiRule{name: "internal_error", code: 800, status: 500, text: "internal server error"}
+	// ruleDuplicateAuthorization (860, HTTP 400): The request has more than one
+	// `Authorization` header (or one whose value has a comma, as a proxy joins two): which one
+	// a proxy and the server read could differ.
+	ruleDuplicateAuthorization = apiRule{name: "duplicate_authorization", code: 860, status: 400, text: "the request has more than one Authorization header: send exactly one"}
 )

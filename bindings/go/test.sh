@@ -4,7 +4,8 @@
 # through PKG_CONFIG_PATH, as the module's cgo flags say (pkg-config, nothing of the
 # repository's paths). Then gofmt, go vet, the tests under the race detector (among them the
 # vector runner's tests), the package's tests again linked to libpicket.so
-# (-tags picket_shared), the vector runner over the project's vectors, and each benchmark
+# (-tags picket_shared), Require under three routers (routertest), the vector runner over
+# the project's vectors, and each benchmark
 # once (-benchtime=1x: exercised, not timed).
 #
 #   bindings/go/test.sh
@@ -32,6 +33,10 @@ go test -race -count=1 ./...
 
 step "go test -tags picket_shared . (libpicket.so, found at run time through LD_LIBRARY_PATH)"
 LD_LIBRARY_PATH="$prefix/lib" go test -tags picket_shared -count=1 .
+
+step "Require with net/http's ServeMux, chi and gorilla/mux (routertest: a module of its own, so the binding needs no router)"
+(cd routertest && unformatted=$(gofmt -l .) && [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
+  go vet ./... && go test -race -count=1 ./...)
 
 step "vectors through the Go binding"
 go run ./cmd/vectors ../../tests/vectors/*.jsonl

@@ -12,6 +12,7 @@
 //! | `tests/c/codes.h` | the C tests' list of codes |
 //! | `server/internal/rules/rules_gen.go` | the server's own rules ([`table::RULES`], 800-999) |
 //! | `bindings/go/rules_gen.go` | the rules the Go middleware answers too |
+//! | `bindings/python/picket/_api_rules.py` | the rules the Python middleware answers too |
 //! | `server/RULES.md` | the server's rules, for its users |
 //! | `bindings/node/src/codes.ts` | the Node binding's `Code` object and rule names |
 //!
@@ -31,7 +32,7 @@ use std::collections::BTreeSet;
 
 use render::{c_codes_h, core_codes_rs, ffi_result_rs, go_codes, node_codes, python_codes};
 pub use rules::go_rule;
-use rules::{go_binding_rules, go_server_rules, rules_md};
+use rules::{go_binding_rules, go_server_rules, python_rules, rules_md};
 use table::{Area, Code, AREAS, CODES};
 
 /// A generated file: its path from the repository root and its whole text.
@@ -87,6 +88,10 @@ pub fn outputs() -> Result<Vec<Output>, String> {
         Output {
             path: "bindings/go/rules_gen.go",
             text: go_binding_rules(),
+        },
+        Output {
+            path: "bindings/python/picket/_api_rules.py",
+            text: python_rules(),
         },
         Output {
             path: "server/RULES.md",
@@ -294,6 +299,16 @@ mod tests {
             );
             let doc = format!("| {} | `{}` | {} |", r.value, r.name, r.status);
             assert!(text("server/RULES.md").contains(&doc), "{doc}");
+            let python = format!(
+                "{} = ApiRule(\n    {:?},\n    {},",
+                r.name.to_ascii_uppercase(),
+                r.name,
+                r.value
+            );
+            assert_eq!(
+                text("bindings/python/picket/_api_rules.py").contains(&python),
+                r.middleware
+            );
             let binding = format!("rule{} = apiRule{{", go_rule(r));
             assert_eq!(
                 text("bindings/go/rules_gen.go").contains(&binding),
@@ -338,6 +353,7 @@ mod tests {
                     "tests/c/codes.h" => format!("CHECK_CODE_({}),", code.name),
                     "server/internal/rules/rules_gen.go"
                     | "bindings/go/rules_gen.go"
+                    | "bindings/python/picket/_api_rules.py"
                     | "server/RULES.md" => continue,
                     "bindings/node/src/codes.ts" => format!("  {}: {},\n", code.name, code.value),
                     other => panic!("no check for {other}"),

@@ -140,6 +140,55 @@ pub(crate) fn go_binding_rules() -> String {
     )
 }
 
+/// `bindings/python/picket/_api_rules.py`: the rules the Python middleware answers.
+pub(crate) fn python_rules() -> String {
+    let mut o = format!(
+        "\"\"\"The rules of picket-server's API that the middleware answer too, with the codes of the
+same table as :class:`picket.Code`'s (800-999: never a result of the C ABI).
+
+{GENERATED}.
+\"\"\"
+
+from typing import NamedTuple
+
+__all__ = [\"ApiRule\""
+    );
+    for r in RULES.iter().filter(|r| r.middleware) {
+        write!(o, ", {}", quoted(&r.name.to_ascii_uppercase())).unwrap();
+    }
+    o.push_str(
+        "]
+
+
+class ApiRule(NamedTuple):
+    \"\"\"A rule of the API error object: its ``error``, ``code``, HTTP status and default
+    ``message``.\"\"\"
+
+    name: str
+    code: int
+    status: int
+    text: str
+
+",
+    );
+    for r in RULES.iter().filter(|r| r.middleware) {
+        o.push('\n');
+        doc_lines(&mut o, "#: ", &r.doc.replace('`', "``"));
+        // One argument a line, with the trailing comma that keeps ruff from joining them.
+        writeln!(
+            o,
+            "{} = ApiRule(\n    {},\n    {},\n    {},\n    {},\n)",
+            r.name.to_ascii_uppercase(),
+            quoted(r.name),
+            r.value,
+            r.status,
+            quoted(r.text)
+        )
+        .unwrap();
+    }
+    o
+}
+
 /// `server/RULES.md`: the table of rules for the server's users.
 pub(crate) fn rules_md() -> String {
     let mut o = String::new();

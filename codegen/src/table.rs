@@ -506,8 +506,9 @@ pub const RULES: &[Rule] = &[
         "the store does not answer",
         "The store (the database) did not answer within `-store-timeout`, refused the connection, or is known to be down: until it answers a ping again every call that needs it answers this at once (`Retry-After: 1`; authentication, from memory, goes on), and `/readyz` is not ready."),
     rule(860, "duplicate_authorization", 400,
-        "more than one Authorization header",
-        "The request has more than one `Authorization` header: which one a proxy and the server read could differ."),
+        "the request has more than one Authorization header: send exactly one",
+        "The request has more than one `Authorization` header (or one whose value has a comma, as a proxy joins two): which one a proxy and the server read could differ.")
+    .middleware(),
     rule(861, "rate_limited", 429,
         "too many requests",
         "A rate limit is exhausted: `limit` names it, `retry_after` (and the `Retry-After` header) says when to retry."),

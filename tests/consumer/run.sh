@@ -14,7 +14,7 @@
 # 3. The README's "Go quick start": a new module in a temporary directory requires the
 #    binding through a `replace` to a copy of bindings/go alone, runs the README's commands
 #    (go get, go build static and shared), serves requests from curl over loopback through
-#    picket.Middleware (200, 401 with the challenge, 403), builds again from `go mod
+#    picket.Require (200, 401 with the challenge, 403), builds again from `go mod
 #    vendor`, and a CGO_ENABLED=0 build fails with the binding's message about cgo. The
 #    install commands of bindings/go/README.md are the main README's, checked equal.
 # 4. grep -r of the prefix and of every built program for the checkout's path finds nothing.
@@ -190,12 +190,12 @@ expect() {
 serve "$work/goapp/app"
 expect 200 '^project 1$' -u "$sk:"
 expect 200 '^project 1$' -H "Authorization: Basic  $(printf %s "$sk" | base64 -w0)"
-expect 401 '"error":"header_missing"'
+expect 401 '"error":"header_missing","code":300'
 grep -qi '^WWW-Authenticate: Basic realm="picket"' "$work/headers" || die "401 without the challenge"
 expect 403 '"error":"auth_wrong_kind"' -u "$pk:"
 expect 401 '"error":"auth_unknown_key"' -u "sk_00000000000000000000000000000000:"
 stop
-ok "app serves through picket.Middleware: 200 (curl -u, JS SDK form), 401 + challenge, 403, 401 unknown"
+ok "app serves through picket.Require: 200 (curl -u, JS SDK form), 401 + challenge, 403, 401 unknown"
 LD_LIBRARY_PATH="$lib" serve "$work/goapp/app-shared"
 expect 200 '^project 1$' -u "$sk:"
 stop

@@ -187,4 +187,5 @@ export const CODE_NAMES: ReadonlyMap<number, string> = new Map(
  */
 export const MIDDLEWARE_RULES = {
   internal_error: { code: 800, status: 500, message: "internal server error" },
+  duplicate_authorization: { code: 860, status: 400, message: "the request has more than one Authorization header: send exactly one" },
 } as const;

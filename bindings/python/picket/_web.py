@@ -1,16 +1,31 @@
-"""What the WSGI and ASGI middleware share: which requirement a path has (per-route
-requirements and exempt paths) and the answer to a refused request. Private: see
-:mod:`picket.wsgi` and :mod:`picket.asgi`."""
+"""What the middleware of every framework share: which requirement a path has (per-route
+requirements and exempt paths), the check of a request's ``Authorization`` lines, and the
+answer to a refused request. Private: see :mod:`picket.wsgi`, :mod:`picket.asgi`,
+:mod:`picket.fastapi`, :mod:`picket.flask` and :mod:`picket.django`."""
 
 from __future__ import annotations
 
 import json
-from typing import Iterable, List, Mapping, Optional, Tuple
+from http import HTTPStatus
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
+from ._api_rules import DUPLICATE_AUTHORIZATION, INTERNAL_ERROR, ApiRule
 from ._convert import Requirement
-from .errors import AuthError
+from ._fast import Auth
+from .errors import AuthError, PicketError
 
-__all__ = ["Routes", "refusal"]
+__all__ = ["Routes", "Refusal", "refusal", "rule_refusal", "check"]
 
 #: A path's requirement; ``None``: the path is not authenticated.
 Rule = Optional[Requirement]
@@ -64,20 +79,74 @@ class Routes:
         return self.default
 
 
-_REASONS = {401: "Unauthorized", 403: "Forbidden"}
+class Refusal(NamedTuple):
+    """The answer to a refused request: the status and its reason phrase, the headers and
+    the JSON body, the API error object ``{"error": rule, "code": n, "message": text}``
+    that picket-server and every binding's middleware answer alike
+    (``tests/error-object/refusals.jsonl`` pins it)."""
+
+    status: int
+    reason: str
+    headers: List[Tuple[str, str]]
+    body: bytes
+    #: The body's fields, for frameworks that serialise it themselves.
+    error: Dict[str, Any]
+
+    @property
+    def challenge(self) -> Optional[str]:
+        """The ``WWW-Authenticate`` value, or ``None``."""
+        return next((v for k, v in self.headers if k == "www-authenticate"), None)
 
 
-def refusal(error: AuthError) -> Tuple[int, str, List[Tuple[str, str]], bytes]:
-    """(status, reason, headers, body) of the answer to a refused request. The body is
-    JSON ``{"error": "header_missing", "message": "..."}``: the result code's name and the
-    library's message, never the credentials sent."""
-    body = json.dumps({"error": error.name.lower(), "message": error.message}).encode("utf-8")
+def _answer(status: int, error: Dict[str, Any], challenge: Optional[str]) -> Refusal:
+    body = json.dumps(error, separators=(",", ":")).encode("utf-8")
     headers: List[Tuple[str, str]] = [
         ("content-type", "application/json"),
         ("content-length", str(len(body))),
         ("cache-control", "no-store"),
     ]
-    if error.challenge:
-        headers.append(("www-authenticate", error.challenge))
-    status = error.http_status
-    return status, _REASONS.get(status, "Error"), headers, body
+    if challenge:
+        headers.append(("www-authenticate", challenge))
+    return Refusal(status, HTTPStatus(status).phrase, headers, body, error)
+
+
+def refusal(error: AuthError) -> Refusal:
+    """The answer to a request the library refused: its status (401 or 403), its
+    challenge, and the error object of its result code (``header_missing``, 300) with the
+    library's message, which never holds the credentials sent."""
+    fields = {"error": error.name.lower(), "code": int(error.code), "message": error.message}
+    return _answer(error.http_status, fields, error.challenge)
+
+
+def rule_refusal(rule: ApiRule) -> Refusal:
+    """The answer of one of the API's own rules (``duplicate_authorization``, ...)."""
+    return _answer(rule.status, {"error": rule.name, "code": rule.code, "message": rule.text}, None)
+
+
+def _has_comma(value: Union[str, bytes]) -> bool:
+    return (b"," in value) if isinstance(value, bytes) else ("," in value)
+
+
+def check(
+    registry: Any,
+    values: Sequence[Union[str, bytes]],
+    now: Union[int, float],
+    requirement: Requirement,
+) -> Union[Auth, Refusal]:
+    """Authenticates a request from its ``Authorization`` field values (as the server
+    received them: none, one, or several lines) against ``registry``: the request's
+    :class:`picket.Auth`, or the :class:`Refusal` to answer.
+
+    More than one line, or one value holding a comma (what a server or proxy makes of two
+    lines: no credential has one), is ``duplicate_authorization`` (400): which one counts
+    would depend on who reads it. An error that is not the client's (a closed registry)
+    is ``internal_error`` (500)."""
+    if len(values) > 1 or (values and _has_comma(values[0])):
+        return rule_refusal(DUPLICATE_AUTHORIZATION)
+    try:
+        auth: Auth = registry.authenticate(values[0] if values else "", now, requirement)
+        return auth
+    except AuthError as error:
+        return refusal(error)
+    except PicketError:
+        return rule_refusal(INTERNAL_ERROR)

@@ -10,29 +10,29 @@ FastAPI dependency.
     # Starlette / FastAPI: app.add_middleware(PicketMiddleware, registry=registry, ...)
 
     @app.get("/admin")
-    def admin(auth: picket.Auth = Depends(require_key(registry, Requirement.SECRET))):
+    async def admin(auth: picket.Auth = Depends(require_key(registry, Requirement.SECRET))):
         return {"project": auth.project}
 
 The middleware handles ``http`` and ``websocket`` scopes and passes every other scope
 (``lifespan``) through. A path that needs a key (see ``routes``, ``exempt`` and
 ``requirement``, as in :mod:`picket.wsgi`) is authenticated from its ``authorization``
-header (bytes, as the server received them; several such headers are refused as
-malformed). On success the application runs with ``scope["picket"]``, a
-:class:`picket.Auth` (``project``, ``kind``). Otherwise the middleware answers 401 (with
-``WWW-Authenticate``) or 403 with the JSON body ``{"error": ..., "message": ...}``; a
-websocket is closed with code 1008 before it is accepted.
+header (bytes, as the server received them). On success the application runs with
+``scope["picket"]``, a :class:`picket.Auth` (``project``, ``kind``). Otherwise the
+middleware answers 401 (with ``WWW-Authenticate``), 403, or 400 for more than one
+``authorization`` header, with the API error object ``{"error": ..., "code": ...,
+"message": ...}`` (as :mod:`picket.wsgi`); a websocket is closed with code 1008 before it
+is accepted.
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 from typing import (
     Any,
     Awaitable,
     Callable,
-    Dict,
     Iterable,
+    List,
     Mapping,
     MutableMapping,
     Optional,
@@ -40,9 +40,7 @@ from typing import (
 )
 
 from ._convert import Requirement
-from ._fast import Auth
-from ._web import Routes, refusal
-from .errors import AuthError
+from ._web import Refusal, Routes, check
 
 __all__ = ["PicketMiddleware", "require_key", "SCOPE_KEY"]
 
@@ -56,12 +54,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def _authorization(scope: Scope) -> bytes:
-    found = [value for name, value in scope.get("headers", ()) if name.lower() == b"authorization"]
-    if not found:
-        return b""
-    # Several values: joined, so the library refuses them as one malformed header.
-    return found[0] if len(found) == 1 else b", ".join(found)
+def _authorization(scope: Scope) -> List[bytes]:
+    """The scope's ``authorization`` lines, as the server received them."""
+    return [value for name, value in scope.get("headers", ()) if name.lower() == b"authorization"]
 
 
 class PicketMiddleware:
@@ -100,21 +95,21 @@ class PicketMiddleware:
         if requirement is None:
             await self.app(scope, receive, send)
             return
-        try:
-            auth = self.registry.authenticate(_authorization(scope), self.clock(), requirement)
-        except AuthError as error:
+        auth = check(self.registry, _authorization(scope), self.clock(), requirement)
+        if isinstance(auth, Refusal):
             if kind == "websocket":
-                await send({"type": "websocket.close", "code": 1008, "reason": error.name.lower()})
+                await send({"type": "websocket.close", "code": 1008, "reason": auth.error["error"]})
                 return
-            status, _, headers, body = refusal(error)
             await send(
                 {
                     "type": "http.response.start",
-                    "status": status,
-                    "headers": [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers],
+                    "status": auth.status,
+                    "headers": [
+                        (n.encode("latin-1"), v.encode("latin-1")) for n, v in auth.headers
+                    ],
                 }
             )
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": auth.body})
             return
         scope[SCOPE_KEY] = auth
         await self.app(scope, receive, send)
@@ -125,45 +120,15 @@ def require_key(
     requirement: Requirement = Requirement.ANY,
     *,
     clock: Callable[[], Union[int, float]] = time.time,
-) -> Callable[..., Auth]:
-    """A FastAPI dependency that authenticates the request and returns its
-    :class:`picket.Auth`, or raises ``HTTPException`` 401 (with ``WWW-Authenticate``) or
-    403, whose ``detail`` is ``{"error": ..., "message": ...}``. Needs FastAPI (or
-    Starlette) installed; only this function imports it.
+) -> Any:
+    """FastAPI's dependency: :class:`picket.fastapi.PicketAuth` (kept under this name).
 
     Example::
 
         @app.get("/admin")
-        def admin(auth: picket.Auth = Depends(require_key(registry, Requirement.SECRET))):
+        async def admin(auth: picket.Auth = Depends(require_key(registry, Requirement.SECRET))):
             return {"project": auth.project}
     """
-    # Starlette's HTTPException (FastAPI's subclasses it): FastAPI and Starlette both turn
-    # it into the response, with its headers.
-    from starlette.exceptions import HTTPException
-    from starlette.requests import Request
+    from .fastapi import PicketAuth
 
-    wanted = Requirement(requirement)
-
-    def dependency(request: Any) -> Auth:
-        header = request.headers.get("authorization", "")
-        try:
-            result: Auth = registry.authenticate(header, clock(), wanted)
-            return result
-        except AuthError as error:
-            headers: Dict[str, str] = {}
-            if error.challenge:
-                headers["WWW-Authenticate"] = error.challenge
-            detail: Any = {"error": error.name.lower(), "message": error.message}
-            raise HTTPException(
-                status_code=error.http_status,
-                detail=detail,
-                headers=headers or None,
-            ) from None
-
-    # FastAPI reads the signature to inject the request; name the real class.
-    dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)],
-        return_annotation=Auth,
-    )
-    dependency.__name__ = f"require_key_{wanted}"
-    return dependency
+    return PicketAuth(registry, requirement, clock=clock)

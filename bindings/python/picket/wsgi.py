@@ -13,10 +13,12 @@ asks the registry. On success the wrapped application runs with
 ``environ["picket.key_kind"]`` (a :class:`picket.KeyKind`). Otherwise the middleware
 answers itself, with the status the library decides: ``401 Unauthorized`` with the
 ``WWW-Authenticate`` challenge for a missing, malformed, unknown or expired key, ``403
-Forbidden`` for a valid key of the wrong kind. The body is JSON, ``{"error": ...,
-"message": ...}``: ``error`` is the result code's name in lowercase (``header_missing``,
-``auth_wrong_kind``, ...) and ``message`` the library's message naming the rule broken.
-Neither ever contains the credentials that were sent.
+Forbidden`` for a valid key of the wrong kind, ``400 Bad Request`` for a value holding a
+comma (a WSGI server joins repeated header lines so). The body is the API error object,
+``{"error": ..., "code": ..., "message": ...}``: ``error`` is the result code's name in
+lowercase (``header_missing``, ``auth_wrong_kind``, ``duplicate_authorization``, ...),
+``code`` its number and ``message`` the library's message naming the rule broken. None
+ever contains the credentials that were sent.
 
 Which paths need which key: ``routes`` maps path prefixes to a requirement (``None``:
 no key), ``exempt`` lists prefixes that need none, and every other path gets
@@ -30,9 +32,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Union
 
 from ._convert import Requirement
-from ._fast import Auth
-from ._web import Routes, refusal
-from .errors import AuthError
+from ._web import Refusal, Routes, check
 
 __all__ = ["PicketMiddleware", "ENVIRON_PROJECT", "ENVIRON_KEY_KIND"]
 
@@ -88,13 +88,11 @@ class PicketMiddleware:
         requirement = self.routes.requirement(path or "/")
         if requirement is None:
             return self.app(environ, start_response)
-        header = environ.get("HTTP_AUTHORIZATION", "")
-        try:
-            auth: Auth = self.registry.authenticate(header, self.clock(), requirement)
-        except AuthError as error:
-            status, reason, headers, body = refusal(error)
-            start_response(f"{status} {reason}", headers)
-            return [body]
+        header = environ.get("HTTP_AUTHORIZATION")
+        auth = check(self.registry, [] if header is None else [header], self.clock(), requirement)
+        if isinstance(auth, Refusal):
+            start_response(f"{auth.status} {auth.reason}", auth.headers)
+            return [auth.body]
         environ[ENVIRON_PROJECT] = auth.project
         environ[ENVIRON_KEY_KIND] = auth.kind
         return self.app(environ, start_response)

@@ -2,24 +2,21 @@
 middleware and the FastAPI dependency under uvicorn, the WSGI middleware under the
 standard library's wsgiref server (a real HTTP/1.1 server, threaded), each by httpx, by
 requests, and by Node's fetch with the JS SDK's exact header (``Basic  `` + base64(key):
-two spaces, no colon). Ports 18200-18299."""
+two spaces, no colon). Ports are the kernel's (serving.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import shutil
-import socketserver
 import subprocess
-import threading
-import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import httpx
 import pytest
 import requests
 from conftest import PK, SK
+from serving import Stop, serve_asgi, serve_wsgi, two_key_registry
 
 import picket
 import picket.asgi
@@ -41,12 +38,7 @@ def curl_form(key: str) -> str:
 
 @pytest.fixture(scope="module")
 def registry() -> Iterator[picket.Registry]:
-    with picket.RegistryBuilder() as builder:
-        builder.add_project(1, Mode.DEVELOPMENT)
-        builder.add_key(picket.parse_key(PK), 1)
-        builder.add_key(picket.parse_key(SK), 1)
-        reg = builder.build()
-    with reg:
+    with two_key_registry(PK, SK) as reg:
         yield reg
 
 
@@ -132,80 +124,27 @@ ROUTES = {"/admin": Requirement.SECRET, "/widget": Requirement.PUBLISHABLE, "/ap
 # ------------------------------------------------------------------------------------
 
 
-class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def serve_wsgi(app: Any, port: int) -> Tuple[str, Callable[[], None]]:
-    server = make_server(HOST, port, app, _ThreadingWSGIServer, _QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-    return f"http://{HOST}:{port}", stop
-
-
-def serve_asgi(app: Any, port: int) -> Tuple[str, Callable[[], None]]:
-    import uvicorn
-
-    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join()
-
-    return f"http://{HOST}:{port}", stop
-
-
-SERVERS = {
-    # name: (port, make(registry) -> (url, stop))
-    "wsgi-routes": (
-        18210,
-        lambda reg: serve_wsgi(
-            picket.wsgi.PicketMiddleware(wsgi_app, reg, None, routes=ROUTES), 18210
-        ),
-    ),
-    "asgi-routes": (
-        18211,
-        lambda reg: serve_asgi(
-            picket.asgi.PicketMiddleware(starlette_app(), reg, None, routes=ROUTES), 18211
-        ),
-    ),
-    "starlette-add-middleware": (18212, None),
-    "fastapi-depends": (18213, lambda reg: serve_asgi(fastapi_app(reg), 18213)),
-}
-
-
-def _starlette_with_add_middleware(reg: picket.Registry) -> Tuple[str, Callable[[], None]]:
+def _starlette_with_add_middleware(reg: picket.Registry) -> Tuple[str, Stop]:
     app = starlette_app()
     app.add_middleware(picket.asgi.PicketMiddleware, registry=reg, requirement=None, routes=ROUTES)
-    return serve_asgi(app, 18212)
+    return serve_asgi(app)
 
 
-SERVERS["starlette-add-middleware"] = (18212, _starlette_with_add_middleware)
+SERVERS: Dict[str, Callable[[picket.Registry], Tuple[str, Stop]]] = {
+    "wsgi-routes": lambda reg: serve_wsgi(
+        picket.wsgi.PicketMiddleware(wsgi_app, reg, None, routes=ROUTES)
+    ),
+    "asgi-routes": lambda reg: serve_asgi(
+        picket.asgi.PicketMiddleware(starlette_app(), reg, None, routes=ROUTES)
+    ),
+    "starlette-add-middleware": _starlette_with_add_middleware,
+    "fastapi-depends": lambda reg: serve_asgi(fastapi_app(reg)),
+}
 
 
 @pytest.fixture(scope="module", params=sorted(SERVERS))
 def server(request: pytest.FixtureRequest, registry: picket.Registry) -> Iterator[str]:
-    _, make = SERVERS[request.param]
-    url, stop = make(registry)
+    url, stop = SERVERS[request.param](registry)
     try:
         yield url
     finally:
@@ -312,10 +251,10 @@ def test_node_fetch_with_the_js_sdk_header(server: str, tmp_path: Any) -> None:
 def protected_by_default(registry: picket.Registry) -> Iterator[Dict[str, str]]:
     """Both middleware with every path protected but the exempt health check."""
     wsgi_url, stop_wsgi = serve_wsgi(
-        picket.wsgi.PicketMiddleware(wsgi_app, registry, exempt=["/healthz"]), 18220
+        picket.wsgi.PicketMiddleware(wsgi_app, registry, exempt=["/healthz"])
     )
     asgi_url, stop_asgi = serve_asgi(
-        picket.asgi.PicketMiddleware(starlette_app(), registry, exempt=["/healthz"]), 18221
+        picket.asgi.PicketMiddleware(starlette_app(), registry, exempt=["/healthz"])
     )
     try:
         yield {"wsgi": wsgi_url, "asgi": asgi_url}
@@ -340,7 +279,8 @@ def test_exempt_paths_when_everything_else_is_protected(
 
 
 def test_asgi_refuses_duplicate_authorization_headers(registry: picket.Registry) -> None:
-    """Two Authorization headers are one malformed value, never the first or the last."""
+    """Two Authorization headers are refused (400 duplicate_authorization), never read as
+    the first or the last."""
     import asyncio
 
     sent: List[Dict[str, Any]] = []
@@ -361,7 +301,8 @@ def test_asgi_refuses_duplicate_authorization_headers(registry: picket.Registry)
         "headers": [(b"authorization", curl_form(SK).encode()), (b"authorization", b"x")],
     }
     asyncio.run(middleware(scope, receive, send))
-    assert sent[0]["status"] == 401
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"])["error"] == "duplicate_authorization"
 
 
 def test_asgi_passes_lifespan_through(registry: picket.Registry) -> None:
@@ -382,7 +323,7 @@ def test_asgi_passes_lifespan_through(registry: picket.Registry) -> None:
 def test_fastapi_dependency_needs_no_key_twice(registry: picket.Registry) -> None:
     """A protected FastAPI route answers the dependency's 401 with its challenge; an
     unknown path stays a 404 (FastAPI routes first)."""
-    url, stop = serve_asgi(fastapi_app(registry), 18230)
+    url, stop = serve_asgi(fastapi_app(registry))
     try:
         with httpx.Client(base_url=url, timeout=10) as client:
             refused = client.get("/admin")
@@ -408,7 +349,7 @@ def test_holder_behind_the_middleware(registry: picket.Registry) -> None:
 
     holder = picket.RegistryHolder(load)
     url, stop = serve_asgi(
-        picket.asgi.PicketMiddleware(starlette_app(), holder, None, routes=ROUTES), 18231
+        picket.asgi.PicketMiddleware(starlette_app(), holder, None, routes=ROUTES)
     )
     try:
         new = picket.generate_key(KeyKind.SECRET)

@@ -102,8 +102,9 @@ def test_refusals_are_401_with_a_json_body(
     assert headers["content-type"] == "application/json"
     assert int(headers["content-length"]) == len(body)
     payload = json.loads(body)
-    assert set(payload) == {"error", "message"}
+    assert set(payload) == {"error", "code", "message"}
     assert payload["error"] == error and payload["message"]
+    assert payload["code"] == picket.Code[error.upper()]
     assert SK_SECRET_PART not in body.decode() and SK_SECRET_PART not in str(headers)
     assert reached == [] and ENVIRON_PROJECT not in environ
 
@@ -115,6 +116,7 @@ def test_wrong_kind_is_403_without_challenge(registry: Registry) -> None:
     assert "www-authenticate" not in headers
     assert json.loads(body) == {
         "error": "auth_wrong_kind",
+        "code": 502,
         "message": "this endpoint requires a secret key, but a publishable key was sent",
     }
 

@@ -6,17 +6,20 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/picket-dev/picket/server/internal/rules"
 )
 
 // oneAuthorization refuses, on every route, a request with more than one Authorization
-// header (400 duplicate_authorization): which one counts would depend on who reads it.
-// /oauth2/* answers with an RFC 6749 error object, the API with its own.
+// header, or one whose value has a comma (what a proxy makes of two; no credential has
+// one): 400 duplicate_authorization, as the bindings' middleware answer: which one counts
+// would depend on who reads it. /oauth2/* answers with an RFC 6749 error object, the API
+// with its own.
 func oneAuthorization(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(r.Header.Values("Authorization")) > 1 {
-			writeErrFor(w, r, rules.DuplicateAuthorization, "the request has more than one Authorization header: send exactly one")
+		if v := r.Header.Values("Authorization"); len(v) > 1 || (len(v) == 1 && strings.Contains(v[0], ",")) {
+			writeErrFor(w, r, rules.DuplicateAuthorization, "")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -70,6 +70,15 @@ func testOneAuthorizationHeader(t *testing.T, e *env) {
 			wantStatus(t, c.path, resp.StatusCode, 400, body)
 			wantError(t, c.path, body, c.error)
 		}
+		// One line holding two values, as a proxy joins repeated lines: the same refusal.
+		req, _ := http.NewRequest(c.method, e.srv.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", basic(e.sk)+", "+basic(e.pk))
+		if c.ctype != "" {
+			req.Header.Set("Content-Type", c.ctype)
+		}
+		resp, body := send(t, req)
+		wantStatus(t, c.path+" joined", resp.StatusCode, 400, body)
+		wantError(t, c.path+" joined", body, c.error)
 	}
 	status, body := e.api("GET", "/v1/keys", e.sk, "")
 	if keys, _ := body["keys"].([]any); status != 200 || len(keys) != 2 {

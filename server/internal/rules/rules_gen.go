@@ -48,8 +48,9 @@ var (
 	// authentication, from memory, goes on), and `/readyz` is not ready.
 	StoreUnavailable = Rule{Name: "store_unavailable", Code: 830, Status: 503, Text: "the store does not answer"}
 	// DuplicateAuthorization (860, HTTP 400): The request has more than one `Authorization`
-	// header: which one a proxy and the server read could differ.
-	DuplicateAuthorization = Rule{Name: "duplicate_authorization", Code: 860, Status: 400, Text: "more than one Authorization header"}
+	// header (or one whose value has a comma, as a proxy joins two): which one a proxy and the
+	// server read could differ.
+	DuplicateAuthorization = Rule{Name: "duplicate_authorization", Code: 860, Status: 400, Text: "the request has more than one Authorization header: send exactly one"}
 	// RateLimited (861, HTTP 429): A rate limit is exhausted: `limit` names it, `retry_after`
 	// (and the `Retry-After` header) says when to retry.
 	RateLimited = Rule{Name: "rate_limited", Code: 861, Status: 429, Text: "too many requests"}
