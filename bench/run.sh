@@ -12,6 +12,7 @@
 #   C       tests/c/bench.sh                  picket_registry_authenticate from C   (c.txt)
 #   Go      go test -bench in bindings/go     the binding against the stdlib idiom  (go.txt)
 #   Python  bindings/python/bench.py --json   the binding against the stdlib idiom  (python.txt)
+#   Node    bindings/node/bench/bench.mjs --json   picket-node against the Node idiom   (node.txt)
 #
 # Every part prints its figures as JSON lines (one object per figure: figure, value, unit,
 # reference, target_ratio, note); Go prints the standard `go test -bench` format. One
@@ -44,12 +45,14 @@ if [ "$quick" = 1 ]; then
   c_samples=50 c_iterations=1000
   go_rounds=1 go_benchtime=200ms
   py_args=(--repeat 3 --number 2)
+  node_args=(--repeat 5 --number 2)
 else
   mode="full"
   rust_args=()
   c_samples=300 c_iterations=2000
   go_rounds=5 go_benchtime=2s
   py_args=(--repeat 25 --number 10)
+  node_args=(--repeat 31 --number 20)
 fi
 
 logs="$repo/target/bench-run"
@@ -108,11 +111,22 @@ prepare() {
   bindings/python/venv.sh >/dev/null && "$venv/bin/python" -m pip install -q ./bindings/python
 }
 
+# node_prepare: picket-node built in place (npm ci, then the addon and dist/), when it is not.
+node_prepare() {
+  [ -f bindings/node/dist/index.js ] && [ -f bindings/node/picket.linux-x64-gnu.node ] && return 0
+  (cd bindings/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && ./build.sh)
+}
+
+node_bench() {
+  node_prepare >&2 && node bindings/node/bench/bench.mjs --json "${node_args[@]}"
+}
+
 if part build "$logs/build.txt" prepare; then
   part Rust "$logs/rust.txt" rust_bench
   part C "$logs/c.txt" tests/c/bench.sh "$c_samples" "$c_iterations"
   part Go "$logs/go.txt" go_bench
   part Python "$logs/python.txt" "$venv/bin/python" bindings/python/bench.py --json "${py_args[@]}"
+  part Node "$logs/node.txt" node_bench
 fi
 loads="$loads, end $(cut -d' ' -f1 /proc/loadavg)"
 elapsed=$(( $(date +%s) - start ))
@@ -128,20 +142,20 @@ version() {
     echo "no $tool"
   fi
 }
-versions="$(version rustc 1-2 --version), $(version go 3 version), $(version python3 1- --version), $(version "${CC:-gcc}" 1- --version)"
+versions="$(version rustc 1-2 --version), $(version go 3 version), $(version python3 1- --version), node $(version node 1 --version), $(version "${CC:-gcc}" 1- --version)"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 header="Machine: $(uname -m), ${cpu:-unknown CPU}, $(nproc) CPUs, load average at start $load_start. $date_start, commit $commit, $mode run of ${elapsed} s."
 
 step "table: bench/latest.md"
 parts=()
-for name in rust c go python; do
+for name in rust c go python node; do
   [ -e "$logs/$name.txt.ok" ] && parts+=("$logs/$name.txt")
 done
 python3 bench/report.py --out bench/latest.md \
   --title "$header" \
   --title "Toolchains: $versions. 1-minute load average before each part: $loads. Parts failed: ${failed[*]:-none}." \
-  --title "Statistics: Rust, median of alternating samples (figures.rs); C, median sample; Go, median of $go_rounds runs of -benchtime=$go_benchtime; Python, as bench.py --json reports. A ratio is figure / reference, both from this run." \
+  --title "Statistics: Rust, median of alternating samples (figures.rs); C, median sample; Go, median of $go_rounds runs of -benchtime=$go_benchtime; Python, as bench.py --json reports; Node, median of alternating samples (bench.mjs). A ratio is figure / reference, both from this run." \
   "${parts[@]}"
 table_rc=$?
 

@@ -4,7 +4,8 @@
 # declarations as ESM and CommonJS consumers see them (tsc), runs the tests (node --test:
 # API, registry, misuse with worker threads, real Express and Fastify servers, pino), the
 # shared vectors through the picket-vectors bin (and a file with failures, whose tally
-# must equal the C ABI runner's).
+# must equal the C ABI runner's), the benchmark once without timing, and the README's Node
+# quick start from the packed tarball with no Rust on PATH (test/install.sh).
 #
 #   bindings/node/test.sh
 set -euo pipefail
@@ -34,6 +35,21 @@ mine=$(node dist/vectors-cli.js test/fixtures/mixed.jsonl | tail -n1 || true)
 theirs=$(cd "$repo" && cargo run -q --release -p picket-ffi --example vectors -- bindings/node/test/fixtures/mixed.jsonl | tail -n1 || true)
 echo "node: $mine; C ABI: $theirs"
 [ "$mine" = "$theirs" ] && [ -n "$mine" ]
+
+step "Benchmark once (no timing) and its JSON form"
+node bench/bench.mjs --quick
+node bench/bench.mjs --json --repeat 1 --number 1 | node -e '
+const rows = require("node:fs").readFileSync(0, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const keys = "figure,note,reference,target_ratio,unit,value";
+const names = new Set(rows.map((r) => r.figure));
+if (!rows.length || !rows.every((r) => Object.keys(r).sort().join() === keys && r.unit === "ns" && Number.isFinite(r.value)
+    && (r.reference === null || names.has(r.reference))) || names.size !== rows.length) {
+  console.error(rows); process.exit(1);
+}
+console.log(`bench --json: ${rows.length} figures, well formed`);'
+
+step "Pack (pack.sh) and install as the README's Node quick start says, without Rust on PATH"
+test/install.sh
 
 echo
 echo "Node binding: all checks passed"

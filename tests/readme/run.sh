@@ -29,7 +29,8 @@ block() {
     sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$'
 }
 
-# 1. The vector runners, each line as written, from the repository root. The Python line
+# 1. The vector runners (Rust, C ABI, Go, Python, Node), each line as written, from the
+# repository root. The Python line
 # needs picket installed, as the README says ("pip install ./bindings/python first"): the
 # project's venv (scripts/tools.sh) has it after bindings/python/test.sh; on a fresh clone
 # this installs it there as the README says, then puts the venv first on PATH.
@@ -38,9 +39,16 @@ if ! (cd "$work" && "$venv/bin/python3" -c 'import picket') 2>/dev/null; then
   echo "tests/readme/run.sh: pip install ./bindings/python (into $venv; the Python line's precondition)"
   env -u CARGO_TARGET_DIR "$venv/bin/python3" -m pip install -q ./bindings/python || fail "pip install ./bindings/python"
 fi
+# The Node line needs picket-node built in place ("bindings/node/build.sh first"), which
+# bindings/node/test.sh leaves; on a fresh clone this builds it (npm ci, then build.sh).
+if [ ! -f bindings/node/dist/vectors-cli.js ] || [ ! -f bindings/node/picket.linux-x64-gnu.node ]; then
+  echo "tests/readme/run.sh: bindings/node/build.sh (the Node line's precondition)"
+  (cd bindings/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && ./build.sh) ||
+    fail "bindings/node/build.sh"
+fi
 lines=()
 while IFS= read -r line; do lines+=("$line"); done < <(block "## Test vectors")
-[ "${#lines[@]}" = 4 ] || fail "the README's vector block has ${#lines[@]} lines, expected 4"
+[ "${#lines[@]}" = 5 ] || fail "the README's vector block has ${#lines[@]} lines, expected 5"
 cases=$(cat tests/vectors/*.jsonl | grep -c .)
 for line in "${lines[@]}"; do
   out="$(PATH="$venv/bin:$PATH" bash -c "$line" 2>&1)" || { echo "$out" >&2; fail "$line"; }
