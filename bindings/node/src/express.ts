@@ -4,11 +4,10 @@
  */
 
 import { Auth, Registry } from "./registry";
-import { MiddlewareOptions, Refusal, check, pathOf, setup } from "./http";
+import { MiddlewareOptions, NodeRequestLike, Refusal, authorizationLines, check, pathOf, setup } from "./http";
 
 /** The parts of an Express (or any connect-style) request the middleware reads. */
-export interface ExpressLikeRequest {
-  headers: { authorization?: string | undefined };
+export interface ExpressLikeRequest extends NodeRequestLike {
   originalUrl?: string;
   url?: string;
   picket?: Auth;
@@ -46,7 +45,8 @@ declare global {
  * A request that authenticates reaches `next()` with its {@link Auth} in `req.picket` and
  * `res.locals.picket`. Any other gets the answer the library decides, with the error
  * object as JSON: 401 with `WWW-Authenticate: Basic realm="picket"` for a missing,
- * malformed, unknown or expired key, 403 for a valid key of the wrong kind, and 500
+ * malformed, unknown or expired key, 403 for a valid key of the wrong kind, 400
+ * `duplicate_authorization` for more than one `Authorization` header, and 500
  * `internal_error` for a closed registry. Paths are matched on the full path
  * (`req.originalUrl`, so the same prefixes work wherever the middleware is mounted).
  *
@@ -65,7 +65,7 @@ export function picketExpress(registry: Registry, options?: MiddlewareOptions): 
   const [reg, routes, clock] = setup(registry, options);
   return function picket(req, res, next) {
     const url = req.originalUrl ?? req.url ?? "/";
-    const result = check(reg, routes.requirement(pathOf(url)), clock, req.headers.authorization);
+    const result = check(reg, routes.requirement(pathOf(url)), clock, authorizationLines(req));
     if (result === null) return next();
     if ("status" in result) return answer(res, result);
     req.picket = result;

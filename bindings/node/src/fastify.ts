@@ -3,7 +3,7 @@
  */
 
 import { Auth, Registry } from "./registry";
-import { MiddlewareOptions, Rule, check, pathOf, setup } from "./http";
+import { MiddlewareOptions, NodeRequestLike, Rule, authorizationLines, check, pathOf, setup } from "./http";
 import { Requirement, member } from "./convert";
 
 /** Options of {@link picketFastify}: the registry and the middleware options. */
@@ -15,7 +15,7 @@ export interface FastifyPicketOptions extends MiddlewareOptions {
 /** The parts of a Fastify request the plugin reads. */
 export interface FastifyLikeRequest {
   url: string;
-  headers: { authorization?: string | undefined };
+  raw: NodeRequestLike;
   routeOptions?: { config?: unknown };
 }
 
@@ -78,7 +78,7 @@ export function picketFastify(
         : config.picket === null
           ? null
           : member(config.picket, Requirement, "config.picket");
-    const result = check(registry, rule, clock, request.headers.authorization);
+    const result = check(registry, rule, clock, authorizationLines(request.raw));
     if (result === null) return next();
     if ("status" in result) {
       reply.code(result.status);

@@ -75,6 +75,26 @@ export class Routes {
   }
 }
 
+const JSON_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "application/json",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * The `Authorization` lines of a Node request, each as sent: Node's `headers` keeps only
+ * the first of repeated `Authorization` lines, `headersDistinct` (Node 18.3+) has them all.
+ */
+export function authorizationLines(req: NodeRequestLike): string[] | undefined {
+  return req.headersDistinct?.authorization ?? (req.headers.authorization === undefined ? undefined : [req.headers.authorization]);
+}
+
+/** The parts of a Node `http.IncomingMessage` the middleware reads. */
+export interface NodeRequestLike {
+  headers: { authorization?: string | undefined };
+  headersDistinct?: { authorization?: string[] | undefined };
+}
+
 /** The answer to a refused request: its status, headers and JSON body. */
 export interface Refusal {
   status: number;
@@ -89,11 +109,7 @@ export interface Refusal {
  * text is never sent.
  */
 export function refusal(error: unknown): Refusal {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-  };
+  const headers: Record<string, string> = { ...JSON_HEADERS };
   if (error instanceof AuthError) {
     if (error.challenge !== null) headers["www-authenticate"] = error.challenge;
     return { status: error.httpStatus, headers, body: error.toJSON() };
@@ -102,14 +118,28 @@ export function refusal(error: unknown): Refusal {
   return { status: rule.status, headers, body: { error: "internal_error", code: rule.code, message: rule.message } };
 }
 
-/** Authenticates one request: its Auth, or the refusal to send; null when it needs no key. */
+/**
+ * Authenticates one request from its `Authorization` header lines: its Auth, or the
+ * refusal to send; null when it needs no key. More than one line, or one value with a
+ * comma (what a proxy makes of two; no credential has one), is `duplicate_authorization`
+ * (400): which one a proxy and the server read could differ.
+ */
 export function check(
   registry: Registry,
   requirement: Rule,
   clock: (() => Date | number) | undefined,
-  header: string | undefined,
+  values: readonly string[] | undefined,
 ): Auth | Refusal | null {
   if (requirement === null) return null;
+  const header = values?.[0];
+  if (values !== undefined && (values.length > 1 || (header !== undefined && header.includes(",")))) {
+    const rule = MIDDLEWARE_RULES.duplicate_authorization;
+    return {
+      status: rule.status,
+      headers: { ...JSON_HEADERS },
+      body: { error: "duplicate_authorization", code: rule.code, message: rule.message },
+    };
+  }
   try {
     const now = clock === undefined ? undefined : seconds(clock(), "clock()");
     return registry.authenticate(header, requirement, now);

@@ -78,7 +78,7 @@ export type { HolderOptions, Loader } from "./holder";
 export { GLIBC_FLOOR } from "./native";
 export { MIDDLEWARE_RULES } from "./codes";
 export { Routes, refusal } from "./http";
-export type { MiddlewareOptions, Refusal, Rule } from "./http";
+export type { MiddlewareOptions, NodeRequestLike, Refusal, Rule } from "./http";
 export { picketExpress } from "./express";
 export type { ExpressLikeRequest, ExpressLikeResponse, ExpressMiddleware } from "./express";
 export { picketAuth, picketFastify } from "./fastify";
