@@ -505,6 +505,9 @@ pub const RULES: &[Rule] = &[
     rule(830, "store_unavailable", 503,
         "the store does not answer",
         "The store (the database) did not answer within `-store-timeout`, refused the connection, or is known to be down: until it answers a ping again every call that needs it answers this at once (`Retry-After: 1`; authentication, from memory, goes on), and `/readyz` is not ready."),
+    rule(831, "overloaded", 503,
+        "the server holds as many connections as it may, each with a request in flight",
+        "The server holds `-max-conns` connections, every one with a request in flight, so it closed this new one at once, without reading its request (idle connections are closed to make room before this happens): retry after `Retry-After`."),
     rule(860, "duplicate_authorization", 400,
         "the request has more than one Authorization header: send exactly one",
         "The request has more than one `Authorization` header (or one whose value has a comma, as a proxy joins two): which one a proxy and the server read could differ.")

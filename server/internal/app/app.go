@@ -30,6 +30,8 @@ type App struct {
 	origins originIndex
 	// reloadMu serialises reloads with the version they record.
 	reloadMu sync.Mutex
+	// requests counts the answers by status for the log's summary (logs.go).
+	requests requestCounts
 
 	// CodeTTL and TokenTTL are the lifetimes of authorization codes and access tokens.
 	CodeTTL  time.Duration

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -97,7 +98,10 @@ func newEnv(t *testing.T, dataDir, dbURL string) *env {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	a, err := New(st, newLogger(logs))
+	// Every line, one per request too, none sampled: the tests check that none holds a
+	// secret.
+	log := slog.New(picket.RedactingHandler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a, err := New(st, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/picket-dev/picket/server/internal/connlimit"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -86,7 +87,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 // knownMethods bounds the method label.
 var knownMethods = map[string]bool{"GET": true, "POST": true, "DELETE": true, "OPTIONS": true, "HEAD": true, "PUT": true, "PATCH": true}
 
-// observe times each request into the latency histogram and logs it. Only the method,
+// observe times each request into the latency histogram, counts it and logs it. Only the method,
 // the path, the status and the duration are logged: no header, query or body (they carry
 // keys, codes and tokens).
 func (a *App) observe(next http.Handler) http.Handler {
@@ -104,6 +105,31 @@ func (a *App) observe(next http.Handler) http.Handler {
 			method = "other"
 		}
 		a.metrics.duration.WithLabelValues(route, method, strconv.Itoa(rec.status)).Observe(d.Seconds())
-		a.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
+		// One line per request at debug only; info has LogRequests' summary (logs.go).
+		a.requests.add(rec.status)
+		a.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
 	})
+}
+
+// watchConns exports the connection cap's counts: open connections and those idle, and
+// the connections closed to make room or refused at the cap.
+func (m *metrics) watchConns(ln *connlimit.Listener) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "picket_connections_open",
+			Help: "Open connections of the public address (at most -max-conns).",
+		}, func() float64 { return float64(ln.Stats().Open) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "picket_connections_idle",
+			Help: "Open connections without a request in flight.",
+		}, func() float64 { return float64(ln.Stats().Idle) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "picket_connections_shed_total",
+			Help: "Idle connections closed to make room for a new one at -max-conns.",
+		}, func() float64 { return float64(ln.Stats().Shed) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "picket_connections_refused_total",
+			Help: "New connections refused (503 overloaded) at -max-conns, every open one busy.",
+		}, func() float64 { return float64(ln.Stats().Refused) }),
+	)
 }

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,9 +12,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/picket-dev/picket/server/internal/connlimit"
+	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -44,7 +48,8 @@ func openServeStore(ctx context.Context, g *globals, ops operations, log *slog.L
 
 // serve runs the HTTP server until ctx ends.
 func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui UIConfig, stdout, stderr io.Writer) error {
-	log := newLogger(stderr)
+	level, _ := parseLevel(opts.ops.logLevel) // validated
+	log, sampler := newServeLogger(stderr, level, opts.ops.logEvery)
 	st, err := openServeStore(ctx, g, opts.ops, log)
 	if err != nil {
 		return err
@@ -70,10 +75,12 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		}
 		a.SetUI(h)
 	}
-	ln, err := net.Listen("tcp", addr)
+	tcp, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	ln := connlimit.New(tcp, connCap(opts.ops.maxConns, log), overloadedAnswer())
+	a.metrics.watchConns(ln)
 	base := "http://" + ln.Addr().String()
 	switch {
 	case opts.issuer != "":
@@ -98,6 +105,7 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	}
 	srv := &http.Server{
 		Handler:           a.Handler(),
+		ConnState:         ln.ConnState,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -115,6 +123,7 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	})
 	go a.WatchChanges(watchCtx, 250*time.Millisecond)
 	go a.SweepLoop(watchCtx, opts.sweep)
+	go a.LogRequests(watchCtx, opts.ops.logEvery, sampler)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	kind := "sqlite"
@@ -142,4 +151,24 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// connCap is -max-conns, lowered to what the process's file limit leaves (64 descriptors
+// kept for the store, the logs and the admin address), so that the cap is reached before
+// accept fails with "too many open files", which would lock every new client out.
+func connCap(want int, log *slog.Logger) int {
+	if limit := fileLimit(); limit > 0 && want > limit-64 {
+		capped := max(1, limit-64)
+		log.Warn("-max-conns is above what the open-file limit allows: lowered", "max_conns", want, "file_limit", limit, "cap", capped)
+		return capped
+	}
+	return want
+}
+
+// overloadedAnswer is what a connection refused at the cap reads: a complete HTTP/1.1 503
+// with the overloaded rule's error object, written before its request is read.
+func overloadedAnswer() []byte {
+	body, _ := json.Marshal(ruleBody(rules.Overloaded, ""))
+	return []byte("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n" +
+		"Connection: close\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + string(body))
 }

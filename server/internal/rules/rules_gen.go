@@ -47,6 +47,10 @@ var (
 	// ping again every call that needs it answers this at once (`Retry-After: 1`;
 	// authentication, from memory, goes on), and `/readyz` is not ready.
 	StoreUnavailable = Rule{Name: "store_unavailable", Code: 830, Status: 503, Text: "the store does not answer"}
+	// Overloaded (831, HTTP 503): The server holds `-max-conns` connections, every one with a
+	// request in flight, so it closed this new one at once, without reading its request (idle
+	// connections are closed to make room before this happens): retry after `Retry-After`.
+	Overloaded = Rule{Name: "overloaded", Code: 831, Status: 503, Text: "the server holds as many connections as it may, each with a request in flight"}
 	// DuplicateAuthorization (860, HTTP 400): The request has more than one `Authorization`
 	// header (or one whose value has a comma, as a proxy joins two): which one a proxy and the
 	// server read could differ.
@@ -118,6 +122,7 @@ var All = []Rule{
 	ProductionRefused,
 	Usage,
 	StoreUnavailable,
+	Overloaded,
 	DuplicateAuthorization,
 	RateLimited,
 	QuotaKeys,

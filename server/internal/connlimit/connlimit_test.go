@@ -1,0 +1,156 @@
+package connlimit
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const refusal = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 4\r\n\r\nbusy"
+
+// serve starts an http.Server capped at max whose handler blocks while block is held.
+func serve(t *testing.T, max int, block *sync.RWMutex) (*Listener, string) {
+	t.Helper()
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := New(tcp, max, []byte(refusal))
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			block.RLock()
+			block.RUnlock()
+			io.WriteString(w, "ok")
+		}),
+		ConnState: ln.ConnState,
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln, tcp.Addr().String()
+}
+
+// request sends one keep-alive request on c and returns the status line.
+func request(t *testing.T, c net.Conn, r *bufio.Reader) string {
+	t.Helper()
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.Status
+}
+
+func dial(t *testing.T, addr string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, bufio.NewReader(c)
+}
+
+// closedByServer reports whether the server closed c (a read sees EOF at once).
+func closedByServer(c net.Conn, r *bufio.Reader) bool {
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	_, err := r.ReadByte()
+	return err == io.EOF
+}
+
+func waitStats(t *testing.T, ln *Listener, want func(Stats) bool) Stats {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if s := ln.Stats(); want(s) {
+			return s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("stats stayed %+v", ln.Stats())
+	return Stats{}
+}
+
+// At the cap, a new client is served and the connection idle longest is closed for it.
+func TestIdleConnectionsAreShedForNewClients(t *testing.T) {
+	var block sync.RWMutex
+	ln, addr := serve(t, 3, &block)
+	type client struct {
+		c net.Conn
+		r *bufio.Reader
+	}
+	var idle []client
+	for i := 0; i < 3; i++ {
+		c, r := dial(t, addr)
+		if st := request(t, c, r); st != "200 OK" {
+			t.Fatal(st)
+		}
+		idle = append(idle, client{c, r})
+		time.Sleep(20 * time.Millisecond) // an order of idleness
+	}
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 3 })
+	// A connection that never sends a request is as idle as one between requests.
+	silent, silentR := dial(t, addr)
+	waitStats(t, ln, func(s Stats) bool { return s.Shed == 1 })
+	if !closedByServer(idle[0].c, idle[0].r) {
+		t.Fatal("the connection idle longest was not the one closed")
+	}
+	newcomer, nr := dial(t, addr)
+	if st := request(t, newcomer, nr); st != "200 OK" {
+		t.Fatalf("a new client at the cap: %s", st)
+	}
+	if !closedByServer(idle[1].c, idle[1].r) {
+		t.Fatal("the next idle connection was not closed for the newcomer")
+	}
+	// Then the last of the first three, then the silent one, in the order they went idle.
+	for _, closed := range []client{idle[2], {silent, silentR}} {
+		other, or := dial(t, addr)
+		if st := request(t, other, or); st != "200 OK" {
+			t.Fatalf("another client at the cap: %s", st)
+		}
+		if !closedByServer(closed.c, closed.r) {
+			t.Fatal("the connection idle longest was not the one closed")
+		}
+	}
+	if s := ln.Stats(); s.Open > 3 || s.Shed != 4 || s.Refused != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+// When every open connection has a request in flight, a new one is refused with the
+// refusal, and the requests in flight complete.
+func TestBusyConnectionsAreNeverShed(t *testing.T) {
+	var block sync.RWMutex
+	ln, addr := serve(t, 2, &block)
+	block.Lock()
+	var wg sync.WaitGroup
+	statuses := make([]string, 2)
+	for i := range statuses {
+		c, r := dial(t, addr)
+		wg.Add(1)
+		go func() { defer wg.Done(); statuses[i] = request(t, c, r) }()
+	}
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 2 && s.Idle == 0 })
+	c, r := dial(t, addr)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(r)
+	if string(got) != refusal {
+		t.Fatalf("a connection beyond the cap read %q", got)
+	}
+	block.Unlock()
+	wg.Wait()
+	if strings.Join(statuses, ",") != "200 OK,200 OK" {
+		t.Fatalf("requests in flight: %v", statuses)
+	}
+	if s := ln.Stats(); s.Refused != 1 || s.Shed != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+}

@@ -1,0 +1,182 @@
+"""Limits of a running server: a cap on open connections that sheds idle ones so that new
+clients are still served, and logs that do not grow with a flood of requests."""
+
+from __future__ import annotations
+
+import json
+import resource
+import select
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness import Server, new_store, start_server, wait_until
+from projects import ping
+
+
+def rss_kb(server: Server) -> int:
+    with open(f"/proc/{server.proc.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def open_idle(server: Server, n: int, *, request: bool) -> list[socket.socket]:
+    """n connections that stay open and idle: after one keep-alive request each (request),
+    or without ever sending one."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        if request:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(4096)
+        socks.append(s)
+    return socks
+
+
+def closed_by_server(socks: list[socket.socket]) -> list[bool]:
+    """Which of socks the server has closed (each read sees the end at once)."""
+    poll = select.poll()
+    by_fd = {s.fileno(): s for s in socks}
+    for fd in by_fd:
+        poll.register(fd, select.POLLIN)
+    closed = set()
+    for fd, _ in poll.poll(500):
+        s = by_fd[fd]
+        try:
+            if s.recv(4096) == b"":
+                closed.add(s)
+        except (ConnectionResetError, BrokenPipeError):
+            closed.add(s)
+    return [s in closed for s in socks]
+
+
+# The connection cap and the logs do not depend on the store: SQLite only.
+
+
+def test_idle_connections_are_shed_so_new_clients_are_served(tmp_path: Path) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4096)), hard))
+    server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "100"))
+    held: list[socket.socket] = []
+    try:
+        pk, _ = server.first_start_keys()
+        base_kb = rss_kb(server)
+        # 1,500 idle connections: half between keep-alive requests, half never sending one.
+        held += open_idle(server, 750, request=True)
+        held += open_idle(server, 750, request=False)
+        # Each new client is served at once, on a connection of its own.
+        slowest = 0.0
+        for _ in range(50):
+            t0 = time.monotonic()
+            with httpx.Client(base_url=server.url, timeout=5) as c:
+                assert ping(c, pk) == 200
+            slowest = max(slowest, time.monotonic() - t0)
+        assert slowest < 1.0, f"a new client waited {slowest:.2f} s"
+        # The cap holds: at most 100 of them are still open, and the first ones are shed.
+        closed = closed_by_server(held)
+        assert closed.count(False) <= 100, closed.count(False)
+        assert all(closed[:100])
+        grown_mb = (rss_kb(server) - base_kb) / 1024
+        assert grown_mb < 40, f"RSS grew by {grown_mb:.0f} MB with the cap at 100"
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+
+
+def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) -> None:
+    server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "4"))
+    busy: list[socket.socket] = []
+    try:
+        pk, sk = server.first_start_keys()
+        # Four requests in flight: each body promised and not sent, so each waits.
+        for _ in range(4):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            s.sendall(
+                b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
+            busy.append(s)
+        time.sleep(0.3)
+        r = httpx.get(server.url + "/v1/ping", auth=(pk, ""), timeout=5)
+        assert r.status_code == 503, r.text
+        body = r.json()
+        assert (body["error"], body["code"]) == ("overloaded", 831), body
+        assert r.headers["retry-after"] == "1"
+        # Once they finish, new clients are served again.
+        for s in busy:
+            s.close()
+        assert wait_until(lambda: ping(httpx.Client(base_url=server.url), pk) == 200, 5, 0.05)
+    finally:
+        for s in busy:
+            s.close()
+        server.stop()
+
+
+def log_lines(text: str) -> list[dict[str, Any]]:
+    out = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+def flood(server: Server, n: int) -> None:
+    """n requests with keys no project has, from 4 threads on keep-alive connections."""
+
+    def run(k: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=10) as c:
+            for i in range(n // 4):
+                c.get("/v1/ping", auth=(f"pk_{k:08x}{i:024x}", ""))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def test_a_flood_of_refusals_does_not_flood_the_log(tmp_path: Path) -> None:
+    # The failure limit off, so that every request is a 401 (with it, 429s: as many lines).
+    limits = ("-rate-auth-failures-per-address", "0", "-log-every", "1s")
+    server = start_server(new_store("sqlite", tmp_path), extra=limits)
+    try:
+        before = len(server.output)
+        flood(server, 4000)
+
+        def summarised() -> int:
+            return sum(
+                int(m["by_status"].get("401", 0))
+                for m in log_lines(server.output[before:])
+                if m.get("msg") == "requests"
+            )
+
+        wait_until(lambda: summarised() >= 4000, 5, 0.1)
+        assert summarised() == 4000, f"the summaries count {summarised()} refusals"
+        logged = server.output[before:]
+        assert len(logged) < 4000, f"{len(logged)} bytes of log for 4,000 refused requests"
+    finally:
+        server.stop()
+    # At -log-level debug every request has its line; at warn not even the summary.
+    wants: tuple[tuple[str, Callable[[int], bool]], ...] = (
+        ("debug", lambda n: n >= 400),
+        ("warn", lambda n: n == 0),
+    )
+    for level, want in wants:
+        server = start_server(new_store("sqlite", tmp_path), extra=(*limits, "-log-level", level))
+        try:
+            before = len(server.output)
+            flood(server, 400)
+            time.sleep(1.5)
+            lines = log_lines(server.output[before:])
+            n = sum(m.get("msg") in ("request", "requests") for m in lines)
+            assert want(n), f"-log-level {level}: {n} request lines"
+        finally:
+            server.stop()
