@@ -1,5 +1,5 @@
-// The serve flags of operations: the store's deadlines, the connection cap and the logs,
-// kept together so that serve takes them as one value (part of serveOptions).
+// The serve flags of operations: the store's deadlines, the connection cap, the logs and the
+// shutdown, kept together so that serve takes them as one value (part of serveOptions).
 
 package app
 
@@ -21,11 +21,17 @@ type operations struct {
 	// logLevel is -log-level; logEvery the interval of the request summary and sampling.
 	logLevel string
 	logEvery time.Duration
+	// drainTimeout is how long a shutdown waits for the requests in flight.
+	drainTimeout time.Duration
 }
 
 // DefaultStoreWait is how long serve waits at start for a PostgreSQL store that does not
 // answer (one starting beside it, or a network still coming up) before it gives up.
 const DefaultStoreWait = 30 * time.Second
+
+// DefaultDrainTimeout is how long SIGTERM waits for the requests in flight: below the time
+// supervisors wait before they kill (Kubernetes 30 s, systemd 90 s).
+const DefaultDrainTimeout = 20 * time.Second
 
 // DefaultMaxConns is the default cap on open connections: about 55 MB of the server's
 // memory when every one is idle (measured: 13 KB each, 10,000 idle keep-alive connections
@@ -34,7 +40,7 @@ const DefaultMaxConns = 4096
 
 func defaultOperations() operations {
 	return operations{storeTimeout: store.DefaultTimeout, storeWait: DefaultStoreWait,
-		maxConns: DefaultMaxConns, logLevel: "info", logEvery: DefaultLogEvery}
+		maxConns: DefaultMaxConns, logLevel: "info", logEvery: DefaultLogEvery, drainTimeout: DefaultDrainTimeout}
 }
 
 func (o *operations) register(fs *flag.FlagSet) {
@@ -46,6 +52,8 @@ func (o *operations) register(fs *flag.FlagSet) {
 		"open connections of the public address at most (1 to 1000000; the longest-idle one is closed for a new client)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel,
 		"debug (also one line per request), info (a summary of the requests each -log-every), warn or error")
+	fs.DurationVar(&o.drainTimeout, "drain-timeout", o.drainTimeout,
+		"on SIGTERM or SIGINT, how long the requests in flight may run on (0s to 1h): exit 0 when every one finished, 1 when some were cut")
 	fs.DurationVar(&o.logEvery, "log-every", o.logEvery,
 		"interval of the request summary; a message repeated more than 10 times in it is counted, not written (1s to 1h)")
 }
@@ -63,6 +71,9 @@ func (o *operations) validate() error {
 	}
 	if _, ok := parseLevel(o.logLevel); !ok {
 		return &usageError{"-log-level must be debug, info, warn or error"}
+	}
+	if o.drainTimeout < 0 || o.drainTimeout > time.Hour {
+		return &usageError{"-drain-timeout must be between 0s and 1h"}
 	}
 	if o.logEvery < time.Second || o.logEvery > time.Hour {
 		return &usageError{"-log-every must be between 1s and 1h"}

@@ -147,10 +147,35 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	return drain(srv, ln, opts.ops.drainTimeout, log)
+}
+
+// errCut is a shutdown that had to cut requests still in flight: serve exits 1.
+type errCut struct {
+	inFlight int
+	after    time.Duration
+}
+
+func (e *errCut) Error() string {
+	return fmt.Sprintf("shutdown: %d connection(s) still had a request in flight after -drain-timeout %s and were cut", e.inFlight, e.after)
+}
+
+// drain shuts srv down: the listener closes at once (new connections are refused), idle
+// connections are closed, and the requests in flight run to their end for up to timeout.
+// nil when every one finished; an *errCut when some had to be cut.
+func drain(srv *http.Server, ln *connlimit.Listener, timeout time.Duration, log *slog.Logger) error {
+	busy := func() int { s := ln.Stats(); return s.Open - s.Idle }
+	log.Info("shutting down: new connections refused, the requests in flight drained", "in_flight", busy(), "drain_timeout", timeout.String())
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(ctx); err == nil {
+		log.Info("shut down: every request finished")
+		return nil
+	}
+	cut := &errCut{inFlight: busy(), after: timeout}
+	srv.Close()
+	log.Error(cut.Error())
+	return cut
 }
 
 // connCap is -max-conns, lowered to what the process's file limit leaves (64 descriptors
