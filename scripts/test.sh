@@ -24,7 +24,7 @@ step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 # command that installs it, and nothing runs.
 scripts/prereqs.sh || { echo "scripts/test.sh: install the prerequisites above, then run it again" >&2; exit 1; }
 
-step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv, Playwright + Chromium)"
+step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv, Playwright + Chromium, systemd-analyze)"
 scripts/tools.sh all
 
 step "Rust: unit, property, hostile-input, doc and vector tests"
@@ -41,6 +41,9 @@ cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 
 step "C tests: static and shared library, valgrind, ASan+UBSan"
 if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; fi
+
+step "License files: every package's copy is the root's LICENSE-MIT and LICENSE-APACHE, and npm pack carries them"
+scripts/check-licenses.sh
 
 step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
 bindings/python/test.sh

@@ -17,6 +17,8 @@
 #                 server/tests/browser/requirements.txt)     venv's directory)
 #                 and Debian's chromium (apt-get, as root;   /usr/bin/chromium
 #                 never `playwright install`, which downloads a browser build of its own)
+# systemd-analyze Debian's systemd (apt-get, as root), for     /usr/bin/systemd-analyze
+#                 `systemd-analyze verify` of server/deploy/picket-server.service
 #
 # cargo-fuzz is a cargo subcommand: call it as "$(scripts/tools.sh cargo-fuzz)" fuzz run T.
 set -euo pipefail
@@ -61,19 +63,33 @@ browser() {
   echo "$venv"
 }
 
+systemd_analyze() {
+  if [ ! -x /usr/bin/systemd-analyze ]; then
+    echo "tools.sh: installing Debian's systemd for systemd-analyze (apt-get; once)" >&2
+    if [ "$(id -u)" != 0 ]; then
+      echo "tools.sh: systemd-analyze is missing and only root can install it: sudo apt-get install systemd" >&2
+      return 1
+    fi
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >&2
+  fi
+  echo /usr/bin/systemd-analyze
+}
+
 case "${1:-}" in
   cbindgen) cargo_tool cbindgen 0.29.0 ;;
   cargo-fuzz) cargo_tool cargo-fuzz 0.13.2 ;;
   python-venv) python_venv ;;
   browser) browser ;;
+  systemd-analyze) systemd_analyze ;;
   all)
     cargo_tool cbindgen 0.29.0 >/dev/null
     cargo_tool cargo-fuzz 0.13.2 >/dev/null
     python_venv >/dev/null
     browser >/dev/null
+    systemd_analyze >/dev/null
     ;;
   *)
-    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|browser" >&2
+    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|browser|systemd-analyze" >&2
     exit 2
     ;;
 esac

@@ -406,6 +406,15 @@ func authHTTPStatus(code Code) int {
 	return int(C.picket_auth_http_status(C.uint32_t(code)))
 }
 
+// cVersion is picket_version: a static string, never freed ("" if a panic was caught).
+func cVersion() string {
+	v := C.picket_version()
+	if v == nil {
+		return ""
+	}
+	return C.GoString(v)
+}
+
 func cWWWAuthenticate(code Code) string {
 	r := C.pg_www_authenticate(C.uint32_t(code))
 	if errorOf(&r.st) != nil || r.len == 0 {

@@ -560,3 +560,9 @@ func ExampleHolder_Authenticate() {
 	get(srv.URL, basicAuth(exampleSK))
 	// Output: 200 1 secret
 }
+
+func ExampleLibraryVersion() {
+	v := picket.LibraryVersion()
+	fmt.Println(v != "", strings.Count(v, ".")) // major.minor.patch
+	// Output: true 2
+}

@@ -159,3 +159,7 @@ func Verify(key string, digest KeyDigest) error { return cKeyVerify(key, &digest
 // several are equal), or -1 and an error matching [ErrKeyMismatch] when none matches, or
 // -1 and a key error when the key is malformed.
 func VerifyAny(key string, digests []KeyDigest) (int, error) { return cKeyVerifyAny(key, digests) }
+
+// LibraryVersion returns the version of the linked libpicket (picket_version), for example
+// "0.1.0": what a program reports with its own version.
+func LibraryVersion() string { return cVersion() }

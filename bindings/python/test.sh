@@ -28,7 +28,7 @@ sdist=("$out"/dist/picket-*.tar.gz)
 wheel=("$out"/dist/picket-*.whl)
 listing="$(tar -tzf "${sdist[0]}")"
 for needed in rust/Cargo.toml rust/Cargo.lock rust/include/picket.h rust/picket-core/src/lib.rs \
-  rust/picket-ffi/src/lib.rs picket/_speedups.c build_ffi.py; do
+  rust/picket-ffi/src/lib.rs picket/_speedups.c build_ffi.py LICENSE-MIT LICENSE-APACHE; do
   grep -qx "picket-[^/]*/$needed" <<<"$listing" || {
     echo "the sdist lacks $needed" >&2
     exit 1
@@ -41,6 +41,15 @@ PATH="$venv/bin:$PATH" "$venv/bin/auditwheel" repair --wheel-dir "$out/wheelhous
 repaired=("$out"/wheelhouse/picket-*manylinux*.whl)
 [[ -f "${repaired[0]}" ]] || { echo "auditwheel made no manylinux wheel" >&2; exit 1; }
 echo "wheel: $(basename "${repaired[0]}")"
+
+step "The wheel carries the license files (scripts/check-licenses.sh holds them equal to the root's)"
+"$py" - "${repaired[0]}" <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+for f in ("LICENSE-MIT", "LICENSE-APACHE"):
+    assert any(n.endswith(".dist-info/licenses/" + f) for n in names), (f, names)
+print("wheel: LICENSE-MIT and LICENSE-APACHE in its .dist-info/licenses/")
+PY
 
 step "Install the wheel into the venv"
 "$py" -m pip install -q --force-reinstall --no-deps "${repaired[0]}"

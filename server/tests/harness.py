@@ -139,11 +139,13 @@ def start_server(
     cwd: Path | None = None,
     default_store: bool = False,
     extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Server:
     """Starts `picket-server serve` on the store and waits for its "listening on" line.
 
     With default_store, no store flag is given: the server uses ./picket-data under cwd
-    (store.data_dir must be that directory). extra are more serve flags (limits, quotas)."""
+    (store.data_dir must be that directory). extra are more serve flags (limits, quotas);
+    env, the process's environment (default: this one's)."""
     port = next(_ports)
     flags = [] if default_store else store.flags
     proc = subprocess.Popen(
@@ -154,6 +156,7 @@ def start_server(
         stdin=subprocess.DEVNULL,
         text=True,
         bufsize=1,
+        env=env,
     )
     srv = Server(store, port, proc)
     ready = threading.Event()

@@ -169,7 +169,13 @@ def test_readme_server_lines_run_as_written(tmp_path: Path) -> None:
     for i, ((_, status, out), (want, holds)) in enumerate(zip(results, README_ENDPOINTS)):
         assert status == want, f"endpoint line {i + 1}: status {status}, README says {want}"
         assert holds in out, f"endpoint line {i + 1}: output lacks {holds!r}"
-    # The operator lines: each printed JSON lines (exit status 0 checked by run_lines).
-    for i, (_, _, out) in enumerate(results[len(curl_lines) :]):
-        assert json_lines(out), f"operator line {i + 1} printed no JSON line"
+    # The operator lines: each printed JSON lines (exit status 0 checked by run_lines), but
+    # --version and --help, which print text.
+    for i, (line, (_, _, out)) in enumerate(zip(op_lines, results[len(curl_lines) :])):
+        if line.endswith("--version"):
+            assert re.match(r"picket-server \d+\.\d+\.\d+ \(libpicket ", out), out
+        elif line.endswith("--help"):
+            assert out.startswith("usage: picket-server"), out
+        else:
+            assert json_lines(out), f"operator line {i + 1} printed no JSON line"
     assert_no_secret_after_startup(server, sk)

@@ -112,7 +112,7 @@ func (a *App) CreateAccount(ctx context.Context, email, password string) (store.
 		return store.Account{}, NewProject{}, err
 	}
 	_ = a.Reload()
-	a.log.Info("account created", "account", acc.ID, "project", p.ID)
+	a.log.InfoContext(ctx, "account created", "account", acc.ID, "project", p.ID)
 	return acc, NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
 }
 
@@ -132,7 +132,7 @@ func (a *App) SignUp(ctx context.Context, email, password string) (store.Account
 	if err != nil {
 		return acc, err
 	}
-	a.log.Info("account created", "account", acc.ID, "project", p.ID, "keys", "at first log-in")
+	a.log.InfoContext(ctx, "account created", "account", acc.ID, "project", p.ID, "keys", "at first log-in")
 	return acc, nil
 }
 
@@ -155,7 +155,7 @@ func (a *App) FirstKeys(ctx context.Context, id int64) (np NewProject, ok bool, 
 		return NewProject{}, false, err
 	}
 	_ = a.Reload()
-	a.log.Info("first keys issued", "account", id, "project", p.ID)
+	a.log.InfoContext(ctx, "first keys issued", "account", id, "project", p.ID)
 	return NewProject{Project: p, Keys: issuedKeys(recs, keys)}, true, nil
 }
 
@@ -175,7 +175,7 @@ func (a *App) CreateProject(ctx context.Context, accountID int64, name string) (
 		return NewProject{}, err
 	}
 	_ = a.Reload()
-	a.log.Info("project created", "account", accountID, "project", p.ID)
+	a.log.InfoContext(ctx, "project created", "account", accountID, "project", p.ID)
 	return NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
 }
 
@@ -219,7 +219,7 @@ func (a *App) CheckLogin(ctx context.Context, email, password string) (store.Acc
 	if h.NeedsRehash(hash) {
 		if nh, err := h.Hash(ctx, password); err == nil {
 			if err := a.store.SetPasswordHash(ctx, acc.ID, nh); err != nil {
-				a.log.Warn("password rehash not saved", "account", acc.ID, "error", err)
+				a.log.WarnContext(ctx, "password rehash not saved", "account", acc.ID, "error", err)
 			}
 		}
 	}

@@ -27,30 +27,6 @@ const FirstProjectName = "My First Project"
 // flow can be tried at once.
 var FirstProjectURIs = []string{"http://localhost:3000/callback"}
 
-const usage = `usage: picket-server [serve] [-addr 127.0.0.1:8080] [-data DIR] [-db URL] [limits...]
-       picket-server project create -name N [-mode development|production]
-       picket-server project list [-limit N [-cursor C]]
-       picket-server project mode -project ID -mode production|development
-       picket-server key issue -project ID -kind publishable|secret [-expires-in DUR]
-       picket-server key list -project ID [-limit N [-cursor C]]
-       picket-server key roll -key KEYID [-grace DUR] [-expires-in DUR]
-       picket-server key revoke -key KEYID [-force]
-       picket-server redirect add -project ID URI
-       picket-server redirect remove -project ID URI
-       picket-server redirect list -project ID [-limit N [-cursor C]]
-       picket-server account create -email E      (the password: a prompt, or stdin's first line)
-       picket-server account adopt -email E [-project ID]   (projects without an account)
-       picket-server account list [-limit N [-cursor C]]
-serve's limits: -max-keys-per-project N, -max-redirect-uris-per-project N (0: no bound),
--code-ttl DUR, -retention-interval DUR, -metrics-addr ADDR, and the rate limits
--rate-{authorize,token}-per-{address,client}, -rate-auth-failures-per-address,
--rate-management-per-project, each N/DURATION or 0, and -trusted-proxies LIST
-(server/API.md).
-A list prints every item, or with -limit one page and then {"next_cursor": C} when more
-follow. Every subcommand takes -data DIR (SQLite in DIR/picket.db, default ./picket-data) or
--db postgres://... (also env PICKET_DB). Output: JSON lines; errors: a JSON line on
-stderr, exit status 1 (2 for a usage error).`
-
 // Main runs the command line and returns the exit status. Signals (SIGINT, SIGTERM) stop
 // serve.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -73,7 +49,7 @@ type globals struct {
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.data, "data", g.data, "data directory of the SQLite store")
-	fs.StringVar(&g.db, "db", g.db, "PostgreSQL URL (postgres://...); env PICKET_DB")
+	fs.StringVar(&g.db, "db", g.db, "PostgreSQL URL (postgres://...); wins over -data")
 }
 
 // parse parses args with fs, taking flags before and after positional arguments.
@@ -99,39 +75,68 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // RunInput is Run with the standard input (where account create reads a password).
 func RunInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{data: "picket-data", db: os.Getenv("PICKET_DB"), stdin: stdin, stderr: stderr}
+	g := &globals{data: "picket-data", stdin: stdin, stderr: stderr}
+	// --help and --version, anywhere, answer at once (exit 0); so does `help [COMMAND]`.
+	help, version := false, false
+	var clean []string
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			help = true
+		case "-version", "--version":
+			version = true
+		default:
+			clean = append(clean, a)
+		}
+	}
+	if len(clean) > 0 && clean[0] == "help" {
+		help, clean = true, clean[1:]
+	}
+	if version {
+		printVersion(stdout)
+		return 0
+	}
 	// Flags may come before the subcommand words (picket-server -data D key list): they
 	// are moved after them.
 	var pre []string
 	i := 0
-	for i < len(args) && strings.HasPrefix(args[i], "-") {
-		pre = append(pre, args[i])
-		if !strings.Contains(args[i], "=") && i+1 < len(args) {
-			pre = append(pre, args[i+1])
+	for i < len(clean) && strings.HasPrefix(clean[i], "-") {
+		pre = append(pre, clean[i])
+		if !strings.Contains(clean[i], "=") && i+1 < len(clean) {
+			pre = append(pre, clean[i+1])
 			i++
 		}
 		i++
 	}
 	var words []string
-	for i < len(args) && len(words) < 2 && !strings.HasPrefix(args[i], "-") {
-		words = append(words, args[i])
+	for i < len(clean) && len(words) < 2 && !strings.HasPrefix(clean[i], "-") {
+		words = append(words, clean[i])
 		i++
-		if words[0] == "serve" {
+		if words[0] == "serve" || !isGroup(words[0]) {
 			break
 		}
 	}
-	if len(words) == 0 {
-		words = []string{"serve"}
+	var err error
+	switch {
+	case help && printHelp(stdout, words):
+		return 0
+	case help:
+		err = &usageError{"unknown command " + strconv.Quote(strings.Join(words, " "))}
+	case len(words) == 1 && isGroup(words[0]):
+		err = &usageError{words[0] + " needs a command: picket-server " + words[0] + " --help lists them"}
+	default:
+		if len(words) == 0 {
+			words = []string{"serve"}
+		}
+		err = dispatch(ctx, g, words, append(pre, clean[i:]...), stdout, stderr)
 	}
-	rest := append(pre, args[i:]...)
-	err := dispatch(ctx, g, words, rest, stdout, stderr)
 	var ue *usageError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
 		writeCLIError(stderr, ruleBody(rules.Usage, ue.msg))
-		fmt.Fprintln(stderr, usage)
+		fmt.Fprintln(stderr, "picket-server --help shows the commands, picket-server COMMAND --help their flags")
 		return 2
 	default:
 		writeCLIError(stderr, cliErrorBody(err))
@@ -189,7 +194,7 @@ func emit(w io.Writer, v any) error {
 }
 
 func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(picket.RedactingHandler(slog.NewJSONHandler(w, nil)))
+	return slog.New(withRequestID(picket.RedactingHandler(slog.NewJSONHandler(w, nil))))
 }
 
 func openStore(ctx context.Context, g *globals) (*store.Store, error) {
@@ -198,69 +203,21 @@ func openStore(ctx context.Context, g *globals) (*store.Store, error) {
 
 func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, stderr io.Writer) error {
 	cmd := strings.Join(words, " ")
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	g.register(fs)
-	var (
-		addr      = "127.0.0.1:8080"
-		name      string
-		mode      = "development"
-		project   int64
-		keyID     int64
-		kind      string
-		expiresIn time.Duration
-		grace     = store.DefaultGrace
-		force     bool
-		opts      = defaultServeOptions()
-		ui        = DefaultUIConfig
-		// The lists' page: all items when -limit is not given.
-		pageLimit  int
-		pageCursor string
-		email      string
-	)
-	switch cmd {
-	case "serve":
-		fs.StringVar(&addr, "addr", addr, "address to listen on (port 0 picks one)")
-		opts.register(fs)
-		ui.register(fs)
-	case "project create":
-		fs.StringVar(&name, "name", "", "project name")
-		fs.StringVar(&mode, "mode", mode, "development or production")
-	case "project list":
-		registerPage(fs, &pageLimit, &pageCursor)
-	case "project mode":
-		fs.Int64Var(&project, "project", 0, "project id")
-		fs.StringVar(&mode, "mode", "", "production or development")
-	case "key issue":
-		fs.Int64Var(&project, "project", 0, "project id")
-		fs.StringVar(&kind, "kind", "", "publishable or secret")
-		fs.DurationVar(&expiresIn, "expires-in", 0, "lifetime (e.g. 24h); none by default")
-	case "key list", "redirect list":
-		fs.Int64Var(&project, "project", 0, "project id")
-		registerPage(fs, &pageLimit, &pageCursor)
-	case "redirect add", "redirect remove":
-		fs.Int64Var(&project, "project", 0, "project id")
-	case "key roll":
-		fs.Int64Var(&keyID, "key", 0, "key id")
-		fs.DurationVar(&grace, "grace", grace, "how long the old key stays valid")
-		fs.DurationVar(&expiresIn, "expires-in", 0, "the new key's lifetime (0s: no expiry); the old key's by default")
-	case "key revoke":
-		fs.Int64Var(&keyID, "key", 0, "key id")
-		fs.BoolVar(&force, "force", false, "revoke even the project's last working secret key")
-	case "account create":
-		fs.StringVar(&email, "email", "", "the account's email address")
-	case "account adopt":
-		fs.StringVar(&email, "email", "", "the account's email address")
-		fs.Int64Var(&project, "project", 0, "one project id (default: every project without an account)")
-	case "account list":
-		registerPage(fs, &pageLimit, &pageCursor)
-	default:
+	v := newCLIArgs()
+	fs, ok := flagSet(cmd, g, v)
+	if !ok {
 		return &usageError{"unknown command " + strconv.Quote(cmd)}
+	}
+	if err := applyConfig(fs, rest, os.LookupEnv); err != nil {
+		return err
 	}
 	pos, err := parse(fs, rest)
 	if err != nil {
 		return err
 	}
+	addr, name, mode, kind, email := v.addr, v.name, v.mode, v.kind, v.email
+	project, keyID, expiresIn, grace, force := v.project, v.keyID, v.expiresIn, v.grace, v.force
+	opts, ui, pageLimit, pageCursor := v.opts, v.ui, v.pageLimit, v.pageCursor
 	wantPos := 0
 	if cmd == "redirect add" || cmd == "redirect remove" {
 		wantPos = 1

@@ -78,25 +78,27 @@ func writePicketErr(w http.ResponseWriter, status int, err error) {
 	writeError(w, status, picketBody(e))
 }
 
-// internal answers an error that is not the client's: 503 store_unavailable (Retry-After:
-// 1) when the store does not answer, 503 canceled when the client went away, otherwise 500
-// internal_error with the cause logged, never answered.
-func (a *App) internal(w http.ResponseWriter, what string, err error) {
+// internal answers an error that is not the client's, in the request's dialect (see
+// writeErrFor; on /oauth2/*: temporarily_unavailable for a 503, server_error for a 500):
+// 503 store_unavailable (Retry-After: 1) when the store does not answer, 503 canceled when
+// the client went away, otherwise 500 internal_error with the cause logged (with the
+// request's id), never answered.
+func (a *App) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	if errors.Is(err, store.ErrUnavailable) {
 		// Logged once per outage by the store's watch (serve), not once per request.
-		a.log.Debug(what+": the store is unavailable", "error", err)
+		a.log.DebugContext(r.Context(), what+": the store is unavailable", "error", err)
 		w.Header().Set("Retry-After", "1")
-		writeErr(w, rules.StoreUnavailable, "")
+		writeErrFor(w, r, rules.StoreUnavailable, "")
 		return
 	}
 	if errors.Is(err, context.Canceled) {
 		// The client went away mid-request: nothing is wrong with the server.
-		a.log.Info(what + ": request canceled by the client")
-		writeErr(w, rules.Canceled, "")
+		a.log.InfoContext(r.Context(), what+": request canceled by the client")
+		writeErrFor(w, r, rules.Canceled, "")
 		return
 	}
-	a.log.Error(what, "error", err)
-	writeErr(w, rules.InternalError, "")
+	a.log.ErrorContext(r.Context(), what, "error", err)
+	writeErrFor(w, r, rules.InternalError, "")
 }
 
 // oauthError is an RFC 6749 §5.2 error object: the body of every error on /oauth2/*.
@@ -136,22 +138,4 @@ func writeErrFor(w http.ResponseWriter, r *http.Request, rule rules.Rule, messag
 		code = "server_error"
 	}
 	writeOAuthErr(w, rule.Status, code, message)
-}
-
-// oauthInternal is internal for /oauth2/*: 503 temporarily_unavailable (Retry-After: 1)
-// when the store does not answer, otherwise the cause logged and 500 server_error answered.
-func (a *App) oauthInternal(w http.ResponseWriter, what string, err error) {
-	if errors.Is(err, store.ErrUnavailable) {
-		a.log.Debug(what+": the store is unavailable", "error", err)
-		w.Header().Set("Retry-After", "1")
-		writeOAuthErr(w, rules.StoreUnavailable.Status, "temporarily_unavailable", rules.StoreUnavailable.Text)
-		return
-	}
-	if errors.Is(err, context.Canceled) {
-		a.log.Info(what + ": request canceled by the client")
-		writeOAuthErr(w, rules.Canceled.Status, "temporarily_unavailable", rules.Canceled.Text)
-		return
-	}
-	a.log.Error(what, "error", err)
-	writeOAuthErr(w, http.StatusInternalServerError, "server_error", rules.InternalError.Text)
 }

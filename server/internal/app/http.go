@@ -47,7 +47,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, rules.NotFound, "no such endpoint")
 	}))
-	return a.observe(oneAuthorization(limitBody(mux)))
+	return requestID(a.observe(oneAuthorization(limitBody(mux))))
 }
 
 // AdminHandler is the handler of the admin address (-metrics-addr): GET /metrics, the
@@ -127,9 +127,9 @@ func (a *App) authenticate(w http.ResponseWriter, r *http.Request, header string
 	if !errors.As(err, &e) || e.Code < 100 {
 		a.metrics.auth.WithLabelValues("internal_error").Inc()
 		if isOAuth(r) {
-			a.oauthInternal(w, "authentication failed", err)
+			a.internal(w, r, "authentication failed", err)
 		} else {
-			a.internal(w, "authentication failed", err)
+			a.internal(w, r, "authentication failed", err)
 		}
 		return picket.Auth{}, false
 	}
@@ -152,10 +152,10 @@ func (a *App) authenticate(w http.ResponseWriter, r *http.Request, header string
 
 // storeErr answers a store error: ErrNotFound as 404 unknown_project (the key's project
 // is gone), anything else as 500 internal_error.
-func (a *App) storeErr(w http.ResponseWriter, err error) {
+func (a *App) storeErr(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		writeErr(w, rules.UnknownProject, "no such project")
 		return
 	}
-	a.internal(w, "store", err)
+	a.internal(w, r, "store", err)
 }

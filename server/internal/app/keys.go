@@ -62,7 +62,7 @@ func (a *App) listKeys(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	}
 	keys, more, err := a.store.Keys(r.Context(), int64(au.Project), after, pg.limit)
 	if err != nil {
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 		return
 	}
 	out := make([]Key, 0, len(keys))
@@ -101,7 +101,7 @@ func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, 
 		return IssuedKey{}, err
 	}
 	_ = a.Reload()
-	a.log.Info("key issued", "project", project, "key_id", rec.ID, "kind", kind.String())
+	a.log.InfoContext(ctx, "key issued", "project", project, "key_id", rec.ID, "kind", kind.String())
 	return IssuedKey{Key: keyJSON(rec), Secret: key.Expose()}, nil
 }
 
@@ -131,7 +131,7 @@ func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 		return
 	}
 	if err != nil {
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 		return
 	}
 	picket.WriteJSON(w, http.StatusCreated, k)
@@ -154,7 +154,7 @@ func (a *App) RollKey(ctx context.Context, id int64, actor store.Actor, grace ti
 		return IssuedKey{}, err
 	}
 	_ = a.Reload()
-	a.log.Info("key rolled", "project", newRec.ProjectID, "old_key_id", oldRec.ID, "new_key_id", newRec.ID, "grace", grace)
+	a.log.InfoContext(ctx, "key rolled", "project", newRec.ProjectID, "old_key_id", oldRec.ID, "new_key_id", newRec.ID, "grace_seconds", int64(grace.Seconds()))
 	prev := keyJSON(oldRec)
 	return IssuedKey{Key: keyJSON(newRec), Secret: key.Expose(), Previous: &prev}, nil
 }
@@ -185,7 +185,7 @@ func keyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func (a *App) keyErr(w http.ResponseWriter, err error) {
+func (a *App) keyErr(w http.ResponseWriter, r *http.Request, err error) {
 	if status, body, ok := a.Refusal(err); ok {
 		writeError(w, status, body)
 		return
@@ -194,7 +194,7 @@ func (a *App) keyErr(w http.ResponseWriter, err error) {
 		writeErr(w, rules.UnknownKey, "no such key in this project")
 		return
 	}
-	a.internal(w, "store", err)
+	a.internal(w, r, "store", err)
 }
 
 func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
@@ -228,12 +228,12 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	}
 	actor, err := a.actor(r, au)
 	if err != nil {
-		a.internal(w, "roll: the caller's key", err)
+		a.internal(w, r, "roll: the caller's key", err)
 		return
 	}
 	k, err := a.RollKey(r.Context(), id, actor, grace, lifetime)
 	if err != nil {
-		a.keyErr(w, err)
+		a.keyErr(w, r, err)
 		return
 	}
 	picket.WriteJSON(w, http.StatusCreated, k)
@@ -248,7 +248,7 @@ func (a *App) RevokeKey(ctx context.Context, id int64, actor store.Actor) (store
 		return k, err
 	}
 	_ = a.Reload()
-	a.log.Info("key revoked", "project", k.ProjectID, "key_id", k.ID)
+	a.log.InfoContext(ctx, "key revoked", "project", k.ProjectID, "key_id", k.ID)
 	return k, nil
 }
 
@@ -263,12 +263,12 @@ func (a *App) revokeKey(w http.ResponseWriter, r *http.Request, au picket.Auth) 
 	}
 	actor, err := a.actor(r, au)
 	if err != nil {
-		a.internal(w, "revoke: the caller's key", err)
+		a.internal(w, r, "revoke: the caller's key", err)
 		return
 	}
 	k, err := a.RevokeKey(r.Context(), id, actor)
 	if err != nil {
-		a.keyErr(w, err)
+		a.keyErr(w, r, err)
 		return
 	}
 	picket.WriteJSON(w, http.StatusOK, keyJSON(k))

@@ -43,7 +43,7 @@ func parseLevel(s string) (slog.Level, bool) {
 // each message sampled per interval (the sampler's Flush reports what it held back).
 func newServeLogger(w io.Writer, level slog.Level, every time.Duration) (*slog.Logger, *sampler) {
 	json := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
-	s := &sampler{inner: picket.RedactingHandler(json), st: &samplerState{
+	s := &sampler{inner: withRequestID(picket.RedactingHandler(json)), st: &samplerState{
 		every: every, start: time.Now(), seen: map[string]int{}, held: map[string]int{},
 	}}
 	s.st.out = s.inner

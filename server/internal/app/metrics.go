@@ -107,7 +107,8 @@ func (a *App) observe(next http.Handler) http.Handler {
 		a.metrics.duration.WithLabelValues(route, method, strconv.Itoa(rec.status)).Observe(d.Seconds())
 		// One line per request at debug only; info has LogRequests' summary (logs.go).
 		a.requests.add(rec.status)
-		a.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
+		a.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", float64(d.Microseconds())/1000, "client_addr", a.clientAddr(r))
 	})
 }
 

@@ -56,12 +56,12 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var e *picket.Error
 		if !errors.As(err, &e) || e.Code < 100 {
-			a.oauthInternal(w, "authorize", err)
+			a.internal(w, r, "authorize", err)
 			return
 		}
 		if errors.Is(err, picket.ErrSecretKeyExposed) {
 			// The redacting handler masks the key: the log says which key to roll.
-			a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
+			a.log.WarnContext(r.Context(), "a secret key was sent as client_id: roll it now", "client_id", clientID)
 		}
 		if errors.Is(err, picket.ErrRedirectNotRegistered) {
 			refuse(e.Code.String(), "invalid_request", "redirect_uri is not registered for this client (matching is exact, trailing slashes included)")
@@ -109,7 +109,7 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	if err := picket.VerifyPKCE(probeVerifier, challenge, method); err != nil && !errors.Is(err, picket.ErrPKCEMismatch) {
 		var e *picket.Error
 		if !errors.As(err, &e) {
-			a.oauthInternal(w, "authorize: check code_challenge", err)
+			a.internal(w, r, "authorize: check code_challenge", err)
 			return
 		}
 		fail("invalid_request", e.Detail())
@@ -117,7 +117,7 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	code, err := randomSecret()
 	if err != nil {
-		a.oauthInternal(w, "random code", err)
+		a.internal(w, r, "random code", err)
 		return
 	}
 	err = a.store.CreateCode(r.Context(), store.Code{
@@ -125,11 +125,11 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		Challenge: challenge, ChallengeMethod: method, CreatedAt: now, ExpiresAt: now.Add(a.CodeTTL),
 	})
 	if err != nil {
-		a.oauthInternal(w, "store code", err)
+		a.internal(w, r, "store code", err)
 		return
 	}
 	a.metrics.oauth.WithLabelValues("authorize", "ok").Inc()
-	a.log.Info("authorization code issued", "project", project)
+	a.log.InfoContext(r.Context(), "authorization code issued", "project", project)
 	v := url.Values{"code": {code}}
 	if state != "" {
 		v.Set("state", state)
@@ -206,11 +206,11 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusBadRequest, "invalid_grant", "redirect_uri is not registered for this client")
 		case errors.As(err, &e):
 			if errors.Is(err, picket.ErrSecretKeyExposed) {
-				a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
+				a.log.WarnContext(r.Context(), "a secret key was sent as client_id: roll it now", "client_id", clientID)
 			}
 			fail(http.StatusBadRequest, "invalid_client", clientIDRefused(e))
 		default:
-			a.oauthInternal(w, "token: authorize client", err)
+			a.internal(w, r, "token: authorize client", err)
 		}
 		return
 	}
@@ -221,7 +221,7 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 	}
 	access, err := randomSecret()
 	if err != nil {
-		a.oauthInternal(w, "random token", err)
+		a.internal(w, r, "random token", err)
 		return
 	}
 	tok := store.Token{Digest: store.SecretDigest(access), ClientID: clientID, CreatedAt: now, ExpiresAt: now.Add(a.TokenTTL)}
@@ -250,14 +250,14 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "invalid_grant", "unknown authorization code")
 		return
 	case errors.Is(err, store.ErrCodeReplayed):
-		a.log.Warn("authorization code replayed: the tokens issued from it are revoked")
+		a.log.WarnContext(r.Context(), "authorization code replayed: the tokens issued from it are revoked")
 		fail(http.StatusBadRequest, "invalid_grant", "the authorization code was already used: the tokens issued from it are revoked")
 		return
 	case errors.As(err, &ge):
 		fail(http.StatusBadRequest, "invalid_grant", ge.description)
 		return
 	default:
-		a.oauthInternal(w, "token: redeem code", err)
+		a.internal(w, r, "token: redeem code", err)
 		return
 	}
 	a.metrics.oauth.WithLabelValues("token", "ok").Inc()

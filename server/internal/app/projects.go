@@ -35,7 +35,7 @@ func (a *App) ping(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 func (a *App) getProject(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	p, err := a.store.Project(r.Context(), int64(au.Project))
 	if err != nil {
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 		return
 	}
 	picket.WriteJSON(w, http.StatusOK, projectJSON(p))
@@ -107,7 +107,7 @@ func (a *App) setMode(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	case errors.As(err, &re):
 		writeError(w, rules.ProductionRefused.Status, productionRefusedBody(re))
 	case err != nil:
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 	default:
 		picket.WriteJSON(w, http.StatusOK, projectJSON(p))
 	}

@@ -25,7 +25,7 @@ func (a *App) listRedirects(w http.ResponseWriter, r *http.Request, au picket.Au
 	}
 	uris, more, err := a.store.RedirectURIs(r.Context(), int64(au.Project), pg.after, pg.limit)
 	if err != nil {
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 		return
 	}
 	last := ""
@@ -75,7 +75,7 @@ func (a *App) addRedirect(w http.ResponseWriter, r *http.Request, au picket.Auth
 		writeErr(w, rules.RedirectURIExists, "the redirect URI is already registered")
 	case a.quotaErr(w, err):
 	default:
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 	}
 }
 
@@ -93,6 +93,6 @@ func (a *App) removeRedirect(w http.ResponseWriter, r *http.Request, au picket.A
 	case errors.Is(err, store.ErrNotFound):
 		writeErr(w, rules.RedirectURINotFound, "the redirect URI is not registered")
 	default:
-		a.storeErr(w, err)
+		a.storeErr(w, r, err)
 	}
 }

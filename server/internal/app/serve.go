@@ -36,7 +36,7 @@ func openServeStore(ctx context.Context, g *globals, ops operations, log *slog.L
 			return nil, fmt.Errorf("store: PostgreSQL did not answer within %s (-store-wait), %d attempts: %w", ops.storeWait, attempt, err)
 		}
 		if attempt == 1 {
-			log.Warn("the store does not answer yet: trying again every second", "store_wait", ops.storeWait.String(), "error", err)
+			log.Warn("the store does not answer yet: trying again every second", "store_wait_seconds", ops.storeWait.Seconds(), "error", err)
 		}
 		select {
 		case <-ctx.Done():

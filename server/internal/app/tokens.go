@@ -83,7 +83,7 @@ func (a *App) introspect(w http.ResponseWriter, r *http.Request) {
 	}
 	t, active, err := a.ActiveToken(r.Context(), f.Get("token"), au.Project)
 	if err != nil {
-		a.oauthInternal(w, "introspect: token lookup", err)
+		a.internal(w, r, "introspect: token lookup", err)
 		return
 	}
 	a.metrics.oauth.WithLabelValues("introspect", map[bool]string{true: "active", false: "inactive"}[active]).Inc()
@@ -117,7 +117,7 @@ func (a *App) revoke(w http.ResponseWriter, r *http.Request) {
 		}
 		// A public client: its client_id, a publishable key, by the same rule as any key.
 		if strings.HasPrefix(clientID, "sk_") {
-			a.log.Warn("a secret key was sent as client_id: roll it now", "client_id", clientID)
+			a.log.WarnContext(r.Context(), "a secret key was sent as client_id: roll it now", "client_id", clientID)
 		}
 		header, req = "Basic "+base64.StdEncoding.EncodeToString([]byte(clientID+":")), picket.RequirePublishable
 	}
@@ -133,7 +133,7 @@ func (a *App) revoke(w http.ResponseWriter, r *http.Request) {
 		a.revoked(w, "unknown")
 		return
 	case err != nil:
-		a.oauthInternal(w, "revoke: token lookup", err)
+		a.internal(w, r, "revoke: token lookup", err)
 		return
 	}
 	mine := uint64(t.ProjectID) == au.Project
@@ -150,10 +150,10 @@ func (a *App) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.store.RevokeToken(r.Context(), t.Digest, now); err != nil {
-		a.oauthInternal(w, "revoke: store", err)
+		a.internal(w, r, "revoke: store", err)
 		return
 	}
-	a.log.Info("access token revoked", "project", t.ProjectID)
+	a.log.InfoContext(r.Context(), "access token revoked", "project", t.ProjectID)
 	a.revoked(w, "ok")
 }
 
@@ -180,7 +180,7 @@ func (a *App) validateToken(w http.ResponseWriter, r *http.Request, au picket.Au
 	}
 	t, active, err := a.ActiveToken(r.Context(), body.Token, au.Project)
 	if err != nil {
-		a.internal(w, "token lookup", err)
+		a.internal(w, r, "token lookup", err)
 		return
 	}
 	if !active {

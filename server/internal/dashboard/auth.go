@@ -89,7 +89,7 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.internalErr(w, r, nil, "session", err)
 		return
 	}
-	d.app.Logger().Info("dashboard log-in", "account", acc.ID)
+	d.app.Logger().InfoContext(r.Context(), "dashboard log-in", "account", acc.ID)
 	// The account's first log-in issues My First Project's keys (sign-up could not show
 	// them) and shows them this once.
 	np, first, err := d.app.FirstKeys(r.Context(), acc.ID)
@@ -141,7 +141,7 @@ func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrExists):
 		// For the operator: which account's address was used (never the address itself,
 		// nor the password).
-		d.app.Logger().Info("dashboard sign-up with an existing account's email: nothing changed", "account", acc.ID)
+		d.app.Logger().InfoContext(r.Context(), "dashboard sign-up with an existing account's email: nothing changed", "account", acc.ID)
 	case err != nil:
 		d.internalErr(w, r, nil, "sign-up", err)
 		return

@@ -127,7 +127,7 @@ func (d *Dashboard) render(w http.ResponseWriter, r *http.Request, status int, p
 	}
 	var buf bytes.Buffer
 	if err := d.pages[page].Execute(&buf, v); err != nil {
-		d.app.Logger().Error("dashboard template", "page", page, "error", err)
+		d.app.Logger().ErrorContext(r.Context(), "dashboard template", "page", page, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -143,7 +143,7 @@ func (d *Dashboard) fail(w http.ResponseWriter, r *http.Request, s *sess, status
 
 // internalErr logs err and answers 500.
 func (d *Dashboard) internalErr(w http.ResponseWriter, r *http.Request, s *sess, what string, err error) {
-	d.app.Logger().Error("dashboard: "+what, "error", err)
+	d.app.Logger().ErrorContext(r.Context(), "dashboard: "+what, "error", err)
 	d.fail(w, r, s, http.StatusInternalServerError, internal)
 }
 

@@ -31,6 +31,7 @@ var cookieValue = regexp.MustCompile(`^([^=]+)=[^;]*`)
 func seen(resp *http.Response, body string) answer {
 	h := resp.Header.Clone()
 	h.Del("Date")
+	h.Del("X-Request-Id") // each request's own, random: it tells nothing
 	var cookies []string
 	for _, c := range h.Values("Set-Cookie") {
 		cookies = append(cookies, cookieValue.ReplaceAllString(c, "$1=VALUE"))

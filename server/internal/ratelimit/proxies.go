@@ -43,14 +43,25 @@ func (p Proxies) trusted(a netip.Addr) bool {
 }
 
 // ClientKey is the key of a request's client: ClientKey(r) when the TCP peer is not a
-// trusted proxy; otherwise the right-most address of X-Forwarded-For that is not itself a
-// trusted proxy (each proxy appends the address it received the request from, so entries
-// left of the first untrusted one may be forged by the client). A malformed entry ends the
-// walk at the hop that added it.
+// trusted proxy; otherwise the key (addrKey) of ClientAddr.
 func (p Proxies) ClientKey(r *http.Request) string {
 	peer, ok := peerAddr(r)
 	if !ok || len(p) == 0 || !p.trusted(peer) {
 		return ClientKey(r)
+	}
+	a, _ := p.ClientAddr(r)
+	return addrKey(a)
+}
+
+// ClientAddr is a request's client address: the TCP peer's when it is not a trusted proxy;
+// otherwise the right-most address of X-Forwarded-For that is not itself a trusted proxy
+// (each proxy appends the address it received the request from, so entries left of the
+// first untrusted one may be forged by the client). A malformed entry ends the walk at the
+// hop that added it. ok is false when the peer address cannot be read (not TCP).
+func (p Proxies) ClientAddr(r *http.Request) (netip.Addr, bool) {
+	peer, ok := peerAddr(r)
+	if !ok || len(p) == 0 || !p.trusted(peer) {
+		return peer, ok
 	}
 	var hops []string
 	for _, h := range r.Header.Values("X-Forwarded-For") {
@@ -64,7 +75,7 @@ func (p Proxies) ClientKey(r *http.Request) string {
 		}
 		cur = a.Unmap()
 	}
-	return addrKey(cur)
+	return cur, true
 }
 
 // peerAddr is the request's TCP peer address.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The license files: LICENSE-MIT and LICENSE-APACHE at the root are the project's ("MIT OR
+# Apache-2.0", as every package declares). A Go module and an npm package carry only their
+# own directory, and a Python project's license-files must lie inside it, so each package
+# root holds a copy: this checks the copies are the root's, byte for byte, and that `npm
+# pack` would publish them (bindings/python/test.sh checks the sdist and the wheel; a Go
+# module's zip is every file of its directory).
+#
+#   scripts/check-licenses.sh
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+for dir in bindings/go bindings/python bindings/node; do
+  for f in LICENSE-MIT LICENSE-APACHE; do
+    cmp -s "$f" "$dir/$f" || { echo "check-licenses: $dir/$f is not the root's $f (copy it)" >&2; exit 1; }
+  done
+done
+grep -q '"license": "MIT OR Apache-2.0"' bindings/node/package.json
+grep -q '^license = "MIT OR Apache-2.0"$' bindings/python/pyproject.toml Cargo.toml
+(cd bindings/node && npm pack --dry-run --json --ignore-scripts 2>/dev/null) | python3 -c '
+import json, sys
+files = {f["path"] for f in json.load(sys.stdin)[0]["files"]}
+missing = {"LICENSE-MIT", "LICENSE-APACHE"} - files
+assert not missing, f"npm pack leaves out {sorted(missing)}"'
+echo "check-licenses: the license files of every package are the root's"
