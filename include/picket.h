@@ -7,6 +7,13 @@
  * - Names: everything is prefixed picket_ / PICKET_; functions are picket_<type>_<verb>.
  *   picket_registry_builder and picket_registry are opaque; each has a _free function,
  *   and _free(NULL) does nothing.
+ * - Handles carry their type and state, checked on entry by every function that takes
+ *   one: a handle of another type is PICKET_RESULT_WRONG_HANDLE, a freed one (or a
+ *   builder already built) PICKET_RESULT_HANDLE_FREED, a second free too; nothing is read
+ *   or written through such a handle. A freed handle's small shell stays allocated, so
+ *   the check is defined, until 1024 more handles of its type were freed, after which it
+ *   may hold a new handle of the same type. Not caught: a pointer picket never returned,
+ *   a handle used after that many frees, a free racing a use on another thread.
  * - Results: fallible functions return a picket_result: PICKET_RESULT_OK (0) on success,
  *   a non-zero code otherwise. picket_result_text gives each code's static message,
  *   picket_result_name its rule name (auth_unknown_key). Each function's comment lists
@@ -260,6 +267,18 @@ enum picket_result
      */
     PICKET_RESULT_INTERNAL_ERROR = 7,
     /**
+     * The handle is not of the type the function takes: a handle of another type (a
+     * `picket_registry` where a `picket_registry_builder` is expected, or the reverse) or
+     * a value no picket handle has. Nothing was read through it.
+     */
+    PICKET_RESULT_WRONG_HANDLE = 8,
+    /**
+     * The handle was freed, or the builder was consumed by
+     * `picket_registry_builder_build`: a use after free or a second free, caught before
+     * anything was read through it.
+     */
+    PICKET_RESULT_HANDLE_FREED = 9,
+    /**
      * The key is empty.
      */
     PICKET_RESULT_KEY_EMPTY = 100,
@@ -508,7 +527,8 @@ typedef uint32_t picket_result;
  * Immutable and thread-safe: any number of threads may call `picket_registry_authenticate`
  * and `picket_registry_authorize_redirect` on one registry at once, without locking. To
  * change it (a key issued, rolled or revoked), build a new one, swap it in, and free the
- * old one once no thread uses it.
+ * old one once no thread uses it. Every function that takes one checks its type and
+ * state first (`PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`).
  */
 typedef struct picket_registry picket_registry;
 
@@ -518,7 +538,8 @@ typedef struct picket_registry picket_registry;
  * Opaque. Create with `picket_registry_builder_new`; consume with
  * `picket_registry_builder_build` or release with `picket_registry_builder_free`. Add
  * each project before its keys and redirect URIs. Not thread-safe: use a builder from one
- * thread at a time.
+ * thread at a time. Every function that takes one checks its type and state first
+ * (`PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`).
  */
 typedef struct picket_registry_builder picket_registry_builder;
 
@@ -998,11 +1019,17 @@ struct picket_registry_builder *picket_registry_builder_new(void);
 /**
  * Frees a builder that was not built. NULL is a no-op.
  *
+ * Returns:
+ * - `PICKET_RESULT_OK`: freed, or NULL;
+ * - `PICKET_RESULT_HANDLE_FREED`: freed or built already (nothing is done);
+ * - `PICKET_RESULT_WRONG_HANDLE`: not a builder, such as a `picket_registry` (nothing is
+ *   done: free a registry with `picket_registry_free`).
+ *
  * # Safety
- * `builder` must be NULL or come from `picket_registry_builder_new`, and not have been
- * freed or built already. It must not be used afterwards.
+ * `builder` must be NULL or a handle picket returned, not used by another thread during
+ * the call. It must not be used afterwards.
  */
-void picket_registry_builder_free(struct picket_registry_builder *builder);
+picket_result picket_registry_builder_free(struct picket_registry_builder *builder);
 
 /**
  * Sets the options `picket_registry_authenticate` uses: `options` may hold
@@ -1011,11 +1038,14 @@ void picket_registry_builder_free(struct picket_registry_builder *builder);
  *
  * Returns:
  * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+ *   builder (another handle, or freed or built already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
  * - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits.
  *
  * # Safety
- * `builder` must be NULL or a live builder not used by another thread during the call.
+ * `builder` must be NULL or a handle picket returned, not used by another thread during
+ * the call.
  */
 picket_result picket_registry_builder_set_options(struct picket_registry_builder *builder,
                                                   uint32_t options);
@@ -1028,11 +1058,14 @@ picket_result picket_registry_builder_set_options(struct picket_registry_builder
  * Returns:
  * - `PICKET_RESULT_OK`;
  * - `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`: the project was added before;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+ *   builder (another handle, or freed or built already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
  * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits.
  *
  * # Safety
- * `builder` must be NULL or a live builder not used by another thread during the call.
+ * `builder` must be NULL or a handle picket returned, not used by another thread during
+ * the call.
  */
 picket_result picket_registry_builder_add_project(struct picket_registry_builder *builder,
                                                   uint64_t project,
@@ -1049,13 +1082,16 @@ picket_result picket_registry_builder_add_project(struct picket_registry_builder
  * - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
  * - `PICKET_RESULT_REDIRECT_*` (400-416): the rule the URI breaks (the detailed message
  *   names the project);
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+ *   builder (another handle, or freed or built already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL, or `uri` NULL with a length;
  * - `PICKET_RESULT_INVALID_PARAMETER`: `uri_len` above `PTRDIFF_MAX`.
  *
  * A refused URI leaves the builder as it was.
  *
  * # Safety
- * `builder` must be NULL or a live builder not used by another thread during the call;
+ * `builder` must be NULL or a handle picket returned, not used by another thread during
+ * the call;
  * `uri` must be valid for reads of `uri_len` bytes (or NULL with `uri_len` 0).
  */
 picket_result picket_registry_builder_add_redirect_uri(struct picket_registry_builder *builder,
@@ -1074,13 +1110,16 @@ picket_result picket_registry_builder_add_redirect_uri(struct picket_registry_bu
  * - `PICKET_RESULT_OK`;
  * - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
  * - `PICKET_RESULT_BUILD_TOO_MANY_KEYS`: the builder holds 2^32 - 2 keys already;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+ *   builder (another handle, or freed or built already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `digest` NULL;
  * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`.
  *
  * A digest added twice is found by `picket_registry_builder_build`.
  *
  * # Safety
- * `builder` must be NULL or a live builder not used by another thread during the call;
+ * `builder` must be NULL or a handle picket returned, not used by another thread during
+ * the call;
  * `digest` must be valid for reads of 32 bytes.
  */
 picket_result picket_registry_builder_add_key(struct picket_registry_builder *builder,
@@ -1093,17 +1132,21 @@ picket_result picket_registry_builder_add_key(struct picket_registry_builder *bu
  * Builds the registry and writes it to `*out_registry`; the caller owns it and frees it
  * with `picket_registry_free`.
  *
- * `builder` is always consumed, on success and on failure alike: never use or free it
- * afterwards. (If `out_registry` is NULL the builder is freed and
- * `PICKET_RESULT_NULL_PARAMETER` returned.)
+ * A live `builder` is always consumed, on success and on failure alike: never use or free
+ * it afterwards. (If `out_registry` is NULL the builder is freed and
+ * `PICKET_RESULT_NULL_PARAMETER` returned.) A handle that is not a live builder is left as
+ * it was.
  *
  * Returns:
  * - `PICKET_RESULT_OK`;
  * - `PICKET_RESULT_BUILD_DUPLICATE_KEY`: a digest was added twice;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+ *   builder (another handle, or freed or built already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `out_registry` NULL.
  *
  * # Safety
- * `builder` must be NULL or a live builder not used by another thread; `out_registry`
+ * `builder` must be NULL or a handle picket returned, not used by another thread;
+ * `out_registry`
  * must be valid for writes of one pointer.
  */
 picket_result picket_registry_builder_build(struct picket_registry_builder *builder,
@@ -1112,11 +1155,17 @@ picket_result picket_registry_builder_build(struct picket_registry_builder *buil
 /**
  * Frees a registry. NULL is a no-op.
  *
+ * Returns:
+ * - `PICKET_RESULT_OK`: freed, or NULL;
+ * - `PICKET_RESULT_HANDLE_FREED`: freed already (nothing is done);
+ * - `PICKET_RESULT_WRONG_HANDLE`: not a registry, such as a `picket_registry_builder`
+ *   (nothing is done: free a builder with `picket_registry_builder_free`).
+ *
  * # Safety
- * `registry` must be NULL or come from `picket_registry_builder_build`, not have been
- * freed already, and no other thread may be using it. It must not be used afterwards.
+ * `registry` must be NULL or a handle picket returned, and no other thread may be using
+ * it. It must not be used afterwards.
  */
-void picket_registry_free(struct picket_registry *registry);
+picket_result picket_registry_free(struct picket_registry *registry);
 
 /**
  * Authenticates a request from its `Authorization` header value (`(NULL, 0)` when the
@@ -1136,6 +1185,8 @@ void picket_registry_free(struct picket_registry *registry);
  * - `PICKET_RESULT_AUTH_WRONG_KIND`: a valid key of the kind `requirement` refuses (403);
  * - `PICKET_RESULT_AUTH_KIND_MISMATCH`: the key's registry row names the other kind than
  *   its prefix (the row is wrong; the key never authenticates);
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `registry` is not a live
+ *   registry (another handle, or freed already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `registry`, `out_project` or `out_kind` NULL, or
  *   `header` NULL with a length;
  * - `PICKET_RESULT_INVALID_PARAMETER`: unknown `requirement`, or `header_len` above
@@ -1146,7 +1197,7 @@ void picket_registry_free(struct picket_registry *registry);
  * Thread-safe: any number of threads may call it on one registry at once.
  *
  * # Safety
- * `registry` must be NULL or a live registry; `header` must be valid for reads of
+ * `registry` must be NULL or a handle picket returned, not freed during the call; `header` must be valid for reads of
  * `header_len` bytes (or NULL with `header_len` 0); `out_project` for writes of one
  * `uint64_t` and `out_kind` of one `uint32_t`.
  */
@@ -1173,6 +1224,8 @@ picket_result picket_registry_authenticate(const struct picket_registry *registr
  * - `PICKET_RESULT_AUTHORIZE_EXPIRED`: the key has expired;
  * - `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED`: the project did not register
  *   `redirect_uri`;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `registry` is not a live
+ *   registry (another handle, or freed already);
  * - `PICKET_RESULT_NULL_PARAMETER`: `registry` or `out_project` NULL, or an input NULL
  *   with a length;
  * - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
@@ -1180,7 +1233,7 @@ picket_result picket_registry_authenticate(const struct picket_registry *registr
  * Thread-safe: any number of threads may call it on one registry at once.
  *
  * # Safety
- * `registry` must be NULL or a live registry; `client_id` and `redirect_uri` must be
+ * `registry` must be NULL or a handle picket returned, not freed during the call; `client_id` and `redirect_uri` must be
  * valid for reads of their lengths (or NULL with length 0); `out_project` for writes of
  * one `uint64_t`.
  */

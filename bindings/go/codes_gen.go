@@ -20,6 +20,10 @@ const (
 	CodeKeyMismatch Code = 6
 	// CodeInternal: picket-core returned an error that has no result code in this build (a bug: please report it). The detailed message has the error's text.
 	CodeInternal Code = 7
+	// CodeWrongHandle: The handle is not of the type the function takes: a handle of another type (a `picket_registry` where a `picket_registry_builder` is expected, or the reverse) or a value no picket handle has. Nothing was read through it.
+	CodeWrongHandle Code = 8
+	// CodeHandleFreed: The handle was freed, or the builder was consumed by `picket_registry_builder_build`: a use after free or a second free, caught before anything was read through it.
+	CodeHandleFreed Code = 9
 	// CodeKeyEmpty: The key is empty.
 	CodeKeyEmpty Code = 100
 	// CodeKeyUnknownPrefix: The key does not start with `pk_` or `sk_`.
@@ -155,6 +159,10 @@ var (
 	ErrKeyMismatch = &Error{Code: CodeKeyMismatch}
 	// ErrInternal is the sentinel of CodeInternal.
 	ErrInternal = &Error{Code: CodeInternal}
+	// ErrWrongHandle is the sentinel of CodeWrongHandle.
+	ErrWrongHandle = &Error{Code: CodeWrongHandle}
+	// ErrHandleFreed is the sentinel of CodeHandleFreed.
+	ErrHandleFreed = &Error{Code: CodeHandleFreed}
 	// ErrKeyEmpty is the sentinel of CodeKeyEmpty.
 	ErrKeyEmpty = &Error{Code: CodeKeyEmpty}
 	// ErrKeyUnknownPrefix is the sentinel of CodeKeyUnknownPrefix.
@@ -288,6 +296,8 @@ var codeTable = []struct {
 	{CodeRandomUnavailable, "random_unavailable", ErrRandomUnavailable},
 	{CodeKeyMismatch, "key_mismatch", ErrKeyMismatch},
 	{CodeInternal, "internal_error", ErrInternal},
+	{CodeWrongHandle, "wrong_handle", ErrWrongHandle},
+	{CodeHandleFreed, "handle_freed", ErrHandleFreed},
 	{CodeKeyEmpty, "key_empty", ErrKeyEmpty},
 	{CodeKeyUnknownPrefix, "key_unknown_prefix", ErrKeyUnknownPrefix},
 	{CodeKeyWrongLength, "key_wrong_length", ErrKeyWrongLength},

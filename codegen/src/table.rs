@@ -213,6 +213,12 @@ pub const CODES: &[Code] = &[
         "picket-core returned an error that has no result code in this build (a bug: please report it). The detailed message has the error's text.")
     .go_code("Internal")
     .go_err("Internal"),
+    ffi(8, "WRONG_HANDLE",
+        "the handle is not of the type this function takes (another picket handle, or a pointer picket did not return)",
+        "The handle is not of the type the function takes: a handle of another type (a `picket_registry` where a `picket_registry_builder` is expected, or the reverse) or a value no picket handle has. Nothing was read through it."),
+    ffi(9, "HANDLE_FREED",
+        "the handle was freed (or the builder was consumed by picket_registry_builder_build) and must not be used again",
+        "The handle was freed, or the builder was consumed by `picket_registry_builder_build`: a use after free or a second free, caught before anything was read through it."),
     core(100, "KEY_EMPTY", "KeyError::Empty",
         "api key is empty",
         "The key is empty."),

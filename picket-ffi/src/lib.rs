@@ -12,6 +12,12 @@
 //! - **Names.** Everything is prefixed `picket_` (`PICKET_` for constants); functions are
 //!   named `picket_<type>_<verb>`. `picket_registry_builder` and `picket_registry` are
 //!   opaque; each has a `_free` function, and `_free(NULL)` does nothing.
+//! - **Handles** carry their type and state, checked on entry by every function that takes
+//!   one (one load and one compare): a handle of another type is
+//!   `PICKET_RESULT_WRONG_HANDLE`, a freed one (or a builder already built)
+//!   `PICKET_RESULT_HANDLE_FREED`, and so is a second free; nothing is read or written
+//!   through such a handle. What cannot be caught is in the `handle` module's
+//!   documentation (a pointer picket never returned, a shell reused after its quarantine).
 //! - **Results.** Fallible functions return a `picket_result`: `PICKET_RESULT_OK` (0) on
 //!   success, a non-zero code otherwise. `picket_result_text` gives each code's static
 //!   message, `picket_result_name` its rule name (`auth_unknown_key`). Each function's
@@ -62,6 +68,7 @@
 
 mod alloc;
 mod boundary;
+mod handle;
 mod io;
 
 // libpicket's allocator: blocks of 128 KiB or more (a registry's tables) are mapped on their

@@ -1,8 +1,12 @@
 //! The registry: a builder, and the immutable index it builds.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
 use picket_core::{KeyDigest, Registry, RegistryBuilder};
 
 use crate::boundary::{ffi_result, ffi_value, Failure};
+use crate::handle::{self, Kind, Parked, Shell};
 use crate::io::{input, input_array, Out};
 use crate::result::picket_result;
 use crate::{
@@ -14,10 +18,11 @@ use crate::{
 /// Opaque. Create with `picket_registry_builder_new`; consume with
 /// `picket_registry_builder_build` or release with `picket_registry_builder_free`. Add
 /// each project before its keys and redirect URIs. Not thread-safe: use a builder from one
-/// thread at a time.
+/// thread at a time. Every function that takes one checks its type and state first
+/// (`PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`).
 #[allow(non_camel_case_types)]
 pub struct picket_registry_builder {
-    inner: RegistryBuilder,
+    _opaque: [u8; 0],
 }
 
 /// The immutable index of key digests and projects a server authenticates against.
@@ -26,38 +31,72 @@ pub struct picket_registry_builder {
 /// Immutable and thread-safe: any number of threads may call `picket_registry_authenticate`
 /// and `picket_registry_authorize_redirect` on one registry at once, without locking. To
 /// change it (a key issued, rolled or revoked), build a new one, swap it in, and free the
-/// old one once no thread uses it.
+/// old one once no thread uses it. Every function that takes one checks its type and
+/// state first (`PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`).
 #[allow(non_camel_case_types)]
 pub struct picket_registry {
-    inner: Registry,
+    _opaque: [u8; 0],
+}
+
+/// The handle type of `picket_registry_builder`.
+pub(crate) struct BuilderKind;
+
+impl Kind for BuilderKind {
+    type Object = RegistryBuilder;
+    const NAME: &'static str = "picket_registry_builder";
+    // "picketB" and a state byte.
+    const LIVE: u64 = 0x7069_636b_6574_42a1;
+    const FREED: u64 = 0x7069_636b_6574_42f5;
+    fn quarantine() -> &'static Mutex<VecDeque<Parked>> {
+        static Q: Mutex<VecDeque<Parked>> = Mutex::new(VecDeque::new());
+        &Q
+    }
+}
+
+/// The handle type of `picket_registry`.
+pub(crate) struct RegistryKind;
+
+impl Kind for RegistryKind {
+    type Object = Registry;
+    const NAME: &'static str = "picket_registry";
+    // "picketR" and a state byte.
+    const LIVE: u64 = 0x7069_636b_6574_52a1;
+    const FREED: u64 = 0x7069_636b_6574_52f5;
+    fn quarantine() -> &'static Mutex<VecDeque<Parked>> {
+        static Q: Mutex<VecDeque<Parked>> = Mutex::new(VecDeque::new());
+        &Q
+    }
+}
+
+fn builder_shell(builder: *mut picket_registry_builder) -> *mut Shell<BuilderKind> {
+    builder.cast()
+}
+
+fn registry_shell(registry: *const picket_registry) -> *mut Shell<RegistryKind> {
+    registry.cast_mut().cast()
 }
 
 /// The builder behind a pointer, for a mutating call.
 ///
 /// # Safety
-/// When not NULL, `builder` must come from `picket_registry_builder_new`, not be freed or
-/// built yet, and not be used by another thread during `'a`.
+/// `builder` must be NULL or a handle picket returned (of any type, live or freed), not
+/// used by another thread during `'a`.
 unsafe fn builder_mut<'a>(
     builder: *mut picket_registry_builder,
 ) -> Result<&'a mut RegistryBuilder, Failure> {
-    // SAFETY: passed on from this function's caller; NULL is checked by `as_mut`.
-    match unsafe { builder.as_mut() } {
-        Some(b) => Ok(&mut b.inner),
-        None => Err(Failure::null("builder")),
-    }
+    // SAFETY: passed on from this function's caller.
+    unsafe { handle::get_mut::<BuilderKind>(builder_shell(builder), "builder") }
 }
 
 /// The registry behind a pointer.
 ///
 /// # Safety
-/// When not NULL, `registry` must come from `picket_registry_builder_build` and not be
-/// freed during `'a`.
+/// `registry` must be NULL or a handle picket returned (of any type, live or freed), not
+/// freed by another thread during `'a`.
+#[inline(always)]
 unsafe fn registry_ref<'a>(registry: *const picket_registry) -> Result<&'a Registry, Failure> {
-    // SAFETY: passed on from this function's caller; NULL is checked by `as_ref`.
-    match unsafe { registry.as_ref() } {
-        Some(r) => Ok(&r.inner),
-        None => Err(Failure::null("registry")),
-    }
+    // SAFETY: passed on from this function's caller.
+    unsafe { handle::get::<RegistryKind>(registry_shell(registry), "registry") }
 }
 
 /// A new, empty builder (Basic authentication only; no project). The caller owns it and
@@ -66,25 +105,29 @@ unsafe fn registry_ref<'a>(registry: *const picket_registry) -> Result<&'a Regis
 #[no_mangle]
 pub extern "C" fn picket_registry_builder_new() -> *mut picket_registry_builder {
     ffi_value("picket_registry_builder_new", std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(picket_registry_builder {
-            inner: RegistryBuilder::new(),
-        }))
+        handle::new::<BuilderKind>(RegistryBuilder::new()).cast()
     })
 }
 
 /// Frees a builder that was not built. NULL is a no-op.
 ///
+/// Returns:
+/// - `PICKET_RESULT_OK`: freed, or NULL;
+/// - `PICKET_RESULT_HANDLE_FREED`: freed or built already (nothing is done);
+/// - `PICKET_RESULT_WRONG_HANDLE`: not a builder, such as a `picket_registry` (nothing is
+///   done: free a registry with `picket_registry_free`).
+///
 /// # Safety
-/// `builder` must be NULL or come from `picket_registry_builder_new`, and not have been
-/// freed or built already. It must not be used afterwards.
+/// `builder` must be NULL or a handle picket returned, not used by another thread during
+/// the call. It must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn picket_registry_builder_free(builder: *mut picket_registry_builder) {
-    ffi_value("picket_registry_builder_free", (), || {
-        if !builder.is_null() {
-            // SAFETY: `builder` is not NULL and, by the function contract, came from
-            // `Box::into_raw` in `picket_registry_builder_new` and is freed only here.
-            drop(unsafe { Box::from_raw(builder) });
-        }
+pub unsafe extern "C" fn picket_registry_builder_free(
+    builder: *mut picket_registry_builder,
+) -> picket_result {
+    ffi_result("picket_registry_builder_free", || {
+        // SAFETY: the caller guarantees `builder` (function contract).
+        drop(unsafe { handle::free::<BuilderKind>(builder_shell(builder), "builder") }?);
+        Ok(())
     })
 }
 
@@ -94,11 +137,14 @@ pub unsafe extern "C" fn picket_registry_builder_free(builder: *mut picket_regis
 ///
 /// Returns:
 /// - `PICKET_RESULT_OK`;
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+///   builder (another handle, or freed or built already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: unknown option bits.
 ///
 /// # Safety
-/// `builder` must be NULL or a live builder not used by another thread during the call.
+/// `builder` must be NULL or a handle picket returned, not used by another thread during
+/// the call.
 #[no_mangle]
 pub unsafe extern "C" fn picket_registry_builder_set_options(
     builder: *mut picket_registry_builder,
@@ -119,11 +165,14 @@ pub unsafe extern "C" fn picket_registry_builder_set_options(
 /// Returns:
 /// - `PICKET_RESULT_OK`;
 /// - `PICKET_RESULT_BUILD_DUPLICATE_PROJECT`: the project was added before;
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+///   builder (another handle, or freed or built already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `mode` or option bits.
 ///
 /// # Safety
-/// `builder` must be NULL or a live builder not used by another thread during the call.
+/// `builder` must be NULL or a handle picket returned, not used by another thread during
+/// the call.
 #[no_mangle]
 pub unsafe extern "C" fn picket_registry_builder_add_project(
     builder: *mut picket_registry_builder,
@@ -148,13 +197,16 @@ pub unsafe extern "C" fn picket_registry_builder_add_project(
 /// - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
 /// - `PICKET_RESULT_REDIRECT_*` (400-416): the rule the URI breaks (the detailed message
 ///   names the project);
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+///   builder (another handle, or freed or built already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `builder` NULL, or `uri` NULL with a length;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: `uri_len` above `PTRDIFF_MAX`.
 ///
 /// A refused URI leaves the builder as it was.
 ///
 /// # Safety
-/// `builder` must be NULL or a live builder not used by another thread during the call;
+/// `builder` must be NULL or a handle picket returned, not used by another thread during
+/// the call;
 /// `uri` must be valid for reads of `uri_len` bytes (or NULL with `uri_len` 0).
 #[no_mangle]
 pub unsafe extern "C" fn picket_registry_builder_add_redirect_uri(
@@ -181,13 +233,16 @@ pub unsafe extern "C" fn picket_registry_builder_add_redirect_uri(
 /// - `PICKET_RESULT_OK`;
 /// - `PICKET_RESULT_BUILD_UNKNOWN_PROJECT`: the project was not added first;
 /// - `PICKET_RESULT_BUILD_TOO_MANY_KEYS`: the builder holds 2^32 - 2 keys already;
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+///   builder (another handle, or freed or built already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `digest` NULL;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `kind`.
 ///
 /// A digest added twice is found by `picket_registry_builder_build`.
 ///
 /// # Safety
-/// `builder` must be NULL or a live builder not used by another thread during the call;
+/// `builder` must be NULL or a handle picket returned, not used by another thread during
+/// the call;
 /// `digest` must be valid for reads of 32 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn picket_registry_builder_add_key(
@@ -219,17 +274,21 @@ pub unsafe extern "C" fn picket_registry_builder_add_key(
 /// Builds the registry and writes it to `*out_registry`; the caller owns it and frees it
 /// with `picket_registry_free`.
 ///
-/// `builder` is always consumed, on success and on failure alike: never use or free it
-/// afterwards. (If `out_registry` is NULL the builder is freed and
-/// `PICKET_RESULT_NULL_PARAMETER` returned.)
+/// A live `builder` is always consumed, on success and on failure alike: never use or free
+/// it afterwards. (If `out_registry` is NULL the builder is freed and
+/// `PICKET_RESULT_NULL_PARAMETER` returned.) A handle that is not a live builder is left as
+/// it was.
 ///
 /// Returns:
 /// - `PICKET_RESULT_OK`;
 /// - `PICKET_RESULT_BUILD_DUPLICATE_KEY`: a digest was added twice;
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `builder` is not a live
+///   builder (another handle, or freed or built already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `builder` or `out_registry` NULL.
 ///
 /// # Safety
-/// `builder` must be NULL or a live builder not used by another thread; `out_registry`
+/// `builder` must be NULL or a handle picket returned, not used by another thread;
+/// `out_registry`
 /// must be valid for writes of one pointer.
 #[no_mangle]
 pub unsafe extern "C" fn picket_registry_builder_build(
@@ -240,30 +299,35 @@ pub unsafe extern "C" fn picket_registry_builder_build(
         if builder.is_null() {
             return Err(Failure::null("builder"));
         }
-        // SAFETY: `builder` is not NULL and, by the function contract, came from
-        // `Box::into_raw` in `picket_registry_builder_new` and is consumed only here.
-        let builder = unsafe { Box::from_raw(builder) };
+        // SAFETY: the caller guarantees `builder` (function contract); it is consumed
+        // here, whatever happens next.
+        let builder = unsafe { handle::free::<BuilderKind>(builder_shell(builder), "builder") }?
+            .ok_or_else(|| Failure::null("builder"))?;
         // SAFETY: the caller guarantees `out_registry` (function contract).
         let out_registry = unsafe { Out::new(out_registry, "out_registry") }?;
-        let registry = builder.inner.build()?;
-        out_registry.write(Box::into_raw(Box::new(picket_registry { inner: registry })));
+        let registry = builder.build()?;
+        out_registry.write(handle::new::<RegistryKind>(registry).cast());
         Ok(())
     })
 }
 
 /// Frees a registry. NULL is a no-op.
 ///
+/// Returns:
+/// - `PICKET_RESULT_OK`: freed, or NULL;
+/// - `PICKET_RESULT_HANDLE_FREED`: freed already (nothing is done);
+/// - `PICKET_RESULT_WRONG_HANDLE`: not a registry, such as a `picket_registry_builder`
+///   (nothing is done: free a builder with `picket_registry_builder_free`).
+///
 /// # Safety
-/// `registry` must be NULL or come from `picket_registry_builder_build`, not have been
-/// freed already, and no other thread may be using it. It must not be used afterwards.
+/// `registry` must be NULL or a handle picket returned, and no other thread may be using
+/// it. It must not be used afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) {
-    ffi_value("picket_registry_free", (), || {
-        if !registry.is_null() {
-            // SAFETY: `registry` is not NULL and, by the function contract, came from
-            // `Box::into_raw` in `picket_registry_builder_build` and is freed only here.
-            drop(unsafe { Box::from_raw(registry) });
-        }
+pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) -> picket_result {
+    ffi_result("picket_registry_free", || {
+        // SAFETY: the caller guarantees `registry` (function contract).
+        drop(unsafe { handle::free::<RegistryKind>(registry_shell(registry), "registry") }?);
+        Ok(())
     })
 }
 
@@ -284,6 +348,8 @@ pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) {
 /// - `PICKET_RESULT_AUTH_WRONG_KIND`: a valid key of the kind `requirement` refuses (403);
 /// - `PICKET_RESULT_AUTH_KIND_MISMATCH`: the key's registry row names the other kind than
 ///   its prefix (the row is wrong; the key never authenticates);
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `registry` is not a live
+///   registry (another handle, or freed already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `registry`, `out_project` or `out_kind` NULL, or
 ///   `header` NULL with a length;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: unknown `requirement`, or `header_len` above
@@ -294,7 +360,7 @@ pub unsafe extern "C" fn picket_registry_free(registry: *mut picket_registry) {
 /// Thread-safe: any number of threads may call it on one registry at once.
 ///
 /// # Safety
-/// `registry` must be NULL or a live registry; `header` must be valid for reads of
+/// `registry` must be NULL or a handle picket returned, not freed during the call; `header` must be valid for reads of
 /// `header_len` bytes (or NULL with `header_len` 0); `out_project` for writes of one
 /// `uint64_t` and `out_kind` of one `uint32_t`.
 #[no_mangle]
@@ -339,6 +405,8 @@ pub unsafe extern "C" fn picket_registry_authenticate(
 /// - `PICKET_RESULT_AUTHORIZE_EXPIRED`: the key has expired;
 /// - `PICKET_RESULT_AUTHORIZE_REDIRECT_NOT_REGISTERED`: the project did not register
 ///   `redirect_uri`;
+/// - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `registry` is not a live
+///   registry (another handle, or freed already);
 /// - `PICKET_RESULT_NULL_PARAMETER`: `registry` or `out_project` NULL, or an input NULL
 ///   with a length;
 /// - `PICKET_RESULT_INVALID_PARAMETER`: a length above `PTRDIFF_MAX`.
@@ -346,7 +414,7 @@ pub unsafe extern "C" fn picket_registry_authenticate(
 /// Thread-safe: any number of threads may call it on one registry at once.
 ///
 /// # Safety
-/// `registry` must be NULL or a live registry; `client_id` and `redirect_uri` must be
+/// `registry` must be NULL or a handle picket returned, not freed during the call; `client_id` and `redirect_uri` must be
 /// valid for reads of their lengths (or NULL with length 0); `out_project` for writes of
 /// one `uint64_t`.
 #[no_mangle]
@@ -384,7 +452,7 @@ mod tests {
     fn handles_are_send_and_sync_as_documented() {
         fn send_sync<T: Send + Sync>() {}
         fn send<T: Send>() {}
-        send_sync::<picket_registry>();
-        send::<picket_registry_builder>();
+        send_sync::<Shell<RegistryKind>>();
+        send::<Shell<BuilderKind>>();
     }
 }

@@ -47,6 +47,14 @@ pub enum picket_result {
     /// picket-core returned an error that has no result code in this build (a bug: please
     /// report it). The detailed message has the error's text.
     InternalError = 7,
+    /// The handle is not of the type the function takes: a handle of another type (a
+    /// `picket_registry` where a `picket_registry_builder` is expected, or the reverse) or
+    /// a value no picket handle has. Nothing was read through it.
+    WrongHandle = 8,
+    /// The handle was freed, or the builder was consumed by
+    /// `picket_registry_builder_build`: a use after free or a second free, caught before
+    /// anything was read through it.
+    HandleFreed = 9,
 
     /// The key is empty.
     KeyEmpty = 100,
@@ -179,7 +187,7 @@ pub enum picket_result {
 }
 
 /// Every variant, in ascending order of value.
-const ALL: [picket_result; 66] = {
+const ALL: [picket_result; 68] = {
     use picket_result::*;
     [
         Ok,
@@ -190,6 +198,8 @@ const ALL: [picket_result; 66] = {
         RandomUnavailable,
         KeyMismatch,
         InternalError,
+        WrongHandle,
+        HandleFreed,
         KeyEmpty,
         KeyUnknownPrefix,
         KeyWrongLength,
@@ -289,6 +299,8 @@ impl picket_result {
             RandomUnavailable => "the operating system's random number generator failed",
             KeyMismatch => "the key matches none of the given digests",
             InternalError => "picket-core returned an error that has no result code in this build (a bug: please report it)",
+            WrongHandle => "the handle is not of the type this function takes (another picket handle, or a pointer picket did not return)",
+            HandleFreed => "the handle was freed (or the builder was consumed by picket_registry_builder_build) and must not be used again",
             KeyEmpty => "api key is empty",
             KeyUnknownPrefix => "api key has an unknown prefix: expected \"pk_\" or \"sk_\"",
             KeyWrongLength => "api key must have 32 hex digits after the prefix",
@@ -367,6 +379,8 @@ impl picket_result {
             RandomUnavailable => "random_unavailable",
             KeyMismatch => "key_mismatch",
             InternalError => "internal_error",
+            WrongHandle => "wrong_handle",
+            HandleFreed => "handle_freed",
             KeyEmpty => "key_empty",
             KeyUnknownPrefix => "key_unknown_prefix",
             KeyWrongLength => "key_wrong_length",

@@ -41,6 +41,17 @@ export const Code = {
    * report it). The detailed message has the error's text.
    */
   INTERNAL_ERROR: 7,
+  /**
+   * The handle is not of the type the function takes: a handle of another type (a
+   * `picket_registry` where a `picket_registry_builder` is expected, or the reverse) or a
+   * value no picket handle has. Nothing was read through it.
+   */
+  WRONG_HANDLE: 8,
+  /**
+   * The handle was freed, or the builder was consumed by `picket_registry_builder_build`: a
+   * use after free or a second free, caught before anything was read through it.
+   */
+  HANDLE_FREED: 9,
   /** The key is empty. */
   KEY_EMPTY: 100,
   /** The key does not start with `pk_` or `sk_`. */

@@ -169,6 +169,8 @@ export function errorClass(code: number): new (code: number, message: string) =>
     case Code.NULL_PARAMETER:
     case Code.BUFFER_TOO_SMALL:
     case Code.INVALID_PARAMETER:
+    case Code.WRONG_HANDLE:
+    case Code.HANDLE_FREED:
       return UsageError;
     case Code.RANDOM_UNAVAILABLE:
       return RandomError;

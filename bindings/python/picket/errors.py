@@ -95,8 +95,9 @@ class PicketError(Exception):
 
 class UsageError(PicketError):
     """The C ABI refused an argument (``NULL_PARAMETER``, ``BUFFER_TOO_SMALL``,
-    ``INVALID_PARAMETER``). The Python API checks its arguments first, so this is a bug in
-    the caller of the low-level functions, or in this binding."""
+    ``INVALID_PARAMETER``, ``WRONG_HANDLE``, ``HANDLE_FREED``). The Python API checks its
+    arguments and guards its handles first, so this is a bug in the caller of the low-level
+    functions, or in this binding."""
 
 
 class PanicError(PicketError):
@@ -180,6 +181,8 @@ _FFI_CLASSES: Dict[int, Type[PicketError]] = {
     Code.RANDOM_UNAVAILABLE: RandomError,
     Code.KEY_MISMATCH: KeyMismatchError,
     Code.INTERNAL_ERROR: PanicError,
+    Code.WRONG_HANDLE: UsageError,
+    Code.HANDLE_FREED: UsageError,
 }
 
 _RANGES: Tuple[Tuple[int, int, Type[PicketError]], ...] = (

@@ -18,6 +18,8 @@ EXPECTED_CLASS = {
     Code.RANDOM_UNAVAILABLE: picket.RandomError,
     Code.KEY_MISMATCH: picket.KeyMismatchError,
     Code.INTERNAL_ERROR: picket.PanicError,
+    Code.WRONG_HANDLE: picket.UsageError,
+    Code.HANDLE_FREED: picket.UsageError,
 }
 RANGES = [
     ("KEY_", picket.InvalidKeyError),

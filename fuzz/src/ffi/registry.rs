@@ -213,11 +213,19 @@ pub(crate) fn registry(call: &mut Call, n: u64) {
         picket_registry_authenticate(ptr::null(), ptr::null(), 0, now, 3, &mut project, &mut kind)
     };
     assert_eq!(got, picket_result::NullParameter);
-    // SAFETY: `registry` is live and freed once; NULL is a no-op.
+    // SAFETY: `registry` is live and freed once; NULL is a no-op; a freed handle stays
+    // readable (its shell is kept), so a second free and a use after free are refused.
     unsafe {
-        picket_registry_free(registry);
-        picket_registry_free(ptr::null_mut());
-        picket_registry_builder_free(ptr::null_mut());
+        assert_eq!(picket_registry_free(registry), picket_result::Ok);
+        assert_eq!(picket_registry_free(registry), picket_result::HandleFreed);
+        let got =
+            picket_registry_authenticate(registry, ptr::null(), 0, now, 3, &mut project, &mut kind);
+        assert_eq!(got, picket_result::HandleFreed);
+        assert_eq!(picket_registry_free(ptr::null_mut()), picket_result::Ok);
+        assert_eq!(
+            picket_registry_builder_free(ptr::null_mut()),
+            picket_result::Ok
+        );
     }
 }
 

@@ -11,6 +11,7 @@ use std::ptr::{null, null_mut};
 
 use picket::*;
 
+mod handles;
 mod header;
 mod keys;
 mod messages;

@@ -94,7 +94,10 @@ impl Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        unsafe { picket_registry_free(self.registry) }
+        assert_eq!(
+            unsafe { picket_registry_free(self.registry) },
+            picket_result::Ok
+        );
     }
 }
 

@@ -41,7 +41,9 @@ impl Drop for Handle {
         // SAFETY: the pointer came from picket_registry_builder_build and is freed only
         // here, once (a Handle is never copied); the slot's write lock (or the last
         // reference to the slot) guarantees no call is using it.
-        unsafe { picket::picket_registry_free(self.0.as_ptr()) }
+        let freed = unsafe { picket::picket_registry_free(self.0.as_ptr()) };
+        // A live registry's handle: the free cannot be refused (issue 20's handle checks).
+        debug_assert_eq!(freed, picket::picket_result::Ok);
     }
 }
 
@@ -462,7 +464,8 @@ impl NativeBuilder {
         if let Some(b) = self.handle.take() {
             // SAFETY: `b` came from picket_registry_builder_new and was neither built nor
             // freed (it is taken out of `handle` exactly once).
-            unsafe { picket::picket_registry_builder_free(b.as_ptr()) }
+            let freed = unsafe { picket::picket_registry_builder_free(b.as_ptr()) };
+            debug_assert_eq!(freed, picket::picket_result::Ok);
         }
     }
 
