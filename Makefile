@@ -7,6 +7,12 @@
 #   make && sudo make install                a system prefix, cargo run as yourself
 #   make install PREFIX=/usr DESTDIR=/tmp/stage   staged, for a package: .pc files say /usr
 #   make uninstall PREFIX=/usr/local [DESTDIR=...] removes exactly what install wrote
+#   make dist                                every release artifact into dist/ (scripts/dist/build.sh)
+#
+# `install` is `build` then `install-files`, which copies what $(BUILD_DIR) holds without
+# running cargo; scripts/dist/c.sh uses it with BUILD_DIR= the release build and
+# RELOCATABLE=1, which writes .pc files that find the prefix from their own directory
+# (prefix=${pcfiledir}/../..), so that a tarball works wherever it is unpacked.
 #
 # Installs, under $(DESTDIR)$(PREFIX):
 #   include/picket.h
@@ -39,7 +45,8 @@ $(error PREFIX must be an absolute path (it is written into picket.pc), got "$(P
 endif
 
 TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
-BUILD_DIR  := $(TARGET_DIR)/release
+BUILD_DIR  ?= $(TARGET_DIR)/release
+RELOCATABLE ?=
 
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(word 1,$(subst ., ,$(VERSION)))
@@ -49,13 +56,26 @@ ifeq ($(VERSION),)
 $(error no version = "X.Y.Z" in Cargo.toml)
 endif
 
+# What the .pc files say: the prefix (or, RELOCATABLE=1, the path from the .pc file's own
+# directory to it), and the lib and include directories under ${prefix} when they are there.
+ifneq ($(RELOCATABLE),)
+ifneq ($(LIBDIR)$(INCLUDEDIR)$(PKGCONFIGDIR),$(PREFIX)/lib$(PREFIX)/include$(PREFIX)/lib/pkgconfig)
+$(error RELOCATABLE=1 needs the default LIBDIR, INCLUDEDIR and PKGCONFIGDIR under PREFIX)
+endif
+PC_PREFIX := $${pcfiledir}/../..
+else
+PC_PREFIX := $(PREFIX)
+endif
+PC_LIBDIR     := $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+
 SO_REAL   := libpicket.so.$(VERSION)
 SO_NAME   := libpicket.so.$(ABI)
 # What the Rust standard library needs from the system when libpicket.a is linked
 # (cargo rustc --crate-type staticlib -- --print native-static-libs, deduplicated).
 NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all build install uninstall
+.PHONY: all build install install-files uninstall dist
 all: build
 
 # Under sudo, cargo is often not on root's PATH: `make` as yourself, then `sudo make install`
@@ -71,14 +91,17 @@ build:
 
 # $(1): output file, $(2): Name, $(3): Description, $(4): Libs, $(5): Libs.private
 define write_pc
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@PREFIX@|$(PC_PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@NAME@|$(2)|g' -e 's|@DESCRIPTION@|$(3)|g' \
 	    -e 's|@LIBS@|$(4)|g' -e 's|@LIBS_PRIVATE@|$(5)|g' -e '/^#/d' -e '/^Libs.private: *$$/d' \
 	    picket-ffi/picket.pc.in > $(1).tmp && mv $(1).tmp $(1)
 endef
 
 install: build
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
 	@soname=$$(readelf -d $(BUILD_DIR)/libpicket.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'); \
 	if [ "$$soname" != "$(SO_NAME)" ]; then \
 	  echo "make install: $(BUILD_DIR)/libpicket.so has SONAME '$$soname', expected $(SO_NAME)" >&2; exit 1; \
@@ -98,3 +121,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libpicket.a $(DESTDIR)$(LIBDIR)/libpicket.so
 	rm -f $(DESTDIR)$(LIBDIR)/$(SO_NAME) $(DESTDIR)$(LIBDIR)/$(SO_REAL)
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/picket.pc $(DESTDIR)$(PKGCONFIGDIR)/picket-static.pc
+
+# Every release artifact into dist/ (C tarballs, Python sdist and wheel, the Go module as a
+# module proxy serves it): see scripts/dist/build.sh.
+dist:
+	scripts/dist/build.sh

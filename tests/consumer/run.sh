@@ -9,8 +9,9 @@
 #    the .pc files, the library's file name and its SONAME agree, that the library has no
 #    RPATH/RUNPATH, and that DESTDIR staging and `make uninstall` write and remove exactly
 #    the installed files.
-# 2. The README's "C quick start": its commands and its app.c, as written (extracted from
-#    README.md, so the README cannot drift), static and shared; ldd shows which is which.
+# 2. The README's "C quick start" from a checkout (its second sh block, `make install`) and
+#    its app.c, as written (extracted from README.md, so the README cannot drift), static
+#    and shared; ldd shows which is which. (tests/install/c.sh runs the first, the tarball.)
 # 3. The README's "Go quick start": a new module in a temporary directory requires the
 #    binding through a `replace` to a copy of bindings/go alone, runs the README's commands
 #    (go get, go build static and shared), serves requests from curl over loopback through
@@ -20,67 +21,17 @@
 # 4. grep -r of the prefix and of every built program for the checkout's path finds nothing.
 #
 # Environment: PICKET_CONSUMER_PORT (default 18150), the loopback port of the Go server.
-set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../install/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../install/common.sh"
 port="${PICKET_CONSUMER_PORT:-18150}"
-work="$(mktemp -d)"
-case "$work/" in "$repo"/*) echo "FAILED: the temporary directory $work is inside the checkout" >&2; exit 1 ;; esac
 server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-checks=0
-ok() { checks=$((checks + 1)); echo "ok: $*"; }
-die() { echo "FAILED: $*" >&2; exit 1; }
-say() { printf '\n==> %s\n' "$*"; }
-
-# The tools keep their own homes; HOME becomes the temporary one the README's $HOME means.
-export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
-GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
-export GOPATH GOCACHE GOMODCACHE
-export HOME="$work/home"
-mkdir -p "$HOME"
-# Nothing from the caller's environment may point the compilers at the checkout.
-unset PKG_CONFIG_PATH CGO_CFLAGS CGO_LDFLAGS LD_LIBRARY_PATH LIBRARY_PATH C_INCLUDE_PATH CPATH GOFLAGS
+on_exit 'if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi'
 prefix="$HOME/.local"
-
-# block FILE HEADING LANG: the first ```LANG block under the `## HEADING` section of FILE.
-block() {
-    awk -v sec="## $2" -v fence="\`\`\`$3" '
-        $0 == sec { s = 1; next }
-        s && /^## / { exit }
-        s && !b && $0 == fence { b = 1; next }
-        b && $0 == "```" { exit }
-        b { print }' "$1"
-}
-
-# run_block DIR FILE: runs each line of the commands in FILE with bash -e, `make` lines in
-# the checkout (where the README says to run them) and the others in DIR. Prints each line.
-run_block() {
-    local dir="$1" script="$work/run-block.sh"
-    {
-        echo 'set -euo pipefail'
-        while IFS= read -r line; do
-            [ -n "$line" ] || continue
-            printf 'echo %q\n' "\$ $line"
-            case "$line" in
-                make\ *) printf 'cd %q\n' "$repo" ;;
-                *) printf 'cd %q\n' "$dir" ;;
-            esac
-            printf '%s\n' "$line"
-        done <"$2"
-    } >"$script"
-    bash "$script"
-}
 
 # --- 1. make install: versions, SONAME, no rpath, DESTDIR and uninstall -------------------
 say "C quick start commands (make install PREFIX=\$HOME/.local, app.c static and shared)"
 mkdir -p "$work/c"
-block "$repo/README.md" "C quick start" sh >"$work/c.sh"
+block "$repo/README.md" "C quick start" sh 2 >"$work/c.sh"
 block "$repo/README.md" "C quick start" c >"$work/c/app.c"
 [ -s "$work/c.sh" ] && [ -s "$work/c/app.c" ] || die "no sh or c block in the README's C quick start"
 grep -q '^make install PREFIX=\$HOME/.local' "$work/c.sh" || die "the C quick start no longer installs into \$HOME/.local"
@@ -227,4 +178,4 @@ grep -rlq -- "$repo" "$work/probe" || die "grep does not find the checkout path 
 ok "grep -r finds $repo in none of the prefix ($(find "$prefix" -type f | wc -l) files) and the ${#built[@]} programs"
 
 echo
-echo "consumer test: $checks checks passed"
+echo "consumer: $checks passed, 0 failed"

@@ -1,0 +1,103 @@
+# Sourced by the install tests (tests/install/*.sh) and tests/consumer/run.sh: a user's
+# machine without the checkout.
+#
+#   repo                         the checkout
+#   need_dist                    sets dist: DIST, default the checkout's dist/ (`make dist`)
+#   version, abi                 Cargo.toml's version; the SONAME's part (libpicket.so.$abi)
+#   work                         a new temporary directory outside the checkout, removed on
+#                                exit; HOME is $work/home (so pip, go and cargo caches start empty)
+#   user_path [TOOL...]          sets PATH to the system directories and Go's, with stubs
+#                                of cargo, rustc, rustup and each TOOL in front that fail
+#                                and record the call; no_stub_called checks none was
+#   block FILE HEADING LANG [N]  the Nth (default 1st) ```LANG block of `## HEADING` in FILE
+#   run_block DIR FILE           runs FILE's lines with bash -e in DIR (`make` lines in the
+#                                checkout), printing each
+#   ok TEXT / die TEXT / say TEXT
+#   on_exit COMMAND              run COMMAND (a string) on exit, before $work is removed
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# need_dist: sets dist, or stops when there is none.
+need_dist() {
+  dist="$(cd "${DIST:-$repo/dist}" 2>/dev/null && pwd)" || {
+    echo "FAILED: no ${DIST:-$repo/dist}: run make dist first" >&2
+    exit 1
+  }
+}
+version="$(sed -n 's/^version = "\([0-9.]*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)"
+IFS=. read -r _major _minor _ <<<"$version"
+if [ "$_major" = 0 ]; then abi="0.$_minor"; else abi="$_major"; fi # the SONAME's: libpicket.so.$abi
+unset _major _minor
+
+checks=0
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+die() { echo "FAILED: $*" >&2; exit 1; }
+say() { printf '\n==> %s\n' "$*"; }
+
+work="$(mktemp -d)"
+case "$work/" in "$repo"/*) die "the temporary directory $work is inside the checkout" ;; esac
+_exit_hooks=(true)
+on_exit() { _exit_hooks+=("$1"); }
+_cleanup() {
+  local hook
+  for hook in "${_exit_hooks[@]}"; do eval "$hook" || true; done
+  chmod -R u+w "$work" 2>/dev/null || true # Go's module cache is read-only
+  rm -rf "$work"
+}
+trap _cleanup EXIT
+
+# The toolchains keep their own homes (Go's build cache may be shared with the caller's:
+# it holds nothing a test fetches); HOME is the user's new one, so that pip's cache and Go's
+# module cache start empty.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+GOCACHE="$(go env GOCACHE 2>/dev/null || true)"
+export GOCACHE
+export HOME="$work/home"
+mkdir -p "$HOME"
+unset PKG_CONFIG_PATH CGO_CFLAGS CGO_LDFLAGS LD_LIBRARY_PATH LIBRARY_PATH C_INCLUDE_PATH CPATH \
+  GOFLAGS GOPATH GOMODCACHE GOPROXY GONOSUMDB GOPRIVATE PYTHONPATH VIRTUAL_ENV CARGO_TARGET_DIR
+
+# user_path [TOOL...]: a PATH without the Rust toolchain (and without each TOOL).
+user_path() {
+  local stubs="$work/stubs" tool go_dir
+  mkdir -p "$stubs"
+  for tool in cargo rustc rustup "$@"; do
+    printf '#!/bin/sh\necho "%s $*" >>"%s"\necho "%s: not installed on this machine (install test)" >&2\nexit 127\n' \
+      "$tool" "$work/stub-calls" "$tool" >"$stubs/$tool"
+    chmod +x "$stubs/$tool"
+  done
+  go_dir="$(dirname "$(readlink -f "$(command -v go)")")"
+  export PATH="$stubs:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$go_dir"
+  for tool in cargo rustc rustup "$@"; do
+    [ "$(command -v "$tool")" = "$stubs/$tool" ] || die "$tool is not the stub on PATH"
+  done
+}
+no_stub_called() {
+  if [ -s "$work/stub-calls" ]; then die "called, though not installed: $(cat "$work/stub-calls")"; fi
+}
+
+block() {
+  awk -v sec="## $2" -v fence="\`\`\`$3" -v want="${4:-1}" '
+        $0 == sec { s = 1; next }
+        s && /^## / { exit }
+        s && !b && $0 == fence { n++; if (n == want) { b = 1 }; next }
+        b && $0 == "```" { exit }
+        b { print }' "$1"
+}
+
+run_block() {
+  local dir="$1" script="$work/run-block.sh"
+  {
+    echo 'set -euo pipefail'
+    while IFS= read -r line; do
+      [ -n "$line" ] || continue
+      printf 'echo %q\n' "\$ $line"
+      case "$line" in
+        make\ *) printf 'cd %q\n' "$repo" ;;
+        *) printf 'cd %q\n' "$dir" ;;
+      esac
+      printf '%s\n' "$line"
+    done <"$2"
+  } >"$script"
+  bash "$script"
+}
