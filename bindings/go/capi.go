@@ -4,8 +4,8 @@
 package picket
 
 // This file is the only one that talks to C. Everything else in the package is plain Go.
-// Which library it links (found through pkg-config, never through a path of this
-// repository) is said in link_static.go and link_shared.go.
+// Which library it links (the one this module carries, or one found through pkg-config) is
+// said in link_packaged.go, link_pkgconfig.go and link_shared.go.
 //
 // How errors cross the boundary without runtime.LockOSThread: the C ABI keeps the detailed
 // message of the last failure per OS thread, and a goroutine may move between OS threads
@@ -21,6 +21,13 @@ package picket
 
 /*
 #include <stdlib.h>
+// The header comes from packaged/include (link_packaged.go) or from pkg-config. In a
+// checkout of the picket repository packaged/ is build output: say what makes it.
+#if defined(__has_include)
+#if !__has_include("picket.h")
+#error "picket.h not found. In a checkout of the picket repository, source scripts/libpicket-env.sh first (it builds libpicket into bindings/go/packaged); with the C library installed, build with -tags picket_pkgconfig"
+#endif
+#endif
 #include "picket.h"
 
 // PG_MSG_INLINE is the room for the detailed message inside a result. The messages of the

@@ -7,16 +7,16 @@
 //
 // # Building
 //
-// The package calls the picket C library through cgo and finds it with pkg-config, so
-// install the library first, from a checkout of the picket repository, and point
-// pkg-config at it:
+// The module carries the C library for linux/amd64 (a static libpicket.a and its header,
+// under packaged/), so a program needs only cgo and a C compiler:
 //
-//	make install PREFIX=$HOME/.local
-//	export PKG_CONFIG_PATH=$HOME/.local/lib/pkgconfig
+//	go get github.com/picket-dev/picket/bindings/go@v0.1.0
+//	go build
 //
-// Then `go build`, `go test` and `go run` work as usual, with cgo on and a C compiler. The
-// default links the static library (a self-contained binary); -tags picket_shared links
-// libpicket.so instead, which must then be on the loader's path at run time.
+// The binary carries the library and needs nothing at run time. To link a C library
+// installed on the machine instead (other platforms, or a system package), install it and
+// point pkg-config at it, then build with -tags picket_pkgconfig (its static library) or
+// -tags picket_shared (libpicket.so, which must then be on the loader's path at run time).
 //
 // # Overview
 //

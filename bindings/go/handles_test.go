@@ -3,24 +3,10 @@ package picket
 import (
 	"errors"
 	"fmt"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 )
-
-// installedHeader is the picket.h of the installed library this package was built against,
-// found the way the build finds the library: through pkg-config.
-func installedHeader(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("pkg-config", "--variable=includedir", "picket-static").Output()
-	if err != nil {
-		t.Fatalf("pkg-config --variable=includedir picket-static: %v (is PKG_CONFIG_PATH set to the prefix's lib/pkgconfig?)", err)
-	}
-	return filepath.Join(strings.TrimSpace(string(out)), "picket.h")
-}
 
 // okOrClosed accepts what an Add* call may answer while another goroutine builds or closes
 // the builder: success, the rule error the test provokes (allowed), or ErrClosed.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Every check of the Go binding, built as a user builds it: installs libpicket with
-# `make install` into a prefix (target/prefix, or $CARGO_TARGET_DIR/prefix) and finds it
-# through PKG_CONFIG_PATH, as the module's cgo flags say (pkg-config, nothing of the
-# repository's paths). Then gofmt, go vet, the tests under the race detector (among them the
-# vector runner's tests), the package's tests again linked to libpicket.so
-# (-tags picket_shared), Require under three routers (routertest), the vector runner over
-# the project's vectors, and each benchmark
-# once (-benchtime=1x: exercised, not timed).
+# Every check of the Go binding, built as a user builds it: scripts/libpicket-env.sh
+# installs libpicket with `make install` into a prefix (target/prefix, or
+# $CARGO_TARGET_DIR/prefix) and copies its static library and header into packaged/, where
+# the default build finds them as it does in a release's module zip. Then gofmt, go vet,
+# the tests under the race detector (among them the vector runner's tests), the package's
+# tests again linked through pkg-config to the installed libpicket.a
+# (-tags picket_pkgconfig) and libpicket.so (-tags picket_shared), Require under three
+# routers (routertest), the vector runner over the project's vectors, and each benchmark
+# once (-benchtime=1x: exercised, not timed). tests/install/go.sh tests the module zip of
+# `make dist` as users get it.
 #
 #   bindings/go/test.sh
 set -euo pipefail
@@ -14,7 +16,7 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Re-run under scripts/with-libpicket.sh: make install into target/prefix, PKG_CONFIG_PATH.
+# Re-run under scripts/with-libpicket.sh: make install into target/prefix, packaged/, PKG_CONFIG_PATH.
 if [ -z "${PICKET_PREFIX:-}" ]; then exec ../../scripts/with-libpicket.sh ./test.sh "$@"; fi
 prefix="$PICKET_PREFIX"
 step "libpicket installed in $prefix (PKG_CONFIG_PATH=$PKG_CONFIG_PATH)"
@@ -28,8 +30,11 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
-step "go test -race ./... (static libpicket.a, the default)"
+step "go test -race ./... (the default: packaged/lib/linux-amd64/libpicket.a)"
 go test -race -count=1 ./...
+
+step "go test -tags picket_pkgconfig . (the installed libpicket.a, through pkg-config)"
+go test -tags picket_pkgconfig -count=1 .
 
 step "go test -tags picket_shared . (libpicket.so, found at run time through LD_LIBRARY_PATH)"
 LD_LIBRARY_PATH="$prefix/lib" go test -tags picket_shared -count=1 .

@@ -7,6 +7,10 @@
 #   libpicket-VERSION-x86_64-linux-gnu.tar.gz   C: headers, static and shared library,
 #                                               relocatable pkg-config files (c.sh)
 #   libpicket-VERSION.tar.gz                    the source (git archive of HEAD; c.sh)
+#   goproxy/github.com/picket-dev/picket/bindings/go/@v/{list,vVERSION.info,.mod,.zip}
+#                                               Go: the module with libpicket.a for
+#                                               linux/amd64 inside, for GOPROXY=file://
+#                                               (go.sh)
 #   SHA256SUMS                                  of every file above and below
 #
 # The parts run in order; each is a script of its own here, runnable alone after
@@ -26,6 +30,7 @@ rm -rf "$out"
 mkdir -p "$out"
 "$here/libpicket.sh"
 "$here/c.sh" "$out"
+"$here/go.sh" "$out"
 
 say "SHA256SUMS"
 (cd "$out" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)

@@ -12,20 +12,18 @@
 # 2. The README's "C quick start" from a checkout (its second sh block, `make install`) and
 #    its app.c, as written (extracted from README.md, so the README cannot drift), static
 #    and shared; ldd shows which is which. (tests/install/c.sh runs the first, the tarball.)
-# 3. The README's "Go quick start": a new module in a temporary directory requires the
-#    binding through a `replace` to a copy of bindings/go alone, runs the README's commands
-#    (go get, go build static and shared), serves requests from curl over loopback through
-#    picket.Require (200, 401 with the challenge, 403), builds again from `go mod
-#    vendor`, and a CGO_ENABLED=0 build fails with the binding's message about cgo. The
-#    install commands of bindings/go/README.md are the main README's, checked equal.
+# 3. The README's "Go quick start" with the installed library (its second sh block): a new
+#    module in a temporary directory requires the binding through a `replace` to a copy of
+#    the committed files of bindings/go (no packaged library), builds with
+#    -tags picket_pkgconfig and -tags picket_shared as the README says, and serves requests
+#    from curl over loopback through picket.Require. (tests/install/go.sh runs the first
+#    block: the module from make dist's module proxy, with its packaged library.)
 # 4. grep -r of the prefix and of every built program for the checkout's path finds nothing.
 #
 # Environment: PICKET_CONSUMER_PORT (default 18150), the loopback port of the Go server.
 # shellcheck source=../install/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../install/common.sh"
 port="${PICKET_CONSUMER_PORT:-18150}"
-server_pid=""
-on_exit 'if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi'
 prefix="$HOME/.local"
 
 # --- 1. make install: versions, SONAME, no rpath, DESTDIR and uninstall -------------------
@@ -90,87 +88,44 @@ if "$work/c/app" >/dev/null 2>"$work/noload.txt"; then die "app ran without LD_L
 grep -q "libpicket.so.$abi" "$work/noload.txt" || die "app without the prefix on the loader's path failed otherwise: $(cat "$work/noload.txt")"
 ok "app without LD_LIBRARY_PATH fails to find libpicket.so.$abi (no rpath)"
 
-# --- 3. the Go quick start, from a copy of bindings/go alone ----------------------------
-say "Go quick start: a new module requiring a copy of bindings/go alone"
-cp -R "$repo/bindings/go" "$work/picket-go"
-mkdir -p "$work/goapp"
-block "$repo/README.md" "Go quick start" sh >"$work/go.sh"
-block "$repo/README.md" "Go quick start" go >"$work/goapp/main.go"
-[ -s "$work/go.sh" ] && [ -s "$work/goapp/main.go" ] || die "no sh or go block in the README's Go quick start"
-[ "$(block "$repo/bindings/go/README.md" "Install" sh)" = "$(cat "$work/go.sh")" ] ||
-    die "the commands of bindings/go/README.md's Install differ from the README's Go quick start"
-ok "bindings/go/README.md's install commands are the README's"
+# --- 3. Go with the installed library (pkg-config tags), from a copy of bindings/go ------
+say "Go quick start with the installed library: -tags picket_pkgconfig and picket_shared"
 module=github.com/picket-dev/picket/bindings/go
+# The committed files alone: no packaged/ library, so only pkg-config can find one.
+mkdir -p "$work/picket-go" "$work/goapp"
+(cd "$repo/bindings/go" && git ls-files -z . | xargs -0 cp --parents -t "$work/picket-go")
+[ ! -e "$work/picket-go/packaged/lib/linux-amd64/libpicket.a" ] || die "the copy of bindings/go has a packaged library"
 [ "$(sed -n 's/^module //p' "$work/picket-go/go.mod")" = "$module" ] || die "bindings/go/go.mod is not module $module"
-# Until the module is published, `go get` resolves it to the copy: the replace goes in right
-# after `go mod init`, and the go command may not reach the network.
-awk -v rep="go mod edit -replace=$module=$work/picket-go" '{ print } /^go mod init / { print rep }' "$work/go.sh" >"$work/go-replaced.sh"
-GOPROXY=off GOFLAGS=-mod=mod run_block "$work/goapp" "$work/go-replaced.sh"
-ok "the README's Go commands ran (go get, go build, go build -tags picket_shared)"
+block "$repo/README.md" "Go quick start" go >"$work/goapp/main.go"
+block "$repo/README.md" "Go quick start" sh 2 >"$work/go.sh"
+grep -q -- '-tags picket_pkgconfig' "$work/go.sh" && grep -q -- '-tags picket_shared' "$work/go.sh" ||
+    die "the Go quick start's second block does not build with -tags picket_pkgconfig and picket_shared"
+# The module as the first block gets it, but from the copy (replace), the network off.
+(cd "$work/goapp" && go mod init example.com/app && go mod edit -replace="$module=$work/picket-go" &&
+    GOPROXY=off go get "$module@v$version")
+GOPROXY=off run_block "$work/goapp" "$work/go.sh"
+ok "the README's commands: go build -tags picket_pkgconfig and -tags picket_shared, through pkg-config"
 
-if grep -q libpicket <<<"$(ldd "$work/goapp/app" 2>&1)"; then die "the default Go build loads libpicket at run time"; fi
-ok "app (default build) does not load libpicket (ldd)"
+if grep -q libpicket <<<"$(ldd "$work/goapp/app-pc" 2>&1)"; then die "app-pc loads libpicket at run time"; fi
+ok "app-pc (the installed libpicket.a) does not load libpicket (ldd)"
 grep -qF "libpicket.so.$abi => $lib/libpicket.so.$abi" <<<"$(LD_LIBRARY_PATH="$lib" ldd "$work/goapp/app-shared")" || die "app-shared does not load libpicket.so.$abi"
 ok "app-shared (-tags picket_shared) loads libpicket.so.$abi (ldd)"
 
-sk=sk_e1f767d29fa6e533f2e5c62342fb9e24
-pk=pk_d9960d04426c1e9f3941bec7e39c8854
 url="http://127.0.0.1:$port/v1/whoami"
-# serve PROGRAM: starts it on the port and waits until it answers.
-serve() {
-    ADDR="127.0.0.1:$port" "$@" >"$work/server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 100); do
-        curl -s -o /dev/null "$url" && return 0
-        kill -0 "$server_pid" 2>/dev/null || die "$1 exited: $(cat "$work/server.log")"
-        sleep 0.1
-    done
-    die "$1 does not answer on 127.0.0.1:$port"
-}
-stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
-# expect STATUS BODY-REGEX CURL-ARGS...: one request; status and body must match.
-expect() {
-    local want="$1" body="$2"
-    shift 2
-    local got
-    got="$(curl -s -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$url")"
-    [ "$got" = "$want" ] || die "curl $* -> $got, want $want: $(cat "$work/body")"
-    grep -Eq "$body" "$work/body" || die "curl $* -> body $(cat "$work/body"), want /$body/"
-}
-
-serve "$work/goapp/app"
+serve "$work/goapp/app-pc"
 expect 200 '^project 1$' -u "$sk:"
+expect 403 '"error":"auth_wrong_kind"' -u "$pk:"
+stop
+LD_LIBRARY_PATH="$lib" serve "$work/goapp/app-shared"
 expect 200 '^project 1$' -H "Authorization: Basic  $(printf %s "$sk" | base64 -w0)"
 expect 401 '"error":"header_missing","code":300'
-grep -qi '^WWW-Authenticate: Basic realm="picket"' "$work/headers" || die "401 without the challenge"
-expect 403 '"error":"auth_wrong_kind"' -u "$pk:"
-expect 401 '"error":"auth_unknown_key"' -u "sk_00000000000000000000000000000000:"
 stop
-ok "app serves through picket.Require: 200 (curl -u, JS SDK form), 401 + challenge, 403, 401 unknown"
-LD_LIBRARY_PATH="$lib" serve "$work/goapp/app-shared"
-expect 200 '^project 1$' -u "$sk:"
-stop
-ok "app-shared serves a request"
-
-say "go mod vendor"
-(cd "$work/goapp" && GOPROXY=off go mod tidy && GOPROXY=off go mod vendor && go build -mod=vendor -o app-vendored .)
-[ -f "$work/goapp/vendor/$module/capi.go" ] || die "go mod vendor did not vendor the binding"
-serve "$work/goapp/app-vendored"
-expect 200 '^project 1$' -u "$sk:"
-stop
-ok "go mod vendor; go build -mod=vendor; it serves a request"
-
-say "CGO_ENABLED=0"
-if (cd "$work/goapp" && CGO_ENABLED=0 go build -o app-nocgo .) >"$work/nocgo.txt" 2>&1; then die "a CGO_ENABLED=0 build succeeded"; fi
-head -n 3 "$work/nocgo.txt"
-grep -q 'picket_requires_cgo__build_with_CGO_ENABLED_1_after_make_install' <<<"$(sed -n 2p "$work/nocgo.txt")" ||
-    die "the first error of a CGO_ENABLED=0 build does not name cgo and make install: $(cat "$work/nocgo.txt")"
-ok "CGO_ENABLED=0 fails first on picket_requires_cgo__build_with_CGO_ENABLED_1_after_make_install..."
+ok "app-pc and app-shared serve through picket.Require (200, 403; 200 JS SDK form, 401)"
 
 # --- 4. nothing refers to the checkout --------------------------------------------------
 say "No path of the checkout ($repo) in what was installed or built"
 [ -n "$repo" ] && [ "$repo" != / ] || die "no checkout path to look for"
-built=("$work/c/app-static" "$work/c/app" "$work/goapp/app" "$work/goapp/app-shared" "$work/goapp/app-vendored")
+built=("$work/c/app-static" "$work/c/app" "$work/goapp/app-pc" "$work/goapp/app-shared")
 if grep -rl -- "$repo" "$prefix" "${built[@]}"; then die "the files above contain $repo"; fi
 # The check can fail: a file holding the path is found.
 printf 'x%sx' "$repo" >"$work/probe"

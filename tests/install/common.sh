@@ -14,6 +14,10 @@
 #                                checkout), printing each
 #   ok TEXT / die TEXT / say TEXT
 #   on_exit COMMAND              run COMMAND (a string) on exit, before $work is removed
+#   serve PROGRAM / stop         starts PROGRAM with ADDR=127.0.0.1:$port (the README's Go
+#                                program) and waits until $url answers; stops it
+#   expect STATUS BODY-RE ARGS   one curl request to $url; its status and body must match
+#   sk, pk                       the README's secret and publishable keys
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -100,4 +104,29 @@ run_block() {
     done <"$2"
   } >"$script"
   bash "$script"
+}
+
+# The README's keys (the Go quick start's main.go registers both for project 1).
+sk=sk_e1f767d29fa6e533f2e5c62342fb9e24
+pk=pk_d9960d04426c1e9f3941bec7e39c8854
+
+server_pid=""
+on_exit 'if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi'
+serve() {
+  ADDR="127.0.0.1:$port" "$@" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "$url" && return 0
+    kill -0 "$server_pid" 2>/dev/null || die "$1 exited: $(cat "$work/server.log")"
+    sleep 0.1
+  done
+  die "$1 does not answer on 127.0.0.1:$port"
+}
+stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+expect() {
+  local want="$1" body="$2" got
+  shift 2
+  got="$(curl -s -D "$work/headers" -o "$work/body" -w '%{http_code}' "$@" "$url")"
+  [ "$got" = "$want" ] || die "curl $* -> $got, want $want: $(cat "$work/body")"
+  grep -Eq "$body" "$work/body" || die "curl $* -> body $(cat "$work/body"), want /$body/"
 }
