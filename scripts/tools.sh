@@ -20,6 +20,8 @@
 #                 server/tests/browser/requirements.txt)     venv's directory)
 #                 and Debian's chromium (apt-get, as root;   /usr/bin/chromium
 #                 never `playwright install`, which downloads a browser build of its own)
+# openapi         schemathesis (PyPI, pinned in                target/openapi-venv (prints the
+#                 server/tests/openapi/requirements.txt)     venv's directory)
 # systemd-analyze Debian's systemd (apt-get, as root), for     /usr/bin/systemd-analyze
 #                 `systemd-analyze verify` of server/deploy/picket-server.service
 #
@@ -60,31 +62,33 @@ pip_venv() {
   echo "$venv"
 }
 
+# apt_tool PROGRAM PACKAGE: installs Debian's PACKAGE (as root) unless PROGRAM is there.
+apt_tool() {
+  if [ ! -x "$1" ]; then
+    echo "tools.sh: installing Debian's $2 for $(basename "$1") (apt-get; once)" >&2
+    if [ "$(id -u)" != 0 ]; then
+      echo "tools.sh: $(basename "$1") is missing and only root can install it: sudo apt-get install $2" >&2
+      return 1
+    fi
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >&2
+  fi
+}
+
 dist_venv() {
   pip_venv "$repo/target/dist-venv" "$repo/scripts/dist/requirements.txt" "the release build's tools"
 }
 
 browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "tools.sh: installing Debian's chromium (apt-get; once)" >&2
-    if [ "$(id -u)" != 0 ]; then
-      echo "tools.sh: chromium is missing and only root can install it: sudo apt-get install chromium" >&2
-      return 1
-    fi
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
-  fi
+  apt_tool /usr/bin/chromium chromium
   pip_venv "$repo/target/browser-venv" "$repo/server/tests/browser/requirements.txt" "the browser tests' Python packages"
 }
 
+openapi() {
+  pip_venv "$repo/target/openapi-venv" "$repo/server/tests/openapi/requirements.txt" "schemathesis"
+}
+
 systemd_analyze() {
-  if [ ! -x /usr/bin/systemd-analyze ]; then
-    echo "tools.sh: installing Debian's systemd for systemd-analyze (apt-get; once)" >&2
-    if [ "$(id -u)" != 0 ]; then
-      echo "tools.sh: systemd-analyze is missing and only root can install it: sudo apt-get install systemd" >&2
-      return 1
-    fi
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >&2
-  fi
+  apt_tool /usr/bin/systemd-analyze systemd
   echo /usr/bin/systemd-analyze
 }
 
@@ -94,6 +98,7 @@ case "${1:-}" in
   python-venv) python_venv ;;
   dist-venv) dist_venv ;;
   browser) browser ;;
+  openapi) openapi ;;
   systemd-analyze) systemd_analyze ;;
   all)
     cargo_tool cbindgen 0.29.0 >/dev/null
@@ -101,10 +106,11 @@ case "${1:-}" in
     python_venv >/dev/null
     dist_venv >/dev/null
     browser >/dev/null
+    openapi >/dev/null
     systemd_analyze >/dev/null
     ;;
   *)
-    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|dist-venv|browser|systemd-analyze" >&2
+    echo "usage: scripts/tools.sh all|cbindgen|cargo-fuzz|python-venv|dist-venv|browser|openapi|systemd-analyze" >&2
     exit 2
     ;;
 esac

@@ -109,6 +109,7 @@ README_ENDPOINTS: list[tuple[str, str]] = [
     ("200", '"status":"ok"'),
     ("200", '"status":"ready"'),
     ("200", '"code_challenge_methods_supported":["S256"]'),
+    ("200", '"openapi": "3.1.0"'),
     ("200", '"key_kind":"publishable"'),
     ("200", '"My First Project"'),
     ("200", '"keys"'),

@@ -46,6 +46,8 @@ type App struct {
 	ui http.Handler
 	// issuer is the issuer identifier (SetIssuer): "" until set.
 	issuer string
+	// patterns are the routes Handler registered (openapi_test.go holds the document to them).
+	patterns []string
 	// proxies are the reverse proxies whose X-Forwarded-For ClientKey believes (none unless
 	// -trusted-proxies).
 	proxies ratelimit.Proxies

@@ -25,7 +25,7 @@ func listPages[T any](out io.Writer, limit int, cursor string, fetch func(after 
 	after := ""
 	if cursor != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(raw) == 0 {
+		if err != nil || !validSortKey(raw) {
 			return &usageError{"-cursor must be a next_cursor printed by a previous page"}
 		}
 		after = string(raw)

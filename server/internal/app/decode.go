@@ -5,6 +5,7 @@ package app
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -70,6 +71,8 @@ func jsonProblem(err error) string {
 		return "syntax error at offset " + strconv.FormatInt(syn.ByteOffset, 10)
 	case errors.As(err, &sem) && errors.Is(sem.Err, json.ErrUnknownName):
 		return "unknown field" + fieldName(sem.JSONPointer.LastToken()) + " (field names are case-sensitive)"
+	case errors.As(err, &sem) && errors.Is(sem.Err, errNotWhole):
+		return "field" + fieldName(sem.JSONPointer.LastToken()) + " must be a whole number"
 	case errors.As(err, &sem) && sem.GoType != nil && sem.JSONPointer != "":
 		return "field" + fieldName(sem.JSONPointer.LastToken()) + " must be " + jsonKind(sem.GoType.String())
 	case errors.As(err, &sem) && sem.GoType != nil:
@@ -84,6 +87,8 @@ func jsonKind(goType string) string {
 	switch {
 	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
 		return "a number"
+	case strings.HasSuffix(t, "wholeNumber"):
+		return "a whole number"
 	case t == "string":
 		return "a string"
 	case t == "bool":
@@ -91,3 +96,32 @@ func jsonKind(goType string) string {
 	}
 	return "a " + t
 }
+
+// wholeNumber is an integer field of a JSON body. JSON does not tell 3600 from 3600.0 or
+// 3.6e3 (RFC 8259 §6, and JSON Schema's "integer" takes them all), so neither does the API:
+// any number without a fractional part is accepted; one beyond int64 becomes its nearest
+// bound, so that the field's own range check refuses it with the field's words.
+type wholeNumber int64
+
+func (n *wholeNumber) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*n = wholeNumber(i)
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || math.IsNaN(f) || f != math.Trunc(f) {
+		return errNotWhole
+	}
+	switch {
+	case f >= math.MaxInt64:
+		*n = math.MaxInt64
+	case f <= math.MinInt64:
+		*n = math.MinInt64
+	default:
+		*n = wholeNumber(f)
+	}
+	return nil
+}
+
+var errNotWhole = errors.New("not a whole number")

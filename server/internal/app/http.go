@@ -15,8 +15,9 @@ const MaxBody = 64 << 10
 
 // Handler is the server's HTTP handler.
 func (a *App) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouteMux()
 	mux.Handle("/healthz", methods{"GET": http.HandlerFunc(a.healthz)})
+	mux.Handle("/openapi.json", methods{"GET": http.HandlerFunc(a.openAPI)})
 	mux.Handle("/readyz", methods{"GET": http.HandlerFunc(a.readyz)})
 	mux.Handle("/v1/ping", a.cors(methods{"GET": a.auth(picket.RequireAny, a.ping)}))
 	mux.Handle("/v1/project", methods{"GET": a.auth(picket.RequireSecret, a.manage(a.getProject))})
@@ -47,6 +48,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, rules.NotFound, "no such endpoint")
 	}))
+	a.patterns = mux.patterns
 	return requestID(a.observe(oneAuthorization(limitBody(mux))))
 }
 

@@ -107,8 +107,8 @@ func (a *App) IssueKey(ctx context.Context, project int64, kind picket.KeyKind, 
 
 func (a *App) issueKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 	var body struct {
-		Kind             string `json:"kind"`
-		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+		Kind             string       `json:"kind"`
+		ExpiresInSeconds *wholeNumber `json:"expires_in_seconds"`
 	}
 	if !decode(w, r, &body, false) {
 		return
@@ -203,8 +203,8 @@ func (a *App) rollKey(w http.ResponseWriter, r *http.Request, au picket.Auth) {
 		return
 	}
 	var body struct {
-		GraceSeconds     *int64 `json:"grace_seconds"`
-		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+		GraceSeconds     *wholeNumber `json:"grace_seconds"`
+		ExpiresInSeconds *wholeNumber `json:"expires_in_seconds"`
 	}
 	if !decode(w, r, &body, true) {
 		return

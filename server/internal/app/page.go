@@ -3,9 +3,11 @@
 package app
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/picket-dev/picket/server/internal/rules"
 )
@@ -42,13 +44,20 @@ func readPage(w http.ResponseWriter, r *http.Request) (pageRequest, bool) {
 	}
 	if c := q.Get("cursor"); c != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil || len(raw) == 0 {
+		if err != nil || !validSortKey(raw) {
 			writeErr(w, rules.BadRequest, "cursor must be a next_cursor from a previous answer")
 			return p, false
 		}
 		p.after = string(raw)
 	}
 	return p, true
+}
+
+// validSortKey reports whether a decoded cursor can be a sort key (an id, a redirect URI):
+// UTF-8 text without NUL, which is all a store takes as text (PostgreSQL refuses anything
+// else with an error, which must not become a 500).
+func validSortKey(raw []byte) bool {
+	return len(raw) > 0 && utf8.Valid(raw) && !bytes.ContainsRune(raw, 0)
 }
 
 // afterID is the cursor of a list ordered by id (0: from the start).

@@ -251,3 +251,45 @@ func TestOAuthErrorObjects(t *testing.T) {
 		t.Fatalf("two Authorization headers: %d", resp.StatusCode)
 	}
 }
+
+// JSON does not tell 3600 from 3600.0 or 3.6e3, nor does the API (the OpenAPI document
+// says integer, which JSON Schema takes all three for); a fraction, a string or a number
+// out of range is refused with the field's words.
+func TestWholeNumbers(t *testing.T) {
+	e := newEnv(t, t.TempDir(), "")
+	for _, n := range []string{"3600", "3600.0", "3.6e3", "36e2"} {
+		status, body := e.api("POST", "/v1/keys", e.sk, `{"kind":"publishable","expires_in_seconds":`+n+`}`)
+		wantStatus(t, n, status, 201, body)
+	}
+	for n, want := range map[string]string{
+		"3600.5": "invalid_json", `"3600"`: "invalid_json", "true": "invalid_json",
+		"1e30": "bad_request", "-1e30": "bad_request", "0": "bad_request", "0.0": "bad_request",
+	} {
+		status, body := e.api("POST", "/v1/keys", e.sk, `{"kind":"publishable","expires_in_seconds":`+n+`}`)
+		wantStatus(t, n, status, 400, body)
+		wantError(t, n, body, want)
+		if want == "invalid_json" && !strings.Contains(body["message"].(string), `"expires_in_seconds" must be a whole number`) {
+			t.Fatalf("%s: %v", n, body)
+		}
+	}
+	status, body := e.api("POST", "/v1/keys/1/roll", e.sk, `{"grace_seconds":60.0,"expires_in_seconds":0.0}`)
+	wantStatus(t, "roll", status, 201, body)
+}
+
+// A cursor that decodes to bytes no store takes as text (not UTF-8, or a NUL) is a 400,
+// not the store's error as a 500 (schemathesis found it on PostgreSQL).
+func TestCursorBytes(t *testing.T) { eachStore(t, testCursorBytes) }
+
+func testCursorBytes(t *testing.T, e *env) {
+	for _, path := range []string{"/v1/redirect_uris", "/v1/keys"} {
+		for _, c := range []string{"qNN", "AA", "_w"} { // 0xa8 0xd3; 0x00; 0xff
+			status, body := e.api("GET", path+"?cursor="+c, e.sk, "")
+			wantStatus(t, path+" "+c, status, 400, body)
+			wantError(t, path+" "+c, body, "bad_request")
+		}
+	}
+	code, _, errOut := cli(t, "redirect", "list", "-project", "1", "-limit", "5", "-cursor", "qNN", "-data", t.TempDir())
+	if code != 2 || !strings.Contains(errOut, "-cursor must be") {
+		t.Fatalf("CLI: %d %s", code, errOut)
+	}
+}

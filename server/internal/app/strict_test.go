@@ -21,7 +21,7 @@ func testStrictJSON(t *testing.T, e *env) {
 		{"duplicate in another body", "/v1/redirect_uris", `{"uri":"https://a.example/cb","uri":"https://b.example/cb"}`, `duplicate field "uri"`},
 		{"duplicate named by a key", "/v1/keys", `{"kind":"secret","` + e.sk + `":1,"` + e.sk + `":1}`, `unknown field (field names`},
 		{"trailing value", "/v1/keys", `{"kind":"secret"} {}`, "syntax error"},
-		{"wrong type", "/v1/keys/2/roll", `{"grace_seconds":"soon"}`, `field "grace_seconds" must be a number`},
+		{"wrong type", "/v1/keys/2/roll", `{"grace_seconds":"soon"}`, `field "grace_seconds" must be a whole number`},
 		{"not an object", "/v1/keys", `["secret"]`, "expected a JSON object"},
 	}
 	for _, c := range bad {
