@@ -32,7 +32,9 @@ Errors are :class:`PicketError` subclasses carrying the library's ``code`` and a
 the ``WWW-Authenticate`` ``challenge``.
 
 Also: :mod:`picket.wsgi` and :mod:`picket.asgi` (middleware with per-route requirements
-and exempt paths; :func:`picket.asgi.require_key` for FastAPI's ``Depends``),
+and exempt paths), :mod:`picket.fastapi` (``PicketAuth``, an async dependency and security
+scheme), :mod:`picket.flask` (an extension) and :mod:`picket.django` (a middleware), which
+all answer a refusal with picket-server's error object ``{"error", "code", "message"}``;
 :class:`RegistryHolder` (a registry that reloads and swaps atomically),
 :mod:`picket.logging` (a ``logging.Filter`` that redacts secret keys), and
 ``python3 -m picket.vectors FILE...`` (the shared test vectors).

@@ -74,3 +74,19 @@ def serve_asgi(app: Any) -> Tuple[str, Stop]:
         thread.join()
 
     return f"http://{HOST}:{port}", stop
+
+
+def serve_werkzeug(app: Any) -> Tuple[str, Stop]:
+    """A WSGI application (Flask's) under Werkzeug's development server, threaded, as
+    `flask run` serves it. Returns its base URL and a function that stops it."""
+    from werkzeug.serving import make_server as werkzeug_server
+
+    server = werkzeug_server(HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join()
+
+    return f"http://{HOST}:{server.server_port}", stop

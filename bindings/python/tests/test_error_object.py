@@ -2,7 +2,9 @@
 middleware answers it: the shared cases of tests/error-object/refusals.jsonl (which the Go
 middleware, picket-server's rules and the Node middleware answer alike) run over loopback
 HTTP, with httpx, against the WSGI middleware under wsgiref, the ASGI middleware under
-uvicorn, and the FastAPI dependency under uvicorn. Ports are the kernel's."""
+uvicorn, the FastAPI dependency under uvicorn, the Flask extension under Werkzeug's server,
+and the Django middleware under wsgiref (WSGI) and uvicorn (ASGI, its async path). Ports
+are the kernel's."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 import httpx
 import pytest
 from conftest import REPO
-from serving import Stop, serve_asgi, serve_wsgi, two_key_registry
+from serving import Stop, serve_asgi, serve_werkzeug, serve_wsgi, two_key_registry
 
 import picket
 import picket.asgi
@@ -89,10 +91,37 @@ def fastapi(registry: picket.Registry) -> Any:
     return app
 
 
+def flask(registry: picket.Registry) -> Any:
+    from flask import Flask, g
+
+    from picket.flask import Picket
+
+    app = Flask(__name__)
+    keys = Picket(app, registry)
+    for name, requirement in REQUIREMENTS.items():
+
+        def endpoint() -> Dict[str, Any]:
+            return {"project": g.picket.project, "kind": str(g.picket.kind)}
+
+        app.add_url_rule("/" + name, name, keys.require(requirement)(endpoint))
+    return app
+
+
+def django(registry: picket.Registry) -> Any:
+    import django_site
+
+    routes = {"/" + k: r for k, r in REQUIREMENTS.items()}
+    django_site.configure({"REGISTRY": registry, "REQUIREMENT": None, "ROUTES": routes})
+    return django_site
+
+
 SERVERS: Dict[str, Callable[[picket.Registry], Tuple[str, Stop]]] = {
     "wsgi": lambda reg: serve_wsgi(wsgi(reg)),
     "asgi": lambda reg: serve_asgi(asgi(reg)),
     "fastapi": lambda reg: serve_asgi(fastapi(reg)),
+    "flask": lambda reg: serve_werkzeug(flask(reg)),
+    "django-wsgi": lambda reg: serve_wsgi(django(reg).wsgi_app()),
+    "django-asgi": lambda reg: serve_asgi(django(reg).asgi_app()),
 }
 
 
