@@ -193,7 +193,7 @@ func wantOAuthError(t *testing.T, what string, m map[string]any) {
 		t.Fatalf("%s: not an RFC 6749 error object: %v", what, m)
 	}
 	for _, w := range internalName.FindAllString(desc, -1) {
-		if _, isRule := ruleCode(w); isRule || (!oauthParams[w] && code != "rate_limited") {
+		if _, isRule := ruleCode(w); isRule || !oauthParams[w] {
 			t.Fatalf("%s: error_description names %q: %q", what, w, desc)
 		}
 	}

@@ -84,6 +84,17 @@ var rateRules = []struct{ rule, flag, what string }{
 	{ruleManagement, "rate-management-per-project", "management calls (/v1/project, /v1/keys, /v1/redirect_uris) per project"},
 }
 
+// ruleWords says what a rule counts, from its flag's text (up to a ";").
+func ruleWords(rule string) string {
+	for _, r := range rateRules {
+		if r.rule == rule {
+			what, _, _ := strings.Cut(r.what, ";")
+			return what
+		}
+	}
+	return "requests"
+}
+
 // limiterEntries bounds each rule's map: beyond, the least recently used entry goes (a
 // full bucket again for that address or id). A variable for the tests.
 var limiterEntries = 100_000
@@ -182,7 +193,8 @@ func (a *App) limited(w http.ResponseWriter, r *http.Request, err error) bool {
 		secs = 1
 	}
 	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
-	msg := "too many requests: the limit " + e.rule + " allows " + strconv.Itoa(e.rate.N) + " per " + e.rate.Per.String() +
+	// In words (the rule's name is in "limit"): an OAuth client shows error_description.
+	msg := "too many requests: at most " + strconv.Itoa(e.rate.N) + " per " + e.rate.Per.String() + " of " + ruleWords(e.rule) +
 		" (per server process); retry after " + strconv.FormatInt(secs, 10) + " s"
 	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
 		writeError(w, rules.RateLimited.Status, oauthRateLimitedBody{oauthError{rules.RateLimited.Name, msg}, e.rule, secs})
