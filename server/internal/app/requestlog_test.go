@@ -129,3 +129,25 @@ func TestLogFields(t *testing.T) {
 		}
 	}
 }
+
+// The real serve path (its sampled logger, -log-level debug) writes the request's id and
+// fields too.
+func TestServeLogsRequestIDs(t *testing.T) {
+	s := startServe(t, "-data", t.TempDir(), "-log-level", "debug")
+	req, _ := http.NewRequest("GET", s.base+"/v1/ping", nil)
+	req.Header.Set(RequestIDHeader, "serve-7")
+	req.Header.Set("Authorization", basic(s.sk))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.shutdown(t)
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, `"msg":"request"`) && strings.Contains(line, `"request_id":"serve-7"`) &&
+			strings.Contains(line, `"duration_ms":`) && strings.Contains(line, `"client_addr":"127.0.0.1"`) {
+			return
+		}
+	}
+	t.Fatalf("no request line with its id in:\n%s", s.logs.String())
+}
