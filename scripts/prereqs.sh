@@ -46,6 +46,12 @@ if [ "$what" = test ]; then
   need "curl" "sudo apt-get install curl" curl --version
   need "openssl (the curl client's PKCE)" "sudo apt-get install openssl" openssl version
   need "a PostgreSQL server (/usr/lib/postgresql/*/bin)" "sudo apt-get install postgresql" postgres_ok
+  # Debian packages that scripts/tools.sh installs itself when it runs as root; anyone else
+  # installs them first.
+  if [ "$(id -u)" != 0 ]; then
+    need "Chromium (the browser tests)" "sudo apt-get install chromium" test -x /usr/bin/chromium
+    need "systemd-analyze (the service unit's check)" "sudo apt-get install systemd" test -x /usr/bin/systemd-analyze
+  fi
 elif [ "$what" != demo ]; then
   echo "usage: scripts/prereqs.sh [demo]" >&2
   exit 2

@@ -101,6 +101,9 @@ case "${1:-}" in
   openapi) openapi ;;
   systemd-analyze) systemd_analyze ;;
   all)
+    # The Debian packages first: without root they stop the run at once, not minutes in.
+    apt_tool /usr/bin/chromium chromium
+    systemd_analyze >/dev/null
     cargo_tool cbindgen 0.29.0 >/dev/null
     cargo_tool cargo-fuzz 0.13.2 >/dev/null
     python_venv >/dev/null
