@@ -64,7 +64,10 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	v := &view{Title: "Log in", Email: email}
 	now := d.app.Now()
 	key, client := throttleKey(email), d.app.ClientKey(r)
-	if wait := max(d.loginAccount.Wait(key, now), d.loginClient.Wait(client, now)); wait > 0 {
+	// Only failures spend: checking does not.
+	_, waitAccount := d.loginAccount.Blocked(key, now)
+	_, waitClient := d.loginClient.Blocked(client, now)
+	if wait := max(waitAccount, waitClient); wait > 0 {
 		v.Retry = retryAfter(w, wait)
 		e := rateLimited
 		v.Error = &e
@@ -73,8 +76,8 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	}
 	acc, err := d.app.CheckLogin(r.Context(), email, password)
 	if errors.Is(err, app.ErrLogin) {
-		d.loginAccount.Take(key, now)
-		d.loginClient.Take(client, now)
+		d.loginAccount.Spend(key, now)
+		d.loginClient.Spend(client, now)
 		e := loginFailed
 		v.Error = &e
 		d.anonForm(w, r, http.StatusUnauthorized, "login", v)
@@ -119,14 +122,13 @@ func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	now := d.app.Now()
 	client := d.app.ClientKey(r)
-	if wait := d.signupClient.Wait(client, now); wait > 0 {
+	if ok, wait := d.signupClient.Take(client, now); !ok {
 		v.Retry = retryAfter(w, wait)
 		e := rateLimited
 		v.Error = &e
 		d.anonForm(w, r, http.StatusTooManyRequests, "signup", v)
 		return
 	}
-	d.signupClient.Take(client, now)
 	// A new email and a taken one get the same answer, after the same argon2id work: the
 	// log-in form with a notice that holds for both. A taken email changes nothing.
 	acc, err := d.app.SignUp(r.Context(), email, password)

@@ -40,7 +40,7 @@ type Dashboard struct {
 	publicOrigin string
 	// Log-in failures per account (by email) and per client address; sign-ups per client
 	// address.
-	loginAccount, loginClient, signupClient *ratelimit.Keyed
+	loginAccount, loginClient, signupClient *ratelimit.Expiring
 }
 
 // Limits of attempts (token buckets, see package ratelimit): a burst, then one per period.
@@ -58,8 +58,19 @@ type limit struct {
 	Every time.Duration
 }
 
-// maxLimiterKeys bounds the keys each limiter remembers.
+// maxLimiterKeys bounds the keys each limiter remembers. Beyond, a new key forgets the
+// least recently used one, in constant time (ratelimit.Expiring), rather than being
+// refused: a table that refused new keys once full let one attacker who keeps it full of
+// buckets in use refuse every other user's log-in (and made each new key scan them all).
+// Forgetting a guessed account's bucket instead takes maxLimiterKeys failed log-ins with
+// other emails since that account's last one, each an argon2id run of the server's and
+// each spending its address's bucket, to win LoginPerAccount.Burst more guesses.
 const maxLimiterKeys = 100_000
+
+// limiter is l's buckets: Burst, refilled one per Every (Burst per Burst*Every).
+func (l limit) limiter() *ratelimit.Expiring {
+	return ratelimit.NewExpiring(l.Burst, time.Duration(l.Burst)*l.Every, maxLimiterKeys)
+}
 
 // New builds the dashboard over a (its store and service operations).
 func New(a *app.App, cfg app.UIConfig) (http.Handler, error) {
@@ -75,9 +86,9 @@ func New(a *app.App, cfg app.UIConfig) (http.Handler, error) {
 		return nil, err
 	}
 	d := &Dashboard{app: a, cfg: cfg, pages: p,
-		loginAccount: ratelimit.New(LoginPerAccount.Every, LoginPerAccount.Burst, maxLimiterKeys),
-		loginClient:  ratelimit.New(LoginPerClient.Every, LoginPerClient.Burst, maxLimiterKeys),
-		signupClient: ratelimit.New(SignupPerClient.Every, SignupPerClient.Burst, maxLimiterKeys),
+		loginAccount: LoginPerAccount.limiter(),
+		loginClient:  LoginPerClient.limiter(),
+		signupClient: SignupPerClient.limiter(),
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,6 +163,32 @@ func TestLoginLimitsAndNoEnumeration(t *testing.T) {
 	if resp, _ := b.post("/dashboard/login", url.Values{"email": {"known@example.com"}, "password": {password}, "csrf": {token}}, nil); resp.StatusCode != 429 {
 		t.Fatalf("a limited account logged in: %s", resp.Status)
 	}
+}
+
+// Per client address, log-in failures (each to another email, so that no account's limit
+// counts) and sign-ups stop after their burst, for one refill period: 6 s and 6 min.
+func TestLimitsPerClientAddress(t *testing.T) {
+	srv, _ := serve(t, app.DefaultUIConfig)
+	b := newBrowser(t, srv.URL)
+	answers := func(path string, n int, pw string) []string {
+		var out []string
+		for i := 0; i < n; i++ {
+			_, _, token := b.get(path)
+			email := path[len("/dashboard/"):] + strconv.Itoa(i) + "@example.com"
+			resp, body := b.post(path, url.Values{"email": {email}, "password": {pw}, "csrf": {token}}, nil)
+			out = append(out, strconv.Itoa(resp.StatusCode)+" "+ruleOf(body)+" "+resp.Header.Get("Retry-After"))
+		}
+		return out
+	}
+	check := func(got []string, ok string, burst int, retry string) {
+		t.Helper()
+		want := append(slices.Repeat([]string{ok}, burst), "429 rate_limited "+retry)
+		if !slices.Equal(got, want) {
+			t.Errorf("%v\nwant %v", got, want)
+		}
+	}
+	check(answers("/dashboard/login", LoginPerClient.Burst+1, "wrong password, long enough"), "401 login_failed ", LoginPerClient.Burst, "6")
+	check(answers("/dashboard/signup", SignupPerClient.Burst+1, password), "303  ", SignupPerClient.Burst, "360")
 }
 
 // A form must carry its session's token and come from the dashboard's origin.

@@ -1,3 +1,7 @@
+// Package ratelimit is picket-server's one limiter: a token bucket per key (a client
+// address, a client_id, a project, an account's email) over golang.org/x/time/rate, in a
+// bounded LRU whose idle entries expire (Expiring); and who the client of a request is
+// (ClientKey, Proxies).
 package ratelimit
 
 import (
@@ -8,14 +12,14 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Expiring holds one token bucket per key, like Keyed, for limits on traffic (requests per
-// client address or client_id) rather than on log-in attempts: its keys live in an LRU
-// (hashicorp/golang-lru's expirable) that never refuses a key for lack of room. When full it
-// forgets the least recently used key (a full bucket again for it), in constant time; an
-// entry idle for its refill time expires, since its bucket is full anyway. Keyed instead
-// refuses a new key while its table is full: right for log-ins (refuse rather than forget
-// a guesser), wrong for traffic, where a table filled by one attacker's addresses would
-// shut out every new client.
+// Expiring holds one token bucket per key, for limits on requests (per client address,
+// client_id or project) and on attempts (log-ins and sign-ups per email or address). Its
+// keys live in an LRU (hashicorp/golang-lru's expirable) that never refuses a key for
+// lack of room: when full it forgets the least recently used key (a full bucket again for
+// it), and every operation costs the same however many keys it holds. An entry idle for
+// its refill time expires, since its bucket is full anyway. (A table that refused new keys
+// once full, looking for full buckets to forget, let one attacker who keeps it full of
+// buckets in use shut out every new client, and made each new key scan the table.)
 type Expiring struct {
 	limit rate.Limit
 	burst int

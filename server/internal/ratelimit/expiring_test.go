@@ -54,3 +54,37 @@ func TestExpiringStaysBoundedAndNeverRefusesANewKey(t *testing.T) {
 		t.Fatalf("%d keys remembered, want the bound 100", e.Len())
 	}
 }
+
+// The attack on a limiter that refused a new key while its table was full of buckets in
+// use, and scanned the whole table for full ones to forget each time a new key came: keep
+// every bucket in use. Here, on a table full of empty buckets, each new key is admitted at
+// once and forgets exactly one key, the least recently used, while every other key keeps
+// its empty bucket: a new key costs one eviction, whatever the table holds.
+func TestExpiringFullTableOfBucketsInUse(t *testing.T) {
+	const maxKeys, newKeys = 100_000, 1_000
+	now := time.Unix(1_700_000_000, 0)
+	e := NewExpiring(1, time.Hour, maxKeys)
+	old := func(i int) string { return "2001:db8:" + strconv.Itoa(i) + "::/64" }
+	for i := 0; i < maxKeys; i++ {
+		if ok, _ := e.Take(old(i), now); !ok {
+			t.Fatalf("key %d refused while filling", i)
+		}
+	}
+	// Blocked peeks: it changes neither the keys' order nor their buckets.
+	for j := 0; j < newKeys; j++ {
+		if ok, _ := e.Take("198.51.100."+strconv.Itoa(j), now); !ok {
+			t.Fatalf("new key %d refused on a full table", j)
+		}
+		if e.Len() != maxKeys {
+			t.Fatalf("after new key %d: %d keys remembered, want %d", j, e.Len(), maxKeys)
+		}
+		if b, _ := e.Blocked(old(j), now); b {
+			t.Fatalf("new key %d: key %d, the least recently used, is still remembered", j, j)
+		}
+	}
+	for i := newKeys; i < maxKeys; i++ {
+		if b, _ := e.Blocked(old(i), now); !b {
+			t.Fatalf("key %d lost its empty bucket: %d new keys forgot more than %d keys", i, newKeys, newKeys)
+		}
+	}
+}

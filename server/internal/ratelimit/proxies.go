@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -94,4 +95,22 @@ func addrKey(a netip.Addr) string {
 	}
 	pre, _ := a.Prefix(64)
 	return pre.String()
+}
+
+// ClientKey is the key of a request's client: its IP address (an IPv6 address by its /64,
+// which one client usually holds whole). Proxies are not trusted: behind one, every
+// client is the proxy.
+func ClientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
 }

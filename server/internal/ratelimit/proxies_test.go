@@ -42,3 +42,16 @@ func TestProxiesClientKey(t *testing.T) {
 		t.Fatalf("empty: %v %v", p, err)
 	}
 }
+
+func TestClientKey(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:5000":             "127.0.0.1",
+		"[2001:db8:1:2:3:4:5:6]:443": "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:443": "2001:db8:1:2::/64",
+		"not an address":             "not an address",
+	} {
+		if got := ClientKey(&http.Request{RemoteAddr: addr}); got != want {
+			t.Errorf("%s: %s, want %s", addr, got, want)
+		}
+	}
+}
