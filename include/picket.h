@@ -523,11 +523,13 @@ typedef uint32_t picket_result;
 /**
  * The immutable index of key digests and projects a server authenticates against.
  *
- * Opaque. Made by `picket_registry_builder_build`; release with `picket_registry_free`.
+ * Opaque. Made by `picket_registry_builder_build` (or `picket_registry_update`); release
+ * with `picket_registry_free`.
  * Immutable and thread-safe: any number of threads may call `picket_registry_authenticate`
  * and `picket_registry_authorize_redirect` on one registry at once, without locking. To
- * change it (a key issued, rolled or revoked), build a new one, swap it in, and free the
- * old one once no thread uses it. Every function that takes one checks its type and
+ * change it (a key issued, rolled or revoked), make a new one with
+ * `picket_registry_update` (only the changed projects replaced) or build a new one, swap
+ * it in, and free the old one once no thread uses it. Every function that takes one checks its type and
  * state first (`PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`).
  */
 typedef struct picket_registry picket_registry;
@@ -1151,6 +1153,47 @@ picket_result picket_registry_builder_add_key(struct picket_registry_builder *bu
  */
 picket_result picket_registry_builder_build(struct picket_registry_builder *builder,
                                             struct picket_registry **out_registry);
+
+/**
+ * Makes a new registry from `registry` and a change to some of its projects, and writes it
+ * to `*out_registry`; the caller owns it and frees it with `picket_registry_free`.
+ * `registry` is not changed: calls in flight on it go on, and the caller swaps the new one
+ * in and frees the old one once no thread uses it, as after a build.
+ *
+ * Every project `changes` holds replaces the project of the same id (its mode, redirect
+ * options and URIs, and all of its keys: a key the project had and `changes` does not is
+ * gone), or is added; every project in `(removed, removed_count)` is removed with its
+ * keys; everything else is kept. Fill `changes` as for a build, with only the changed
+ * projects. This costs one copy of the key index (about 71 bytes a key) plus the changed
+ * keys, where a build places every key again; lookups in the new registry are exactly as
+ * in a built one. The header options are `registry`'s.
+ *
+ * A live `changes` is always consumed, on success and on failure alike, as by
+ * `picket_registry_builder_build`. A handle that is not a live builder is left as it was.
+ *
+ * Returns:
+ * - `PICKET_RESULT_OK`;
+ * - `PICKET_RESULT_BUILD_DUPLICATE_KEY`: a key of `changes` is one of a project kept, or is
+ *   in `changes` twice;
+ * - `PICKET_RESULT_BUILD_TOO_MANY_KEYS`: more than 2^32 - 2 keys in all;
+ * - `PICKET_RESULT_WRONG_HANDLE`, `PICKET_RESULT_HANDLE_FREED`: `registry` is not a live
+ *   registry, or `changes` not a live builder;
+ * - `PICKET_RESULT_NULL_PARAMETER`: `registry`, `changes` or `out_registry` NULL, or
+ *   `removed` NULL with a non-zero count;
+ * - `PICKET_RESULT_INVALID_PARAMETER`: `removed` misaligned, or its size above
+ *   `PTRDIFF_MAX`.
+ *
+ * # Safety
+ * `registry` must be NULL or a handle picket returned, not freed by another thread during
+ * the call; `changes` NULL or a handle picket returned, not used by another thread;
+ * `removed` valid for reads of `removed_count` `uint64_t` (or NULL with 0); `out_registry`
+ * valid for writes of one pointer.
+ */
+picket_result picket_registry_update(const struct picket_registry *registry,
+                                     struct picket_registry_builder *changes,
+                                     const uint64_t *removed,
+                                     size_t removed_count,
+                                     struct picket_registry **out_registry);
 
 /**
  * Frees a registry. NULL is a no-op.

@@ -224,6 +224,13 @@ static pg_built pg_builder_build(picket_registry_builder *b) {
 	return r;
 }
 
+static pg_built pg_registry_update(const picket_registry *reg, picket_registry_builder *changes,
+		const uint64_t *removed, size_t n) {
+	pg_built r;
+	PG_STATUS(r.st, picket_registry_update(reg, changes, removed, n, &r.registry));
+	return r;
+}
+
 static pg_auth pg_registry_authenticate(const picket_registry *reg, const uint8_t *header, size_t n,
 		uint64_t now, uint32_t requirement) {
 	pg_auth r;
@@ -538,6 +545,19 @@ func cBuilderBuild(b builderHandle) (registryHandle, error) {
 		return nil, err
 	}
 	return r.registry, nil
+}
+
+// cRegistryUpdate consumes changes, as cBuilderBuild does.
+func cRegistryUpdate(r registryHandle, changes builderHandle, removed []uint64) (registryHandle, error) {
+	var p *C.uint64_t
+	if len(removed) > 0 {
+		p = (*C.uint64_t)(unsafe.Pointer(unsafe.SliceData(removed)))
+	}
+	res := C.pg_registry_update(r, changes, p, C.size_t(len(removed)))
+	if err := errorOf(&res.st); err != nil {
+		return nil, err
+	}
+	return res.registry, nil
 }
 
 func cRegistryFree(r registryHandle) { C.picket_registry_free(r) }

@@ -462,6 +462,52 @@ func ExampleHolder_Reload() {
 	// {1 secret} <nil>
 }
 
+func ExampleRegistry_WithProjects() {
+	reg := exampleRegistry() // project 1: examplePK and exampleSK
+	defer reg.Close()
+	// Project 1's secret key is rolled: its state now is one publishable and one new secret key.
+	rolled := "sk_00000000000000000000000000000002"
+	change := picket.NewRegistryBuilder()
+	must(change.AddProject(1, picket.Development, 0))
+	for key, kind := range map[string]picket.KeyKind{examplePK: picket.Publishable, rolled: picket.Secret} {
+		d, _ := picket.Digest(key)
+		must(change.AddKey(d, 1, kind, time.Time{}))
+	}
+	next, err := reg.WithProjects(change, nil)
+	must(err)
+	defer next.Close()
+	fmt.Println(next.Authenticate(basicAuth(rolled), time.Now(), picket.RequireSecret))
+	_, err = next.Authenticate(basicAuth(exampleSK), time.Now(), picket.RequireSecret)
+	fmt.Println(errors.Is(err, picket.ErrUnknownKey))
+	// Output:
+	// {1 secret} <nil>
+	// true
+}
+
+func ExampleHolder_Update() {
+	holder, err := picket.NewHolder(func() (*picket.Registry, error) { return exampleRegistry(), nil })
+	must(err)
+	defer holder.Close()
+	// Project 2 is created with a key: only it is placed, the rest of the registry copied.
+	key := "pk_00000000000000000000000000000003"
+	must(holder.Update(func(cur *picket.Registry) (*picket.Registry, error) {
+		change := picket.NewRegistryBuilder()
+		if err := change.AddProject(2, picket.Development, 0); err != nil {
+			return nil, err
+		}
+		d, _ := picket.Digest(key)
+		if err := change.AddKey(d, 2, picket.Publishable, time.Time{}); err != nil {
+			return nil, err
+		}
+		return cur.WithProjects(change, nil)
+	}))
+	fmt.Println(holder.Authenticate(basicAuth(key), time.Now(), picket.RequireAny))
+	fmt.Println(holder.Authenticate(basicAuth(exampleSK), time.Now(), picket.RequireAny))
+	// Output:
+	// {2 publishable} <nil>
+	// {1 secret} <nil>
+}
+
 func ExampleHolder_AuthorizeRedirect() {
 	holder, err := picket.NewHolder(func() (*picket.Registry, error) { return exampleRegistry(), nil })
 	must(err)

@@ -80,6 +80,35 @@ func (h *Holder) Reload() error {
 	return nil
 }
 
+// Update swaps in the registry f makes from the current one, as Reload swaps in the
+// loader's: f is typically [Registry.WithProjects], so that a change to a few projects
+// costs what it touches rather than a whole build. f runs under the lock Reload and Close
+// take (never two at once); it must not Close the registry it is given, which Update
+// closes once the calls in flight on it have returned. When f fails, the current registry
+// stays in use and its error is returned. It is [ErrClosed] after Close.
+//
+//	err := holder.Update(func(cur *picket.Registry) (*picket.Registry, error) {
+//		return cur.WithProjects(change, nil)
+//	})
+func (h *Holder) Update(f func(current *Registry) (*Registry, error)) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed.Load() {
+		return ErrClosed
+	}
+	reg, err := f(h.cur.Load())
+	if err != nil {
+		return err
+	}
+	if reg == nil {
+		return errors.New("picket: the update returned no registry")
+	}
+	if old := h.cur.Swap(reg); old != nil && old != reg {
+		old.Close() // waits for the calls in flight on old
+	}
+	return nil
+}
+
 // with calls f on the current registry, again on a newer one when a swap closed the one
 // it picked up, and returns ErrClosed once the Holder is closed.
 func with[T any](h *Holder, f func(*Registry) (T, error)) (T, error) {

@@ -175,8 +175,9 @@ func (b *RegistryBuilder) Close() error {
 
 // Registry is the immutable index of key digests and projects a server authenticates
 // against. Any number of goroutines may use one at once. To change it (a key issued,
-// rolled or revoked), build a new one, swap it in (for example with an
-// atomic.Pointer[Registry]) and Close the old one.
+// rolled or revoked), make a new one with [Registry.WithProjects] (only the changed
+// projects replaced) or build a new one, swap it in (for example with a [Holder]) and
+// Close the old one.
 //
 // Close waits for the calls in flight and frees the C registry; later calls return
 // [ErrClosed]. A finalizer frees a registry that becomes unreachable without Close.
@@ -250,6 +251,53 @@ func (r *Registry) AuthorizeRedirect(clientID, redirectURI string, now time.Time
 		return 0, ErrClosed
 	}
 	return cRegistryAuthorizeRedirect(s.h, clientID, redirectURI, unixSeconds(now))
+}
+
+// WithProjects returns a new registry: r with every project changes holds replacing the
+// project of the same id (its mode, redirect URIs and all of its keys: a key the project
+// had and changes does not is gone), or added, and every project in removed gone with its
+// keys; everything else kept. Fill changes as for a build, with only the changed
+// projects. r is not changed (calls on it go on); swap the new registry in and Close r, or
+// let a [Holder] do it ([Holder.Update]).
+//
+// It costs one copy of the key index (about 71 bytes a key) plus the changed keys, where
+// Build places every key again; the new registry answers exactly as a built one. changes
+// is consumed whether or not it succeeds, as by Build.
+//
+// Errors: ErrBuildDuplicateKey (a key of changes is one of a project kept, or is in
+// changes twice); [ErrClosed] when r or changes is closed.
+//
+//	change := picket.NewRegistryBuilder()
+//	change.AddProject(7, picket.Production, 0)
+//	change.AddKey(rolled, 7, picket.Secret, time.Time{}) // project 7's keys, all of them
+//	next, err := reg.WithProjects(change, nil)
+func (r *Registry) WithProjects(changes *RegistryBuilder, removed []uint64) (*Registry, error) {
+	if r == nil || r.s == nil {
+		changes.Close()
+		return nil, ErrClosed
+	}
+	s := r.s
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.h == nil {
+		changes.Close()
+		return nil, ErrClosed
+	}
+	var next *Registry
+	err := changes.with(func(h builderHandle) error {
+		// The C call consumes h, as Build's does.
+		changes.s.h = nil
+		runtime.SetFinalizer(changes.s, nil)
+		nh, err := cRegistryUpdate(s.h, h, removed)
+		if err != nil {
+			return err
+		}
+		rs := &registryState{h: nh}
+		runtime.SetFinalizer(rs, (*registryState).free)
+		next = &Registry{s: rs}
+		return nil
+	})
+	return next, err
 }
 
 // Close frees the registry once the calls in flight have returned. It is idempotent and

@@ -245,6 +245,7 @@ const STABLE_NAMES: &[&str] = &[
     "picket_registry_builder_new",
     "picket_registry_builder_set_options",
     "picket_registry_free",
+    "picket_registry_update",
     "picket_result_name",
     "picket_result_text",
     "picket_version",

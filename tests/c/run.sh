@@ -275,10 +275,11 @@ fi
 say "Each function returns exactly the codes its comment in picket.h lists"
 # The lists are the header's own ("Returns:" in each comment); the pairs are those the
 # programs saw (CHECK_RC of a direct call). Listed pairs no test can provoke:
-#   picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS   2^32 - 1 keys (hundreds of GB).
+#   picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS   2^32 - 1 keys (hundreds of GB);
+#   picket_registry_update:BUILD_TOO_MANY_KEYS            the same.
 touch "$out/returned.txt"
 if cargo run -q -p picket-test-support --example returns -- "$header" "$out/returned.txt" \
-    picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS; then
+    picket_registry_builder_add_key:BUILD_TOO_MANY_KEYS picket_registry_update:BUILD_TOO_MANY_KEYS; then
     pass
 else
     fail "a function's returns differ from its comment in picket.h (above)"

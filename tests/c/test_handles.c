@@ -43,13 +43,22 @@ static void builder_calls_refused(picket_registry_builder *b, uint32_t code) {
     CHECK_RC(picket_registry_builder_add_key(b, DIGEST, 1, PICKET_KEY_KIND_SECRET,
                                              PICKET_NO_EXPIRY),
              code);
+    /* As the changes of an update. */
     picket_registry *out = NULL;
+    picket_registry *base = build(builder_with_project());
+    CHECK_RC(picket_registry_update(base, b, NULL, 0, &out), code);
+    CHECK(out == NULL);
+    CHECK_RC(picket_registry_free(base), PICKET_RESULT_OK);
     CHECK_RC(picket_registry_builder_build(b, &out), code);
     CHECK(out == NULL);
 }
 
 /* Every function that takes a registry refuses `r` with `code`, writing no output. */
 static void registry_calls_refused(const picket_registry *r, uint32_t code) {
+    /* An update from `r` consumes its (live) changes all the same, and writes nothing. */
+    picket_registry *out = NULL;
+    CHECK_RC(picket_registry_update(r, builder_with_project(), NULL, 0, &out), code);
+    CHECK(out == NULL);
     uint64_t project = 77;
     uint32_t kind = 77;
     char h[128];

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::digest::KeyDigest;
 use crate::header::HeaderOptions;
@@ -172,8 +173,17 @@ impl RegistryBuilder {
         Ok(Registry {
             header_options: self.header_options,
             index: Index::build(&self.keys)?,
-            projects: self.projects,
+            projects: self
+                .projects
+                .into_iter()
+                .map(|(id, list)| (id, Arc::new(list)))
+                .collect(),
         })
+    }
+
+    /// The projects and keys added, for [`Registry::with_projects`].
+    pub(super) fn into_parts(self) -> (HashMap<ProjectId, Whitelist>, Vec<Entry>) {
+        (self.projects, self.keys)
     }
 }
 

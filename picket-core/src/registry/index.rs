@@ -42,6 +42,8 @@ use crate::key::KeyKind;
 use crate::registry::errors::BuildError;
 use crate::registry::ProjectId;
 
+mod edit;
+
 /// Slots per bucket: one per lane of a 4-lane vector. 8 digest words and 5 field halves,
 /// 13 vectors of 16 bytes = 208 bytes, in a 256-byte block.
 pub(crate) const SLOTS: usize = 4;
@@ -326,7 +328,7 @@ fn place(entries: &[Entry], buckets: usize) -> Result<Option<Vec<u32>>, BuildErr
 mod tests {
     use super::*;
 
-    fn entry(i: u64) -> Entry {
+    pub(super) fn entry(i: u64) -> Entry {
         let mut bytes = [0u8; 32];
         // Spread over the whole space like SHA-256 outputs.
         let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0xdead_beef;

@@ -3,7 +3,8 @@
 //!
 //! Build it once with a [`RegistryBuilder`]; the [`Registry`] is then immutable,
 //! `Send + Sync`, and shared across threads (wrap it in an `Arc`). To change it (a key
-//! issued, rolled or revoked), build a new one and swap it in.
+//! issued, rolled or revoked), make a new one from it with [`Registry::with_projects`]
+//! (only the changed projects are replaced) or build a new one, and swap it in.
 //!
 //! Rooms: `errors.rs` (why a request or a build is refused), `builder.rs`, `index.rs` (the
 //! constant-time key index, the one file to audit for timing), and here the policy:
@@ -11,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use subtle::{Choice, ConstantTimeEq};
 
@@ -22,6 +24,7 @@ use crate::redirect::Whitelist;
 mod builder;
 mod errors;
 mod index;
+mod update;
 
 pub use builder::RegistryBuilder;
 pub use errors::{AuthError, AuthorizeError, BuildError};
@@ -112,7 +115,8 @@ pub struct Authenticated {
 pub struct Registry {
     header_options: HeaderOptions,
     index: Index,
-    projects: HashMap<ProjectId, Whitelist>,
+    /// Shared with the registries made from this one by [`Registry::with_projects`].
+    projects: HashMap<ProjectId, Arc<Whitelist>>,
 }
 
 impl Registry {
@@ -282,7 +286,7 @@ impl Registry {
     /// assert!(reg.whitelist(1).is_none());
     /// ```
     pub fn whitelist(&self, project: ProjectId) -> Option<&Whitelist> {
-        self.projects.get(&project)
+        self.projects.get(&project).map(|list| &**list)
     }
 
     /// Heap bytes held by the key index (digests, metadata and kinds of every slot), for

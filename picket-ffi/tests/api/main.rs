@@ -18,6 +18,7 @@ mod messages;
 mod pkce;
 mod redirect;
 mod registry;
+mod update;
 
 // The fixture keys of picket-test-support.
 const PK: &[u8] = picket_test_support::keys::PK.as_bytes();

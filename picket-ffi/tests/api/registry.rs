@@ -5,12 +5,12 @@
 use super::*;
 
 /// A registry with project 1 (development) and 2 (production).
-struct Fixture {
-    registry: *mut picket_registry,
+pub(crate) struct Fixture {
+    pub(crate) registry: *mut picket_registry,
 }
 
 impl Fixture {
-    fn new(options: u32) -> Fixture {
+    pub(crate) fn new(options: u32) -> Fixture {
         let b = picket_registry_builder_new();
         assert!(!b.is_null());
         let dev = picket_mode::Development as u32;
@@ -58,7 +58,12 @@ impl Fixture {
         }
     }
 
-    fn authenticate(&self, header: &[u8], now: u64, requirement: u32) -> (picket_result, u64, u32) {
+    pub(crate) fn authenticate(
+        &self,
+        header: &[u8],
+        now: u64,
+        requirement: u32,
+    ) -> (picket_result, u64, u32) {
         let mut project = u64::MAX;
         let mut kind = u32::MAX;
         let r = unsafe {
@@ -101,7 +106,7 @@ impl Drop for Fixture {
     }
 }
 
-fn basic(key: &[u8]) -> Vec<u8> {
+pub(crate) fn basic(key: &[u8]) -> Vec<u8> {
     // Only for keys of the form used here: base64 through the test's own tiny encoder.
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let creds = [key, b":"].concat();

@@ -4,7 +4,6 @@
 package app
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -30,6 +29,9 @@ type App struct {
 	origins originIndex
 	// reloadMu serialises reloads with the version they record.
 	reloadMu sync.Mutex
+	// FullRebuilds makes every reload build the whole registry again, as picket-server did
+	// before it replaced only the changed projects (-registry-updates full).
+	FullRebuilds bool
 	// requests counts the answers by status for the log's summary (logs.go).
 	requests requestCounts
 
@@ -73,107 +75,3 @@ func New(st *store.Store, log *slog.Logger) (*App, error) {
 
 // Close frees the registry.
 func (a *App) Close() error { return a.holder.Close() }
-
-// load is the Holder's loader: it builds a registry from a snapshot of the store and
-// records the snapshot's version and CORS origins.
-func (a *App) load() (*picket.Registry, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	now := a.now()
-	snap, err := a.store.Snapshot(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	b := picket.NewRegistryBuilder()
-	defer b.Close()
-	uris := make(map[uint64][]string, len(snap.Projects))
-	for _, p := range snap.Projects {
-		if err := b.AddProject(uint64(p.ID), p.Mode, 0); err != nil {
-			return nil, err
-		}
-		for _, u := range snap.URIs[p.ID] {
-			if err := b.AddRedirectURI(uint64(p.ID), u); err != nil {
-				// Only possible for a row written around this server (the API and the CLI
-				// validate first): leave it out rather than refuse every request.
-				a.log.Warn("stored redirect URI refused by the registry: left out", "project", p.ID, "uri", u, "error", err)
-				continue
-			}
-			uris[uint64(p.ID)] = append(uris[uint64(p.ID)], u)
-		}
-	}
-	for _, k := range snap.Keys {
-		d, err := picket.DigestFromHex(k.Digest)
-		if err != nil {
-			return nil, err
-		}
-		if err := b.AddKey(d, uint64(k.ProjectID), k.Kind, k.ExpiresAt); err != nil {
-			return nil, err
-		}
-	}
-	reg, err := b.Build()
-	if err != nil {
-		return nil, err
-	}
-	a.version.Store(snap.Version)
-	a.origins.replaceAll(uris)
-	return reg, nil
-}
-
-// Reload brings the registry up to date with the store (after a change made here, or one
-// the version poll saw): it rebuilds the registry when the store's change counter differs
-// from the one the registry was built at, and does nothing otherwise. Reloads are
-// serialised, and the counter is read again once a reload has the lock, so a change is
-// rebuilt once even when its own reload and the poll's both ask for it (the poll sees the
-// new counter while the change's own rebuild runs), and any number of changes that arrive
-// during a rebuild are taken by one more.
-func (a *App) Reload() error {
-	a.reloadMu.Lock()
-	defer a.reloadMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	v, err := a.store.Version(ctx)
-	cancel()
-	if err == nil && v == a.version.Load() {
-		return nil
-	}
-	err = a.holder.Reload()
-	if err != nil {
-		a.metrics.reloads.WithLabelValues("error").Inc()
-		a.log.Error("registry reload failed: the previous registry stays in use", "error", err)
-		return err
-	}
-	a.metrics.reloads.WithLabelValues("ok").Inc()
-	return nil
-}
-
-// WatchChanges keeps the registry in step with changes made by other processes (a second
-// server, or the CLI) until ctx ends: it polls the store's change counter every interval,
-// and on PostgreSQL also reloads as soon as a change is notified (LISTEN/NOTIFY).
-func (a *App) WatchChanges(ctx context.Context, interval time.Duration) {
-	go a.store.Listen(ctx, func() { a.checkVersion(ctx, interval) })
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		a.checkVersion(ctx, interval)
-	}
-}
-
-// checkVersion reloads when the store's change counter differs from the registry's.
-func (a *App) checkVersion(ctx context.Context, interval time.Duration) {
-	qctx, cancel := context.WithTimeout(ctx, interval*4)
-	v, err := a.store.Version(qctx)
-	cancel()
-	if err != nil {
-		if ctx.Err() == nil {
-			a.log.Warn("change poll failed", "error", err)
-		}
-		return
-	}
-	if v != a.version.Load() {
-		_ = a.Reload()
-	}
-}

@@ -71,7 +71,7 @@ func TestProbes(t *testing.T) {
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{`picket_auth_total{outcome="ok"}`, `picket_auth_total{outcome="header_missing"} 1`, `picket_http_request_duration_seconds_bucket{method="GET",route="/v1/ping",status="200"`,
-		`picket_registry_reloads_total{outcome="ok"} 1`} {
+		`picket_registry_reloads_total{kind="projects",outcome="ok"} 1`} {
 		if !strings.Contains(string(raw), want) {
 			t.Fatalf("metrics lack %q", want)
 		}

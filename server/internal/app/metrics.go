@@ -45,8 +45,8 @@ func newMetrics() *metrics {
 		}, []string{"route", "method", "status"}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_registry_reloads_total",
-			Help: "Registry rebuilds by outcome (ok, error).",
-		}, []string{"outcome"}),
+			Help: "Registry reloads by kind (projects: the changed projects replaced; full: every project built again) and outcome (ok, error).",
+		}, []string{"kind", "outcome"}),
 		swept: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "picket_retention_deleted_total",
 			Help: "Rows deleted by the retention sweeper, by table (tokens, oauth_codes).",

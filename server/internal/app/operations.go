@@ -1,5 +1,5 @@
-// The serve flags of operations: the store's deadlines, the connection cap, the logs and the
-// shutdown, kept together so that serve takes them as one value (part of serveOptions).
+// The serve flags of operations: the store's deadlines, the connection cap, the logs, the
+// shutdown and the registry's update path, kept together so that serve takes them as one value (part of serveOptions).
 
 package app
 
@@ -23,6 +23,8 @@ type operations struct {
 	logEvery time.Duration
 	// drainTimeout is how long a shutdown waits for the requests in flight.
 	drainTimeout time.Duration
+	// registryUpdates is -registry-updates: projects (the default) or full.
+	registryUpdates string
 }
 
 // DefaultStoreWait is how long serve waits at start for a PostgreSQL store that does not
@@ -40,7 +42,8 @@ const DefaultMaxConns = 4096
 
 func defaultOperations() operations {
 	return operations{storeTimeout: store.DefaultTimeout, storeWait: DefaultStoreWait,
-		maxConns: DefaultMaxConns, logLevel: "info", logEvery: DefaultLogEvery, drainTimeout: DefaultDrainTimeout}
+		maxConns: DefaultMaxConns, logLevel: "info", logEvery: DefaultLogEvery, drainTimeout: DefaultDrainTimeout,
+		registryUpdates: "projects"}
 }
 
 func (o *operations) register(fs *flag.FlagSet) {
@@ -52,6 +55,8 @@ func (o *operations) register(fs *flag.FlagSet) {
 		"open connections of the public address at most (1 to 1000000; the longest-idle one is closed for a new client)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel,
 		"debug (also one line per request), info (a summary of the requests each -log-every), warn or error")
+	fs.StringVar(&o.registryUpdates, "registry-updates", o.registryUpdates,
+		"projects: a change replaces only the projects it touched in the registry; full: every change rebuilds the whole registry (as before; for comparison)")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", o.drainTimeout,
 		"on SIGTERM or SIGINT, how long the requests in flight may run on (0s to 1h): exit 0 when every one finished, 1 when some were cut")
 	fs.DurationVar(&o.logEvery, "log-every", o.logEvery,
@@ -71,6 +76,9 @@ func (o *operations) validate() error {
 	}
 	if _, ok := parseLevel(o.logLevel); !ok {
 		return &usageError{"-log-level must be debug, info, warn or error"}
+	}
+	if o.registryUpdates != "projects" && o.registryUpdates != "full" {
+		return &usageError{"-registry-updates must be projects or full"}
 	}
 	if o.drainTimeout < 0 || o.drainTimeout > time.Hour {
 		return &usageError{"-drain-timeout must be between 0s and 1h"}

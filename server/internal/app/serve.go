@@ -68,6 +68,7 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	}
 	defer a.Close()
 	opts.apply(a)
+	a.FullRebuilds = opts.ops.registryUpdates == "full"
 	if NewUI != nil {
 		h, err := NewUI(a, ui)
 		if err != nil {

@@ -90,7 +90,7 @@ func (s *Store) CreateAccount(ctx context.Context, na NewAccount, first NewProje
 		if len(first.Keys) == 0 && len(first.URIs) == 0 {
 			return nil
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, p.ID)
 	})
 	return a, p, keys, err
 }
@@ -142,7 +142,7 @@ func (s *Store) IssueFirstKeys(ctx context.Context, id int64, keys []NewKey, now
 			}
 			made = append(made, rec)
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, p.ID)
 	})
 	return p, made, err
 }

@@ -155,7 +155,7 @@ func (s *Store) IssueKey(ctx context.Context, projectID int64, k NewKey, maxLive
 		if rec, err = s.insertKey(ctx, tx, projectID, k, 0, now); err != nil {
 			return err
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, projectID)
 	})
 	return rec, err
 }
@@ -250,7 +250,7 @@ func (s *Store) RollKey(ctx context.Context, id int64, actor Actor, roll Roll, m
 		if newKey, err = s.insertKey(ctx, tx, old.ProjectID, NewKey{Kind: old.Kind, Digest: roll.Digest, Lifetime: lifetime, Last4: roll.Last4}, old.Lineage, now); err != nil {
 			return err
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, old.ProjectID)
 	})
 	return newKey, old, err
 }
@@ -282,7 +282,7 @@ AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`), k.ProjectID
 			return err
 		}
 		k.RevokedAt = truncate(now)
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, k.ProjectID)
 	})
 	return k, err
 }

@@ -67,7 +67,7 @@ func (s *Store) Bootstrap(ctx context.Context, name string, mode picket.Mode, ur
 			return err
 		}
 		created = true
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, p.ID)
 	})
 	return p, made, created, err
 }
@@ -122,9 +122,34 @@ func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time)
 		if p, keys, err = s.createProject(ctx, tx, np, now); err != nil {
 			return err
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, p.ID)
 	})
 	return p, keys, err
+}
+
+// ImportProjects creates many projects, each with its redirect URIs and keys, in one
+// transaction (an import from another system; a benchmark's store): all or none.
+func (s *Store) ImportProjects(ctx context.Context, nps []NewProject, now time.Time) ([]Project, error) {
+	out := make([]Project, 0, len(nps))
+	cctx, cancel, err := s.callWithin(ctx, 10*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	err = s.txIn(cctx, true, func(ctx context.Context, tx *sql.Tx) error {
+		for _, np := range nps {
+			p, _, err := s.createProject(ctx, tx, np, now)
+			if err != nil {
+				return err
+			}
+			if err := s.bump(ctx, tx, p.ID); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, s.done(ctx, err)
 }
 
 // Projects lists up to limit projects whose id is above after, by id, and reports whether
@@ -161,7 +186,7 @@ func (s *Store) SetMode(ctx context.Context, id int64, mode picket.Mode, check f
 			return err
 		}
 		p.Mode = mode
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, id)
 	})
 	return p, err
 }

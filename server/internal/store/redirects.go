@@ -71,7 +71,7 @@ func (s *Store) AddRedirectURI(ctx context.Context, projectID int64, uri string,
 		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO redirect_uris (project_id, uri, created_at) VALUES (?, ?, ?)"), projectID, uri, now.Unix()); err != nil {
 			return err
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, projectID)
 	})
 }
 
@@ -92,6 +92,6 @@ func (s *Store) RemoveRedirectURI(ctx context.Context, projectID int64, uri stri
 AND code_digest IN (SELECT digest FROM oauth_codes WHERE project_id = ? AND redirect_uri = ?)`), now.Unix(), now.Unix(), projectID, uri); err != nil {
 			return err
 		}
-		return s.bump(ctx, tx)
+		return s.bump(ctx, tx, projectID)
 	})
 }

@@ -18,7 +18,9 @@ func openKinds(t *testing.T) map[string]*Store {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]*Store{}
-	s, err := Open(ctx, t.TempDir(), "")
+	// A generous deadline: the race detector makes SQLite's batches of thousands of rows
+	// take seconds (the deadlines themselves: server/tests/test_store_faults.py).
+	s, err := Open(ctx, t.TempDir(), "", WithTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func openKinds(t *testing.T) map[string]*Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	pg, err := Open(ctx, "", u.String())
+	pg, err := Open(ctx, "", u.String(), WithTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

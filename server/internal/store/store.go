@@ -282,19 +282,6 @@ func (s *Store) txIn(ctx context.Context, lock bool, f func(context.Context, *sq
 	return tx.Commit()
 }
 
-// bump records a change the registry depends on. On PostgreSQL it also notifies the
-// other processes (the notification is delivered when the transaction commits).
-func (s *Store) bump(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, "UPDATE store_version SET version = version + 1 WHERE id = 1"); err != nil {
-		return err
-	}
-	if s.pg {
-		_, err := tx.ExecContext(ctx, "SELECT pg_notify('"+notifyChannel+"', '')")
-		return err
-	}
-	return nil
-}
-
 // notifyChannel is the PostgreSQL LISTEN/NOTIFY channel of store changes.
 const notifyChannel = "picket_changes"
 
