@@ -110,9 +110,8 @@ func unavailable(parent context.Context, err error) bool {
 		}
 		return false
 	}
-	var sqliteErr interface{ Code() int }
-	if errors.As(err, &sqliteErr) {
-		switch sqliteErr.Code() & 0xff {
+	if code, ok := sqliteCode(err); ok {
+		switch code {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_IOERR,
 			sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY:
 			return true

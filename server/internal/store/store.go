@@ -130,12 +130,7 @@ func Open(ctx context.Context, dataDir, dbURL string, opts ...Option) (*Store, e
 		rdb.SetMaxOpenConns(4)
 		s.db, s.rdb, s.path = db, rdb, path
 	}
-	pctx, cancel := context.WithTimeout(ctx, s.timeout)
-	err := s.db.PingContext(pctx)
-	cancel()
-	if err == nil {
-		err = s.migrate(ctx)
-	}
+	err := s.connectAndMigrate(ctx)
 	var newer *NewerSchemaError
 	switch {
 	case err == nil:
@@ -153,6 +148,44 @@ func Open(ctx context.Context, dataDir, dbURL string, opts ...Option) (*Store, e
 	return nil, err
 }
 
+// connectAndMigrate pings the store within its deadline and migrates it within ctx. Several
+// processes opening a new SQLite file at once (a server and the CLI at first start) can find
+// it locked while one of them turns it to WAL or migrates it, sometimes without SQLite's
+// busy handler waiting: that is tried again, for up to about 5 s.
+func (s *Store) connectAndMigrate(ctx context.Context) error {
+	for attempt := 1; ; attempt++ {
+		pctx, cancel := context.WithTimeout(ctx, s.timeout)
+		err := s.db.PingContext(pctx)
+		cancel()
+		if err == nil {
+			err = s.migrate(ctx)
+		}
+		if err == nil || s.pg || !locked(err) || attempt == 20 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 25 * time.Millisecond):
+		}
+	}
+}
+
+// locked reports whether err is SQLite's database locked (busy).
+func locked(err error) bool {
+	code, ok := sqliteCode(err)
+	return ok && (code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED)
+}
+
+// sqliteCode is the primary result code of a SQLite error.
+func sqliteCode(err error) (int, bool) {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return 0, false
+	}
+	return se.Code() & 0xff, true
+}
+
 // NewerSchemaError refuses a store whose schema a newer picket-server migrated: this one
 // would fail later on a column or table it does not know (a rollback after an upgrade).
 type NewerSchemaError struct {
@@ -168,15 +201,8 @@ func (e *NewerSchemaError) Error() string {
 
 // corrupt reports whether err is SQLite saying the file is not a database or is damaged.
 func corrupt(err error) bool {
-	var se interface{ Code() int }
-	if !errors.As(err, &se) {
-		return false
-	}
-	switch se.Code() & 0xff {
-	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return true
-	}
-	return false
+	code, ok := sqliteCode(err)
+	return ok && (code == sqlite3.SQLITE_NOTADB || code == sqlite3.SQLITE_CORRUPT)
 }
 
 // CheckIntegrity reads every page of a SQLite store (PRAGMA quick_check) and refuses one
