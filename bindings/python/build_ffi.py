@@ -27,6 +27,11 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 
+#: The oldest CPython the extensions' limited API targets (Py_LIMITED_API), and the wheel's
+#: tag for it: one cp39-abi3 wheel runs on every CPython from 3.9 on.
+LIMITED_API = "0x03090000"
+ABI3_TAG = "cp39"
+
 RUST_MISSING = (
     "picket: building this package needs a Rust toolchain (cargo, Rust 1.82 or newer) to "
     "compile libpicket from its sources. Install it with rustup (https://rustup.rs) or your "
@@ -134,9 +139,14 @@ def make_ffi(build: bool) -> FFI:
     library = cargo_build(root) if build else Path(prebuilt) if prebuilt else static_library(root)
     link_args: List[str] = []
     if sys.platform.startswith("linux"):
-        # Keep the Rust symbols of libpicket.a private to this module: another extension
-        # that links its own Rust code never binds to these.
-        link_args = ["-Wl,--exclude-libs,ALL", "-Wl,--gc-sections", "-Wl,--strip-debug"]
+        # Keep the Rust symbols of libpicket.a private to this module (native.map exports
+        # PyInit__native only): another extension that links its own Rust code never binds
+        # to these. A version script, which GNU ld, lld and zig cc all take.
+        link_args = [
+            f"-Wl,--version-script={HERE / 'native.map'}",
+            "-Wl,--gc-sections",
+            "-Wl,--strip-debug",
+        ]
     ffi = FFI()
     ffi.cdef(cdef(header))
     ffi.set_source(
@@ -146,6 +156,11 @@ def make_ffi(build: bool) -> FFI:
         extra_objects=[str(library)],
         libraries=native_libraries(),
         extra_link_args=link_args,
+        define_macros=[("Py_LIMITED_API", LIMITED_API)],
+        py_limited_api=True,
+        # Not every compiler setuptools may be given (zig cc, for the release) gets the
+        # build Python's optimisation flags: say it here, as setup.py does for _speedups.
+        extra_compile_args=["-O2"] if sys.platform != "win32" else [],
     )
     return ffi
 

@@ -67,15 +67,20 @@ class SdistWithRust(sdist):
 
 # The C hot path of Registry.authenticate. It does not link libpicket: it calls the
 # library through the function pointer picket._native hands it (one copy of the library).
+# Both extensions are built on the limited API of CPython 3.9 (build_ffi.LIMITED_API), so
+# the wheel is one abi3 wheel for every CPython from 3.9 on (cp39-abi3).
 speedups = Extension(
     "picket._speedups",
     sources=["picket/_speedups.c"],
     include_dirs=[str(build_ffi.rust_root() / "include")],
     extra_compile_args=["-O2"] if sys.platform != "win32" else [],
+    define_macros=[("Py_LIMITED_API", build_ffi.LIMITED_API)],
+    py_limited_api=True,
 )
 
 setup(
     cmdclass={"build_ext": CargoBuildExt, "sdist": SdistWithRust},
     cffi_modules=["build_ffi.py:ffibuilder"],
     ext_modules=[speedups],
+    options={"bdist_wheel": {"py_limited_api": build_ffi.ABI3_TAG}},
 )

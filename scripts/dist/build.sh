@@ -11,7 +11,14 @@
 #                                               Go: the module with libpicket.a for
 #                                               linux/amd64 inside, for GOPROXY=file://
 #                                               (go.sh)
-#   SHA256SUMS                                  of every file above and below
+#   picket-VERSION.tar.gz                       Python: the sdist (python.sh)
+#   picket-VERSION-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl
+#                                               Python: one wheel for CPython 3.9 and newer
+#                                               (python.sh), for pip --find-links dist/
+#   picket-node-VERSION.tgz                     Node: the npm package with its prebuilt
+#                                               addon (bindings/node/pack.sh, the Node
+#                                               binding's own script)
+#   SHA256SUMS                                  of every file above
 #
 # The parts run in order; each is a script of its own here, runnable alone after
 # libpicket.sh. The tools come from scripts/tools.sh dist-venv (pinned, into target/dist-venv),
@@ -20,7 +27,8 @@
 # Reproducible: SOURCE_DATE_EPOCH is the last commit's time (common.sh), every archive is
 # written with sorted entries, owner root and that time, and paths of the checkout and of
 # cargo's home are remapped out of the binaries; two runs on the same commit give the same
-# bytes (scripts/dist/reproduce.sh builds a fresh clone and compares).
+# bytes (scripts/dist/reproduce.sh builds a fresh clone and compares), except the Node
+# package, whose addon cargo builds with the paths of the checkout in it.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 here="$repo/scripts/dist"
 out="$repo/dist"
@@ -31,9 +39,12 @@ mkdir -p "$out"
 "$here/libpicket.sh"
 "$here/c.sh" "$out"
 "$here/go.sh" "$out"
+"$here/python.sh" "$out"
+say "Node package (bindings/node/pack.sh)"
+"$repo/bindings/node/pack.sh" "$out"
 
 say "SHA256SUMS"
 (cd "$out" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
 echo
-(cd "$out" && find . -maxdepth 1 -type f -printf '%s\t%P\n' | LC_ALL=C sort -k2)
+(cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -k2)
 echo "dist: done in $(($(date +%s) - start))s, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"

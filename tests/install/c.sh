@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The C tarball of `make dist`, used as a C project uses a downloaded release: on a machine
-# with no Rust toolchain (cargo, rustc and rustup are stubs that fail the test if called),
-# in a new HOME, with nothing of the checkout on any path.
+# with no Rust toolchain (no cargo, rustc or rustup on PATH; a stub that fails the test if
+# called shadows one the system has), in a new HOME, with nothing of the checkout on any
+# path.
 #
 #   tests/install/c.sh            (after make dist; DIST=dir for another dist/)
 #
@@ -68,7 +69,7 @@ for program in app-static app app-moved app-moved-shared; do
 done
 ok "grep finds $repo in none of the 4 programs"
 no_stub_called
-ok "cargo, rustc and rustup were never called"
+ok "not on PATH, or never called: $(for t in cargo rustc rustup; do printf "%s=%s " "$t" "$(command -v "$t" || echo none)"; done)"
 
 echo
 echo "install-c: $checks passed, 0 failed"

@@ -6,9 +6,10 @@
 #   version, abi                 Cargo.toml's version; the SONAME's part (libpicket.so.$abi)
 #   work                         a new temporary directory outside the checkout, removed on
 #                                exit; HOME is $work/home (so pip, go and cargo caches start empty)
-#   user_path [TOOL...]          sets PATH to the system directories and Go's, with stubs
-#                                of cargo, rustc, rustup and each TOOL in front that fail
-#                                and record the call; no_stub_called checks none was
+#   user_path [TOOL...]          sets PATH to the system directories and Go's, without
+#                                cargo, rustc, rustup and each TOOL (a stub that fails and
+#                                records the call shadows one found there anyway);
+#                                no_stub_called checks none was called
 #   block FILE HEADING LANG [N]  the Nth (default 1st) ```LANG block of `## HEADING` in FILE
 #   run_block DIR FILE           runs FILE's lines with bash -e in DIR (`make` lines in the
 #                                checkout), printing each
@@ -61,18 +62,19 @@ mkdir -p "$HOME"
 unset PKG_CONFIG_PATH CGO_CFLAGS CGO_LDFLAGS LD_LIBRARY_PATH LIBRARY_PATH C_INCLUDE_PATH CPATH \
   GOFLAGS GOPATH GOMODCACHE GOPROXY GONOSUMDB GOPRIVATE PYTHONPATH VIRTUAL_ENV CARGO_TARGET_DIR
 
-# user_path [TOOL...]: a PATH without the Rust toolchain (and without each TOOL).
+# user_path [TOOL...]: a PATH without the Rust toolchain (and without each TOOL): the
+# system directories and Go's. A tool found there anyway (e.g. Debian's cargo) is shadowed
+# by a stub that fails and records the call; no_stub_called then checks none was made.
 user_path() {
   local stubs="$work/stubs" tool go_dir
   mkdir -p "$stubs"
-  for tool in cargo rustc rustup "$@"; do
-    printf '#!/bin/sh\necho "%s $*" >>"%s"\necho "%s: not installed on this machine (install test)" >&2\nexit 127\n' \
-      "$tool" "$work/stub-calls" "$tool" >"$stubs/$tool"
-    chmod +x "$stubs/$tool"
-  done
   go_dir="$(dirname "$(readlink -f "$(command -v go)")")"
   export PATH="$stubs:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$go_dir"
   for tool in cargo rustc rustup "$@"; do
+    command -v "$tool" >/dev/null || continue
+    printf '#!/bin/sh\necho "%s $*" >>"%s"\necho "%s: not installed on this machine (install test)" >&2\nexit 127\n' \
+      "$tool" "$work/stub-calls" "$tool" >"$stubs/$tool"
+    chmod +x "$stubs/$tool"
     [ "$(command -v "$tool")" = "$stubs/$tool" ] || die "$tool is not the stub on PATH"
   done
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Go module of `make dist`, fetched the way users fetch a published one: through a
 # module proxy (GOPROXY=file://.../dist/goproxy), on a machine with no Rust toolchain and no
-# pkg-config (cargo, rustc, rustup and pkg-config are stubs that fail the test if called),
-# in a new HOME (an empty module cache), with nothing of the checkout on any path.
+# pkg-config (none of cargo, rustc, rustup and pkg-config on PATH; a stub that fails the
+# test if called shadows one the system has), in a new HOME (an empty module cache), with
+# nothing of the checkout on any path.
 #
 #   tests/install/go.sh           (after make dist; DIST=dir for another dist/)
 #
@@ -72,7 +73,7 @@ for program in app app-vendored; do
 done
 ok "neither program contains the checkout's path $repo"
 no_stub_called
-ok "cargo, rustc, rustup and pkg-config were never called"
+ok "not on PATH, or never called: $(for t in cargo rustc rustup pkg-config; do printf "%s=%s " "$t" "$(command -v "$t" || echo none)"; done)"
 
 echo
 echo "install-go: $checks passed, 0 failed"

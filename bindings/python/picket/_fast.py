@@ -2,10 +2,11 @@
 
 Two implementations of the same call to ``picket_registry_authenticate``:
 
-* ``picket._speedups.Authenticator`` (C, ``_speedups.c``): bound to each registry by
-  :func:`bind`, it is what ``registry.authenticate`` is when the extension is present (it
-  always is in a built wheel). It takes the header without a copy, releases the GIL around
-  the call and hands every unusual input and every failure back to Python.
+* ``picket._speedups.Authenticator`` (C, ``_speedups.c``, on CPython's limited API): bound
+  to each registry by :func:`bind`, its ``authenticate`` method is what
+  ``registry.authenticate`` is when the extension is present (it always is in a built
+  wheel). It takes the header without a copy, releases the GIL around the call and hands
+  every unusual input and every failure back to Python.
 * :func:`authenticate` (Python, cffi): the method of :class:`~picket.Registry`, used when
   ``_speedups`` is missing (``PICKET_NO_SPEEDUPS=1`` forces it; the tests run both) and for
   the inputs the C path hands back. It is the reference the C path is tested against.
@@ -152,8 +153,9 @@ _FUNCTION = int(ffi.cast("uintptr_t", ffi.addressof(lib, "picket_registry_authen
 
 
 def bind(registry: "Registry") -> Optional[Any]:
-    """The C ``authenticate`` of ``registry`` (None without ``_speedups``). Its fallback
-    is the Python method, bound to the same registry."""
+    """The C ``Authenticator`` of ``registry`` (None without ``_speedups``): its
+    ``authenticate`` method is the registry's, and its fallback the Python method, bound to
+    the same registry."""
     if _speedups is None:
         return None
     live = registry._live

@@ -281,7 +281,7 @@ class Registry(_Closeable):
         self._results = {}
         self._fast = bind(self)
         if self._fast is not None:
-            self.__dict__["authenticate"] = self._fast
+            self.__dict__["authenticate"] = self._fast.authenticate
         return self
 
     authenticate = authenticate

@@ -26,8 +26,9 @@ picket middleware answers; without it, FastAPI's own handler nests that object u
 ``detail``. Needs FastAPI; only this module imports it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the annotation of
+# PicketAuth.__call__ to inject the Request, and releases before 0.129 (the last that run on
+# Python 3.9) cannot resolve it from a string; it then asked for a query parameter `request`.
 import time
 from typing import Any, Callable, Dict, Optional, Union
 

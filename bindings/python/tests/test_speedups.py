@@ -102,6 +102,6 @@ def test_an_uninitialised_authenticator_refuses_calls() -> None:
 
     bare = _speedups.Authenticator.__new__(_speedups.Authenticator)
     with pytest.raises(ValueError, match="closed"):
-        bare(SK_CURL, 1_000)
+        bare.authenticate(SK_CURL, 1_000)
     with pytest.raises(TypeError):
         _speedups.Authenticator()  # no arguments: refused, and then unusable
