@@ -57,8 +57,16 @@ bindings/go/test.sh
 step "Memory returned after every rebuild: C, Go and Python (tests/memory/run.sh: 100,000 keys x 200 rebuilds each)"
 tests/memory/run.sh
 
-step "Consumer: make install, the README's C and Go quick starts, from outside the checkout"
+step "Consumer: make install, the README's C and Go quick starts from a checkout, from outside it"
 tests/consumer/run.sh
+
+step "Release artifacts: make dist (C tarballs, the Go module as a proxy serves it, Python sdist + abi3 wheel, Node package)"
+make dist
+
+step "Install tests from dist/, no Rust on PATH: C tarball (pkg-config), Go (GOPROXY=file://), Python (pip, every CPython 3.9+; 3.8 refused)"
+tests/install/c.sh
+tests/install/go.sh
+tests/install/python.sh
 
 step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
 server/test.sh
