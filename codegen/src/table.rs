@@ -576,4 +576,7 @@ pub const RULES: &[Rule] = &[
     rule(914, "project_name_invalid", 400,
         "a project's name is 1 to 200 bytes of text",
         "A project's name is empty or longer than 200 bytes."),
+    rule(915, "account_owns_projects", 409,
+        "the account owns projects",
+        "`account delete` refuses an account that owns projects unless `-force`, which leaves them to no account (their keys keep working; `account adopt` gives them to an account)."),
 ];

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/accounts"
@@ -74,7 +75,8 @@ type NewProject struct {
 }
 
 // newAccount checks email and password (accounts.NormalizeEmail, accounts.CheckPassword:
-// an *accounts.Rule) and hashes the password: the record of a new account.
+// an *accounts.Rule) and hashes the password: the record of a new account, or an
+// account's new password.
 func (a *App) newAccount(ctx context.Context, email, password string) (store.NewAccount, error) {
 	email, key, err := accounts.NormalizeEmail(email)
 	if err != nil {
@@ -179,17 +181,41 @@ func (a *App) CreateProject(ctx context.Context, accountID int64, name string) (
 	return NewProject{Project: p, Keys: issuedKeys(recs, keys)}, nil
 }
 
+// ResetPassword is the operator's (account password): account id, whose address is email,
+// gets password (checked by the same rules as a new account's) and every session of the
+// account ends, those of log-ins under way with the old password included. It returns how
+// many sessions ended; store.ErrNotFound for an unknown account.
+func (a *App) ResetPassword(ctx context.Context, id int64, email, password string) (int, error) {
+	na, err := a.newAccount(ctx, email, password)
+	if err != nil {
+		return 0, err
+	}
+	n, err := a.store.ResetPassword(ctx, id, na.PasswordHash)
+	if err != nil {
+		return 0, err
+	}
+	a.log.InfoContext(ctx, "password reset", "account", id, "sessions_ended", n)
+	return n, nil
+}
+
 // ErrLogin is a log-in refused: no such account, or the wrong password (the answer does
 // not say which).
 var ErrLogin = errors.New("wrong email or password")
 
-// CheckLogin returns the account whose email and password these are, or ErrLogin. An
-// unknown email costs the same argon2id run as a known one. A hash made with older
-// parameters is replaced after a successful check.
-func (a *App) CheckLogin(ctx context.Context, email, password string) (store.Account, error) {
+// Login is a log-in CheckLogin accepted: the account, and the password hash it checked
+// (StartSession records a session only while that hash is still the account's).
+type Login struct {
+	Account store.Account
+	hash    string
+}
+
+// CheckLogin returns the log-in of the account whose email and password these are, or
+// ErrLogin. An unknown email costs the same argon2id run as a known one. A hash made with
+// older parameters is replaced after a successful check (unless a reset replaced it first).
+func (a *App) CheckLogin(ctx context.Context, email, password string) (Login, error) {
 	h, err := a.Passwords()
 	if err != nil {
-		return store.Account{}, err
+		return Login{}, err
 	}
 	if len(password) > accounts.MaxPasswordBytes {
 		password = password[:accounts.MaxPasswordBytes]
@@ -200,30 +226,44 @@ func (a *App) CheckLogin(ctx context.Context, email, password string) (store.Acc
 	if emailErr == nil {
 		acc, hash, err = a.store.AccountByEmail(ctx, key)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return store.Account{}, err
+			return Login{}, err
 		}
 	}
 	if hash == "" {
 		if err := h.VerifyNobody(ctx, password); errors.Is(err, accounts.ErrMismatch) {
-			return store.Account{}, ErrLogin
+			return Login{}, ErrLogin
 		} else {
-			return store.Account{}, err
+			return Login{}, err
 		}
 	}
 	switch err := h.Verify(ctx, hash, password); {
 	case errors.Is(err, accounts.ErrMismatch):
-		return store.Account{}, ErrLogin
+		return Login{}, ErrLogin
 	case err != nil:
-		return store.Account{}, err
+		return Login{}, err
 	}
 	if h.NeedsRehash(hash) {
 		if nh, err := h.Hash(ctx, password); err == nil {
-			if err := a.store.SetPasswordHash(ctx, acc.ID, nh); err != nil {
+			switch done, err := a.store.RehashPassword(ctx, acc.ID, hash, nh); {
+			case err != nil:
 				a.log.WarnContext(ctx, "password rehash not saved", "account", acc.ID, "error", err)
+			case done:
+				hash = nh
 			}
 		}
 	}
-	return acc, nil
+	return Login{Account: acc, hash: hash}, nil
+}
+
+// StartSession records session digest of l's account, ending at expires at the latest
+// (store.CreateSession, which also deletes the sessions over by now and idle): ErrLogin
+// when the account was deleted or its password reset since l was checked.
+func (a *App) StartSession(ctx context.Context, l Login, digest string, expires time.Time, idle time.Duration, now time.Time) error {
+	err := a.store.CreateSession(ctx, digest, l.Account.ID, l.hash, expires, idle, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrLogin
+	}
+	return err
 }
 
 // hashConcurrency is how many argon2id runs may go at once: one per core, at most 4

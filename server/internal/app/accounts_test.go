@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/picket-dev/picket/server/internal/accounts"
 	"github.com/picket-dev/picket/server/internal/store"
@@ -50,7 +51,7 @@ func testAccounts(t *testing.T, e *env) {
 		t.Fatalf("short password: %v", err)
 	}
 	got, err := e.app.CheckLogin(ctx, "ADA@example.com", pw)
-	if err != nil || got.ID != acc.ID {
+	if err != nil || got.Account.ID != acc.ID {
 		t.Fatalf("log-in: %+v %v", got, err)
 	}
 	for _, c := range [][2]string{{"ada@example.com", pw + "!"}, {"nobody@example.com", pw}, {"not an email", pw}} {
@@ -103,8 +104,13 @@ func TestLoginRehashes(t *testing.T) {
 	}
 	h, _ := accounts.NewHasher(accounts.Params{Time: 2, Memory: 64, Threads: 1}, 1)
 	e.app.SetPasswords(h)
-	if _, err := e.app.CheckLogin(ctx, "ada@example.com", pw); err != nil {
+	l, err := e.app.CheckLogin(ctx, "ada@example.com", pw)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The log-in carries the new hash: its session is recorded.
+	if err := e.app.StartSession(ctx, l, "d", time.Now().Add(time.Hour), time.Hour, time.Now()); err != nil {
+		t.Fatalf("session after a rehash: %v", err)
 	}
 	_, hash, err := e.st.AccountByEmail(ctx, "ada@example.com")
 	if err != nil || !strings.Contains(hash, "m=64,t=2,p=1") {
@@ -113,4 +119,51 @@ func TestLoginRehashes(t *testing.T) {
 	if _, err := e.app.CheckLogin(ctx, "ada@example.com", pw); err != nil || acc.ID == 0 {
 		t.Fatal(err)
 	}
+}
+
+// The operator's password reset: the rules of a new password, every session of the
+// account ended, and a log-in under way with the old password gets no session.
+func TestResetPassword(t *testing.T) { eachStore(t, testResetPassword) }
+
+func testResetPassword(t *testing.T, e *env) {
+	ctx, now := context.Background(), time.Now()
+	cheapPasswords(t, e.app)
+	const pw, newPW = "correct horse battery staple", "a brand new passphrase, long"
+	acc, _, err := e.app.CreateAccount(ctx, "ada@example.com", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func(password string) Login {
+		t.Helper()
+		l, err := e.app.CheckLogin(ctx, "ada@example.com", password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	if err := e.app.StartSession(ctx, login(pw), "before", now.Add(time.Hour), time.Hour, now); err != nil {
+		t.Fatal(err)
+	}
+	underWay := login(pw)
+	for bad, want := range map[string]error{"short": accounts.ErrPasswordShort, "ada@example.com": accounts.ErrPasswordIsEmail} {
+		if _, err := e.app.ResetPassword(ctx, acc.ID, "ada@example.com", bad); err != want {
+			t.Fatalf("reset to %q: %v, want %v", bad, err, want)
+		}
+	}
+	if n, err := e.app.ResetPassword(ctx, acc.ID, "ada@example.com", newPW); err != nil || n != 1 {
+		t.Fatalf("reset: %d sessions ended, %v", n, err)
+	}
+	if _, err := e.st.Session(ctx, "before", time.Hour, now); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a session from before the reset: %v", err)
+	}
+	if err := e.app.StartSession(ctx, underWay, "during", now.Add(time.Hour), time.Hour, now); !errors.Is(err, ErrLogin) {
+		t.Fatalf("a log-in with the old password, under way during the reset: %v", err)
+	}
+	if _, err := e.app.CheckLogin(ctx, "ada@example.com", pw); !errors.Is(err, ErrLogin) {
+		t.Fatalf("the old password: %v", err)
+	}
+	if err := e.app.StartSession(ctx, login(newPW), "after", now.Add(time.Hour), time.Hour, now); err != nil {
+		t.Fatal(err)
+	}
+	e.assertNoSecretInLogs(pw, newPW)
 }

@@ -42,7 +42,8 @@ func (e *usageError) Error() string { return e.msg }
 // globals are the flags every subcommand takes.
 type globals struct {
 	data, db string
-	// stdin and stderr are where account create reads a password and prompts for it.
+	// stdin and stderr are where account create and account password read a password and
+	// prompt for it.
 	stdin  io.Reader
 	stderr io.Writer
 }
@@ -232,7 +233,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	if (cmd == "key roll" || cmd == "key revoke") && keyID <= 0 {
 		return &usageError{cmd + " needs -key KEYID"}
 	}
-	if (cmd == "account create" || cmd == "account adopt") && email == "" {
+	if strings.HasPrefix(cmd, "account ") && cmd != "account list" && email == "" {
 		return &usageError{cmd + " needs -email E"}
 	}
 	if cmd == "serve" {
@@ -362,6 +363,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		return accountAdopt(ctx, st, email, project, stdout)
 	case "account list":
 		return listAccounts(ctx, st, pageLimit, pageCursor, stdout)
+	case "account password":
+		return accountPassword(ctx, a, g, email, stdout)
+	case "account delete":
+		return accountDelete(ctx, st, email, force, stdout)
 	case "redirect list":
 		return mapNF(listPages(stdout, pageLimit, pageCursor, func(after string, n int) ([]RedirectURI, bool, string, error) {
 			uris, more, err := st.RedirectURIs(ctx, project, after, n)

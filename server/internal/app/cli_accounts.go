@@ -1,6 +1,7 @@
 // The operator's account subcommands: create an account (the password from a prompt or
 // stdin, never a flag that lands in shell history), give projects without an account to
-// one (a store from before accounts), list accounts.
+// one (a store from before accounts), list accounts, set an account's password (ending its
+// sessions), delete an account.
 
 package app
 
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +42,11 @@ var (
 	errPasswordsDiffer = errors.New("passwords differ")
 )
 
+// ownsProjectsError refuses account delete without -force: the account's projects.
+type ownsProjectsError struct{ projects []int64 }
+
+func (e *ownsProjectsError) Error() string { return "the account owns projects" }
+
 // accountCLIError maps the account commands' errors to the API's error shape.
 func accountCLIError(err error) (ErrorBody, bool) {
 	var rule *accounts.Rule
@@ -56,6 +63,14 @@ func accountCLIError(err error) (ErrorBody, bool) {
 		return ruleBody(rules.PasswordMissing, "give the password on standard input (its first line) or at the prompt"), true
 	case errors.Is(err, errPasswordsDiffer):
 		return ruleBody(rules.PasswordMismatch, ""), true
+	}
+	if e := (*ownsProjectsError)(nil); errors.As(err, &e) {
+		ids := make([]string, len(e.projects))
+		for i, id := range e.projects {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		return ruleBody(rules.AccountOwnsProjects, "the account owns project(s) "+strings.Join(ids, ", ")+
+			": -force deletes it and leaves them to no account (their keys keep working; account adopt gives them to an account)"), true
 	}
 	return ErrorBody{}, false
 }
@@ -113,16 +128,63 @@ func accountCreate(ctx context.Context, a *App, g *globals, email string, stdout
 	return emit(stdout, map[string]any{"account": accountJSON(acc), "project": projectJSON(np.Project), "keys": np.Keys})
 }
 
-// accountAdopt gives account email the projects without an account (or only project).
-func accountAdopt(ctx context.Context, st *store.Store, email string, project int64, stdout io.Writer) error {
+// accountByEmail is the account whose address is email (errUnknownAccount when none).
+func accountByEmail(ctx context.Context, st *store.Store, email string) (store.Account, error) {
 	_, key, err := accounts.NormalizeEmail(email)
 	if err != nil {
-		return err
+		return store.Account{}, err
 	}
 	acc, _, err := st.AccountByEmail(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
+		return store.Account{}, errUnknownAccount
+	}
+	return acc, err
+}
+
+// accountPassword gives account email a new password, read as account create reads one
+// (after the account is found: nobody types a password for nothing), and ends every
+// session of the account.
+func accountPassword(ctx context.Context, a *App, g *globals, email string, stdout io.Writer) error {
+	acc, err := accountByEmail(ctx, a.store, email)
+	if err != nil {
+		return err
+	}
+	pw, err := readPassword(g)
+	if err != nil {
+		return err
+	}
+	ended, err := a.ResetPassword(ctx, acc.ID, email, pw)
+	if errors.Is(err, store.ErrNotFound) {
 		return errUnknownAccount
 	}
+	if err != nil {
+		return err
+	}
+	return emit(stdout, map[string]any{"account": accountJSON(acc), "sessions_ended": ended})
+}
+
+// accountDelete deletes account email and ends its sessions. An account that owns
+// projects is refused unless force, which leaves them to no account.
+func accountDelete(ctx context.Context, st *store.Store, email string, force bool, stdout io.Writer) error {
+	acc, err := accountByEmail(ctx, st, email)
+	if err != nil {
+		return err
+	}
+	released, ended, err := st.DeleteAccount(ctx, acc.ID, force)
+	switch {
+	case errors.Is(err, store.ErrOwnsProjects):
+		return &ownsProjectsError{released}
+	case errors.Is(err, store.ErrNotFound):
+		return errUnknownAccount
+	case err != nil:
+		return err
+	}
+	return emit(stdout, map[string]any{"account": accountJSON(acc), "released": released, "sessions_ended": ended})
+}
+
+// accountAdopt gives account email the projects without an account (or only project).
+func accountAdopt(ctx context.Context, st *store.Store, email string, project int64, stdout io.Writer) error {
+	acc, err := accountByEmail(ctx, st, email)
 	if err != nil {
 		return err
 	}
@@ -134,9 +196,6 @@ func accountAdopt(ctx context.Context, st *store.Store, email string, project in
 		return errProjectOwned
 	case err != nil:
 		return err
-	}
-	if ids == nil {
-		ids = []int64{}
 	}
 	return emit(stdout, map[string]any{"account": accountJSON(acc), "adopted": ids})
 }

@@ -2,8 +2,15 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/picket-dev/picket/server/internal/rules"
+	"github.com/picket-dev/picket/server/internal/store"
 )
 
 // cliInput is cli with a standard input.
@@ -54,5 +61,102 @@ func TestAccountCommands(t *testing.T) {
 	code, out, _ = cliInput(t, "", "account", "list", "-data", dir)
 	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"email":"op@example.com"`) || strings.Contains(out, "argon2") {
 		t.Fatalf("account list: %d %s", code, out)
+	}
+}
+
+// The operator sets an account's password (stdin's first line, the rules of a new one; the
+// account's sessions end) and deletes accounts: refused while one owns projects, unless
+// -force, which leaves them to no account for account adopt. On both stores.
+func TestAccountPasswordAndDelete(t *testing.T) {
+	for _, kind := range storeKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			dataDir, dbURL := kind.open(t)
+			where := []string{"-data", dataDir}
+			if dbURL != "" {
+				where = []string{"-db", dbURL}
+			}
+			run := func(stdin string, args ...string) (int, string, string) {
+				t.Helper()
+				return cliInput(t, stdin, append(args, where...)...)
+			}
+			const pw, newPW = "correct horse battery staple", "a brand new passphrase, long"
+			if code, out, errs := run(pw+"\n", "account", "create", "-email", "operator@example.com"); code != 0 {
+				t.Fatalf("account create: %d %s %s", code, out, errs)
+			}
+			ctx := context.Background()
+			st, err := store.Open(ctx, dataDir, dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			acc, hash, err := st.AccountByEmail(ctx, "operator@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.CreateSession(ctx, "browser", acc.ID, hash, time.Now().Add(time.Hour), time.Hour, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				stdin string
+				args  []string
+				code  int
+				rule  string
+			}{
+				{newPW + "\n", []string{"account", "password", "-email", "nobody@example.com"}, 1, "unknown_account"},
+				{"", []string{"account", "password", "-email", "operator@example.com"}, 1, "password_missing"},
+				{"short\n", []string{"account", "password", "-email", "operator@example.com"}, 1, "password_too_short"},
+				{"OPERATOR@example.com\n", []string{"account", "password", "-email", "operator@example.com"}, 1, "password_is_email"},
+				{newPW + "\n", []string{"account", "password"}, 2, "usage"},
+				{"", []string{"account", "delete"}, 2, "usage"},
+				{"", []string{"account", "delete", "-email", "nobody@example.com", "-force"}, 1, "unknown_account"},
+				{"", []string{"account", "delete", "-email", "operator@example.com"}, 1, "account_owns_projects"},
+			} {
+				code, out, errs := run(c.stdin, c.args...)
+				if code != c.code || out != "" || !strings.Contains(errs, `"error":"`+c.rule+`"`) {
+					t.Errorf("%v: %d %q %s, want %d %s", c.args, code, out, errs, c.code, c.rule)
+				}
+			}
+			// The refusal names the projects and what -force does, in one JSON line.
+			_, _, errs := run("", "account", "delete", "-email", "operator@example.com")
+			var refusal ErrorBody
+			if err := json.Unmarshal([]byte(errs), &refusal); err != nil || strings.Count(errs, "\n") != 1 ||
+				refusal.Code != rules.AccountOwnsProjects.Code || !strings.Contains(refusal.Message, "project(s) 1:") || !strings.Contains(refusal.Message, "-force") {
+				t.Fatalf("refusal: %q %v", errs, err)
+			}
+			// Only the first line of stdin is the password.
+			code, out, errs := run(newPW+"\nnot this line\n", "account", "password", "-email", "OPERATOR@example.com")
+			if code != 0 || !strings.Contains(out, `"email":"operator@example.com"`) || !strings.Contains(out, `"sessions_ended":1`) || strings.Contains(out, newPW) {
+				t.Fatalf("account password: %d %s %s", code, out, errs)
+			}
+			if _, err := st.Session(ctx, "browser", time.Hour, time.Now()); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("the session outlived the password change: %v", err)
+			}
+			a, err := New(st, newLogger(io.Discard))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			cheapPasswords(t, a) // verifies the CLI's real argon2id hash all the same
+			if _, err := a.CheckLogin(ctx, "operator@example.com", newPW); err != nil {
+				t.Fatalf("log-in with the new password: %v", err)
+			}
+			if _, err := a.CheckLogin(ctx, "operator@example.com", pw); !errors.Is(err, ErrLogin) {
+				t.Fatalf("log-in with the old password: %v", err)
+			}
+			// -force: deleted, its project left to no account, then adopted by another.
+			code, out, errs = run("", "account", "delete", "-email", "operator@example.com", "-force")
+			if code != 0 || !strings.Contains(out, `"released":[1]`) || !strings.Contains(out, `"sessions_ended":0`) {
+				t.Fatalf("account delete -force: %d %s %s", code, out, errs)
+			}
+			if code, out, _ := run("", "account", "list"); code != 0 || out != "" {
+				t.Fatalf("account list after the delete: %d %q", code, out)
+			}
+			if code, _, errs := run(pw+"\n", "account", "create", "-email", "operator@example.com"); code != 0 {
+				t.Fatalf("the address after the delete: %d %s", code, errs)
+			}
+			if code, out, errs := run("", "account", "adopt", "-email", "operator@example.com", "-project", "1"); code != 0 || !strings.Contains(out, `"adopted":[1]`) {
+				t.Fatalf("adopting the released project: %d %s %s", code, out, errs)
+			}
+		})
 	}
 }

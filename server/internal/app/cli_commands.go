@@ -35,6 +35,8 @@ var commands = []struct{ name, args, about string }{
 	{"account create", "-email E", "create an account with its first project (the password: a prompt, or stdin's first line)"},
 	{"account adopt", "-email E [-project ID]", "give an account the projects without one"},
 	{"account list", "[-limit N [-cursor C]]", "list the accounts"},
+	{"account password", "-email E", "set an account's password (read as account create reads it) and end all its sessions"},
+	{"account delete", "-email E [-force]", "delete an account and end its sessions (-force: even one that owns projects, which then have no account)"},
 }
 
 // cliArgs holds every command's flag values.
@@ -93,8 +95,11 @@ func flagSet(cmd string, g *globals, v *cliArgs) (*flag.FlagSet, bool) {
 	case "key revoke":
 		fs.Int64Var(&v.keyID, "key", 0, "key id")
 		fs.BoolVar(&v.force, "force", false, "revoke even the project's last working secret key")
-	case "account create":
+	case "account create", "account password":
 		fs.StringVar(&v.email, "email", "", "the account's email address")
+	case "account delete":
+		fs.StringVar(&v.email, "email", "", "the account's email address")
+		fs.BoolVar(&v.force, "force", false, "delete it even while it owns projects: they are left to no account, their keys working, for account adopt")
 	case "account adopt":
 		fs.StringVar(&v.email, "email", "", "the account's email address")
 		fs.Int64Var(&v.project, "project", 0, "one project id (default: every project without an account)")

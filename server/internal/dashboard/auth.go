@@ -74,20 +74,25 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		d.anonForm(w, r, http.StatusTooManyRequests, "login", v)
 		return
 	}
-	acc, err := d.app.CheckLogin(r.Context(), email, password)
+	l, err := d.app.CheckLogin(r.Context(), email, password)
 	if errors.Is(err, app.ErrLogin) {
 		d.loginAccount.Spend(key, now)
 		d.loginClient.Spend(client, now)
-		e := loginFailed
-		v.Error = &e
-		d.anonForm(w, r, http.StatusUnauthorized, "login", v)
+		d.loginFailed(w, r, v)
 		return
 	}
 	if err != nil {
 		d.internalErr(w, r, nil, "log-in", err)
 		return
 	}
-	s, err := d.startSession(r.Context(), w, r, acc)
+	acc := l.Account
+	s, err := d.startSession(r.Context(), w, r, l)
+	if errors.Is(err, app.ErrLogin) {
+		// The operator reset the password or deleted the account meanwhile: the password
+		// was right a moment ago, so nothing is spent.
+		d.loginFailed(w, r, v)
+		return
+	}
 	if err != nil {
 		d.internalErr(w, r, nil, "session", err)
 		return
@@ -106,6 +111,13 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, Prefix+"/projects", http.StatusSeeOther)
+}
+
+// loginFailed answers a refused log-in: the form again, 401 login_failed.
+func (d *Dashboard) loginFailed(w http.ResponseWriter, r *http.Request, v *view) {
+	e := loginFailed
+	v.Error = &e
+	d.anonForm(w, r, http.StatusUnauthorized, "login", v)
 }
 
 func (d *Dashboard) signup(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/picket-dev/picket/server/internal/accounts"
+	"github.com/picket-dev/picket/server/internal/app"
 	"github.com/picket-dev/picket/server/internal/store"
 )
 
@@ -86,9 +87,10 @@ func (d *Dashboard) currentSession(r *http.Request) (*sess, bool) {
 }
 
 // startSession ends the session r came with, if any (whatever account it was for), and
-// starts a new one for account: a new id at every log-in, so that an id planted in the
-// browser before it (session fixation) is worth nothing after.
-func (d *Dashboard) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, acc store.Account) (*sess, error) {
+// starts a new one for the log-in's account: a new id at every log-in, so that an id
+// planted in the browser before it (session fixation) is worth nothing after. app.ErrLogin
+// when the account was deleted or its password reset since the log-in checked it.
+func (d *Dashboard) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, l app.Login) (*sess, error) {
 	if old := d.cookieToken(r, sessionCookie); !old.IsZero() {
 		if err := d.app.Store().DeleteSession(ctx, old.Digest()); err != nil {
 			return nil, err
@@ -99,8 +101,8 @@ func (d *Dashboard) startSession(ctx context.Context, w http.ResponseWriter, r *
 		return nil, err
 	}
 	now := d.app.Now()
-	s := store.Session{Digest: t.Digest(), Account: acc, CreatedAt: now, ExpiresAt: now.Add(d.cfg.SessionMax)}
-	if err := d.app.Store().CreateSession(ctx, s.Digest, acc.ID, s.ExpiresAt, d.cfg.SessionIdle, now); err != nil {
+	s := store.Session{Digest: t.Digest(), Account: l.Account, CreatedAt: now, ExpiresAt: now.Add(d.cfg.SessionMax)}
+	if err := d.app.StartSession(ctx, l, s.Digest, s.ExpiresAt, d.cfg.SessionIdle, now); err != nil {
 		return nil, err
 	}
 	d.setCookie(w, r, sessionCookie, t.String(), d.cfg.SessionMax)

@@ -103,6 +103,10 @@ var (
 	SignupClosed = Rule{Name: "signup_closed", Code: 912, Status: 403, Text: "sign-up is closed on this server"}
 	// ProjectNameInvalid (914, HTTP 400): A project's name is empty or longer than 200 bytes.
 	ProjectNameInvalid = Rule{Name: "project_name_invalid", Code: 914, Status: 400, Text: "a project's name is 1 to 200 bytes of text"}
+	// AccountOwnsProjects (915, HTTP 409): `account delete` refuses an account that owns
+	// projects unless `-force`, which leaves them to no account (their keys keep working;
+	// `account adopt` gives them to an account).
+	AccountOwnsProjects = Rule{Name: "account_owns_projects", Code: 915, Status: 409, Text: "the account owns projects"}
 )
 
 // All lists every rule in ascending order of code.
@@ -143,4 +147,5 @@ var All = []Rule{
 	CSRFRefused,
 	SignupClosed,
 	ProjectNameInvalid,
+	AccountOwnsProjects,
 }

@@ -168,19 +168,101 @@ func (s *Store) Accounts(ctx context.Context, after int64, limit int) ([]Account
 	return page(rows, err, limit, func(r scanner) (Account, error) { return scanAccount(r) })
 }
 
-// SetPasswordHash replaces account id's password hash (a rehash with new parameters, or a
-// new password).
-func (s *Store) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	return s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET password_hash = ? WHERE id = ?"), hash, id)
+// RehashPassword replaces account id's password hash old with hash (the same password,
+// hashed with new parameters) while old is still its hash, and reports whether it did: a
+// password reset since the caller read old wins.
+func (s *Store) RehashPassword(ctx context.Context, id int64, old, hash string) (bool, error) {
+	var done bool
+	err := s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?"), hash, id, old)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		n, err := res.RowsAffected()
+		done = n == 1
+		return err
 	})
+	return done, err
+}
+
+// lockAccount locks account id's row until tx ends (PostgreSQL; SQLite's write
+// transactions are one at a time already), so that a log-in's CreateSession runs wholly
+// before or wholly after tx: ErrNotFound when there is no such account.
+func (s *Store) lockAccount(ctx context.Context, tx *sql.Tx, id int64) error {
+	q := "SELECT id FROM accounts WHERE id = ?"
+	if s.pg {
+		q += " FOR UPDATE"
+	}
+	var got int64
+	return notFound(tx.QueryRowContext(ctx, s.q(q), id).Scan(&got))
+}
+
+// endSessions deletes every session of account accountID and returns how many there were
+// (all its session records, including any expired and not yet swept).
+func (s *Store) endSessions(ctx context.Context, tx *sql.Tx, accountID int64) (int, error) {
+	res, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE account_id = ?"), accountID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ResetPassword gives account id a new password hash and ends every session of the
+// account, in one transaction, and returns how many sessions it ended. A log-in that
+// checked the old password and has not yet recorded its session gets none
+// (CreateSession). ErrNotFound for an unknown account.
+func (s *Store) ResetPassword(ctx context.Context, id int64, hash string) (int, error) {
+	var ended int
+	err := s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q("UPDATE accounts SET password_hash = ? WHERE id = ?"), hash, id); err != nil {
+			return err
+		}
+		var err error
+		ended, err = s.endSessions(ctx, tx, id)
+		return err
+	})
+	return ended, err
+}
+
+// ErrOwnsProjects refuses to delete an account that owns projects (DeleteAccount without
+// force).
+var ErrOwnsProjects = errors.New("store: the account owns projects")
+
+// DeleteAccount deletes account id and ends its sessions, in one transaction, and returns
+// the projects it owned and how many sessions it ended. An account that owns projects is
+// refused with ErrOwnsProjects (and the projects) unless force, which leaves them to no
+// account: their keys, redirect URIs and tokens stay as they are, and Adopt can give them
+// to another account, as it does a store's from before accounts. ErrNotFound for an
+// unknown account.
+func (s *Store) DeleteAccount(ctx context.Context, id int64, force bool) ([]int64, int, error) {
+	var owned []int64
+	var ended int
+	// Locked like CreateProject, so that no project of the account is made meanwhile.
+	err := s.tx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM projects WHERE account_id = ? ORDER BY id"), id)
+		if owned, err = scanColumn[int64](rows, err); err != nil {
+			return err
+		}
+		if len(owned) > 0 && !force {
+			return ErrOwnsProjects
+		}
+		if _, err := tx.ExecContext(ctx, s.q("UPDATE projects SET account_id = NULL WHERE account_id = ?"), id); err != nil {
+			return err
+		}
+		if ended, err = s.endSessions(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q("DELETE FROM accounts WHERE id = ?"), id)
+		return err
+	})
+	return owned, ended, err
 }
 
 // AccountProjects lists up to limit of account id's projects whose id is above after, by
@@ -217,19 +299,7 @@ func (s *Store) Adopt(ctx context.Context, accountID, id int64) ([]int64, error)
 			}
 		}
 		rows, err := tx.QueryContext(ctx, s.q("SELECT id FROM projects WHERE account_id IS NULL AND (? = 0 OR id = ?) ORDER BY id"), id, id)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var pid int64
-			if err := rows.Scan(&pid); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, pid)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if ids, err = scanColumn[int64](rows, err); err != nil {
 			return err
 		}
 		for _, pid := range ids {

@@ -112,7 +112,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	idle, max := 30*time.Minute, 8*time.Hour
-	if err := st.CreateSession(ctx, "d1", acc.ID, now.Add(max), idle, now); err != nil {
+	if err := st.CreateSession(ctx, "d1", acc.ID, "h", now.Add(max), idle, now); err != nil {
 		t.Fatal(err)
 	}
 	// Used every 20 minutes, it lives until its absolute expiry, not beyond.
@@ -128,7 +128,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Fatalf("past the absolute expiry: %v", err)
 	}
 	// Unused for the idle limit, it ends.
-	if err := st.CreateSession(ctx, "d2", acc.ID, now.Add(max), idle, now); err != nil {
+	if err := st.CreateSession(ctx, "d2", acc.ID, "h", now.Add(max), idle, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Session(ctx, "d2", idle, now.Add(idle-time.Second)); err != nil {

@@ -12,19 +12,7 @@ import (
 
 func (s *Store) redirectURIs(ctx context.Context, tx *sql.Tx, projectID int64) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, s.q("SELECT uri FROM redirect_uris WHERE project_id = ? ORDER BY uri"), projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanColumn[string](rows, err)
 }
 
 // RedirectURIs lists up to limit of a project's redirect URIs that sort after after (in

@@ -18,10 +18,26 @@ type Session struct {
 }
 
 // CreateSession records a session (digest of its id) for account accountID that ends at
-// expires at the latest; sessions already over (by absolute expiry, or idle for idle) are
-// deleted on the way.
-func (s *Store) CreateSession(ctx context.Context, digest string, accountID int64, expires time.Time, idle time.Duration, now time.Time) error {
+// expires at the latest, while passwordHash, the hash its log-in checked the password
+// against, is still the account's: ErrNotFound when the account is gone or its password
+// was reset since (so that ResetPassword and DeleteAccount, which lock the account's row
+// first, end the sessions of log-ins under way too). Sessions already over (by absolute
+// expiry, or idle for idle) are deleted on the way.
+func (s *Store) CreateSession(ctx context.Context, digest string, accountID int64, passwordHash string, expires time.Time, idle time.Duration, now time.Time) error {
 	return s.tx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
+		// On PostgreSQL the shared lock waits for a reset or deletion under way, then reads
+		// what it committed; SQLite's write transactions are one at a time already.
+		q := "SELECT password_hash FROM accounts WHERE id = ?"
+		if s.pg {
+			q += " FOR SHARE"
+		}
+		var hash string
+		if err := tx.QueryRowContext(ctx, s.q(q), accountID).Scan(&hash); err != nil {
+			return notFound(err)
+		}
+		if hash != passwordHash {
+			return ErrNotFound
+		}
 		if _, err := tx.ExecContext(ctx, s.q("DELETE FROM sessions WHERE expires_at <= ? OR seen_at <= ?"), now.Unix(), now.Add(-idle).Unix()); err != nil {
 			return err
 		}

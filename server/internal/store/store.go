@@ -509,6 +509,23 @@ func truncate(t time.Time) time.Time {
 	return time.Unix(t.Unix(), 0).UTC()
 }
 
+// scanColumn reads the rows of a one-column query in a transaction (never nil).
+func scanColumn[T any](rows *sql.Rows, err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // page reads the rows of a query that asked for limit+1 rows: up to limit items, and
 // whether more follow.
 func page[T any](rows *rows, err error, limit int, scan func(scanner) (T, error)) ([]T, bool, error) {
