@@ -4,7 +4,10 @@
 # PICKET_TEST_POSTGRES_URL is already set), then
 #   1. pytest test_*.py: the PKCE flow driven by Node, curl, Python and Go; restart
 #      persistence; bad input; two processes on one PostgreSQL; the README's curl lines;
-#      each on SQLite and on PostgreSQL, every test on an empty store;
+#      operations (a hung or stopped store, the connection cap, the log, SIGTERM) and
+#      faults (SIGKILL in a burst of writes, a PostgreSQL outage under load, the CLI beside
+#      the server); each on SQLite and on PostgreSQL where it applies, every test on an
+#      empty store;
 #   2. picket-load against a server on SQLite, then on PostgreSQL: bounded, fails on any
 #      error or lost write; then an authorize flood (PICKET_FLOOD_SECONDS, default 15) that
 #      fails when the codes table outgrows what retention allows.

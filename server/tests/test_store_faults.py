@@ -2,70 +2,26 @@
 503 store_unavailable at once while its store hangs or is locked, authenticates from memory
 meanwhile, and recovers on its own.
 
-The PostgreSQL tests run on a cluster of their own (scripts/pg.sh on port base+45), which
-they freeze (SIGSTOP: a hung server whose TCP port still accepts) and thaw."""
+The PostgreSQL tests run on a cluster of their own (conftest.py's own_postgres), which they
+freeze (SIGSTOP: a hung server whose TCP port still accepts) and thaw."""
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from harness import REPO, Store, new_store, postgres_enabled, server_bin, start_server, wait_until
+from conftest import OwnPostgres
+from harness import new_store, server_bin, start_server, wait_until
 from projects import ping, setup_project, sk_auth
-
-PORT_BASE = int(os.environ.get("PICKET_TEST_PORT_BASE", "18350"))
-
-
-@dataclass
-class OwnPostgres:
-    """A PostgreSQL cluster of the tests' own, which they may freeze, thaw, halt and start."""
-
-    env: dict[str, str]
-
-    def pg(self, *args: str) -> str:
-        cp = subprocess.run(
-            [str(REPO / "scripts/pg.sh"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert cp.returncode == 0, f"pg.sh {' '.join(args)}: {cp.returncode}: {cp.stderr}"
-        return cp.stdout.strip()
-
-    def store(self, name: str, tmp: Path) -> Store:
-        return Store("postgres", tmp / name, self.pg("newdb", name))
-
-
-@pytest.fixture(scope="module")
-def own_postgres() -> Iterator[OwnPostgres]:
-    if not postgres_enabled():
-        pytest.skip("PICKET_TEST_POSTGRES_URL not set (run.sh sets it)")
-    port = PORT_BASE + 45
-    env = {
-        **os.environ,
-        "PICKET_PG_PORT": str(port),
-        # Under /tmp itself: the postgres OS user must reach it (pytest's tmp_path is 0700).
-        "PICKET_PG_DIR": f"/tmp/picket-pg-faults-{port}-{os.getpid()}",
-    }
-    own = OwnPostgres(env)
-    own.pg("start")
-    try:
-        yield own
-    finally:
-        subprocess.run([str(REPO / "scripts/pg.sh"), "thaw"], env=env, capture_output=True)
-        own.pg("stop")
 
 
 def error_line(stderr: str) -> dict[str, object]:
