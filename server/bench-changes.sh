@@ -5,6 +5,8 @@
 #
 #   server/bench-changes.sh                  both stores, the default sizes
 #   server/bench-changes.sh -projects 1000   (more flags go to picket-changes)
+#   server/bench-changes.sh --quick          SQLite, 200 projects, 1 s + 2 s a mode: a check
+#                                            that it runs (server/tests/run.sh), no figures
 #
 # Builds picket-server and picket-changes into a temporary directory, each store empty
 # (SQLite in a temporary directory; PostgreSQL from scripts/pg.sh, a fresh database), and
@@ -24,6 +26,12 @@ trap cleanup EXIT
 # shellcheck source=../scripts/libpicket-env.sh
 . "$repo/scripts/libpicket-env.sh"
 (cd "$here" && go build -o "$tmp/picket-server" ./cmd/picket-server && go build -o "$tmp/picket-changes" ./cmd/picket-changes)
+
+if [ "${1:-}" = --quick ]; then
+  "$tmp/picket-changes" -server "$tmp/picket-server" -data "$tmp/sqlite" \
+    -projects 200 -baseline 1s -duration 2s -clients 2
+  exit
+fi
 
 echo "== SQLite"
 "$tmp/picket-changes" -server "$tmp/picket-server" -data "$tmp/sqlite" "$@"

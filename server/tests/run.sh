@@ -156,4 +156,7 @@ load sqlite $((port_base + 40)) -data "$tmp/load-data"
 step "Load: ${load_seconds}s, $load_clients clients, keys rolled during the run, then a ${flood_seconds}s authorize flood (PostgreSQL)"
 load postgres $((port_base + 41)) -db "$("$repo/scripts/pg.sh" newdb picket_load)"
 
+step "picket-changes runs (server/bench-changes.sh --quick: SQLite, 200 projects; the figures come from a full run)"
+"$repo/server/bench-changes.sh" --quick
+
 step "Server tests passed"

@@ -18,7 +18,8 @@
 // prints, per mode, the other tenants' request latency without and during changes, the
 // change-to-effect times, the changes made, and A's registry reloads by kind.
 //
-// Run it alone on the machine (under flock /work/tools/bench.lock when shared):
+// It exits 1 when a request failed, no change was made, or a mode's reloads were not of
+// its kind. Run it alone on the machine (under flock /work/tools/bench.lock when shared):
 // server/bench-changes.sh builds everything and runs it on both stores.
 package main
 
@@ -79,4 +80,12 @@ func main() {
 		store = "PostgreSQL"
 	}
 	printResults(os.Stdout, cfg, store, results)
+	// A run is only worth its figures when nothing failed and each mode did what it says.
+	for _, r := range results {
+		if r.errors > 0 || len(r.effectA) == 0 || !strings.Contains(r.reloads, `kind="`+r.mode+`",outcome="ok"`) ||
+			strings.Contains(r.reloads, `outcome="error"`) || (r.mode == "projects" && strings.Contains(r.reloads, `kind="full"`)) {
+			fmt.Fprintf(os.Stderr, "picket-changes: %s: %d errors, %d changes, reloads %s\n", r.mode, r.errors, len(r.effectA), r.reloads)
+			os.Exit(1)
+		}
+	}
 }
