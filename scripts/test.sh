@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of picket: Rust (core and C ABI), the shared vectors in every runtime,
-# the C tests under valgrind and sanitizers, Go, Python, fuzzing, and compiles the
-# benchmarks.
+# the C tests under valgrind and sanitizers, Go, Python, Node, the server, the release
+# artifacts and their install tests, fuzzing, and every benchmark once (untimed).
 #
 #   scripts/test.sh           everything (what CI runs)
 #   scripts/test.sh --quick   everything but fuzzing and the sanitizer builds of the Rust tests
@@ -27,7 +27,9 @@ scripts/prereqs.sh || { echo "scripts/test.sh: install the prerequisites above, 
 step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv, Playwright + Chromium, systemd-analyze)"
 scripts/tools.sh all
 
-step "Rust: unit, property, hostile-input, doc and vector tests"
+step "Rust: unit, property, hostile-input, doc and vector tests; every benchmark once, untimed"
+# --all-targets builds the benches too and runs each once in test mode: that is what proves
+# they compile and run (a separate `cargo bench --no-run` would only relink them with fat LTO).
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
@@ -79,9 +81,6 @@ if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/t
 
 step "README commands no other test runs (demo.sh and its variants, the vector runners), as written"
 tests/readme/run.sh
-
-step "Benchmarks compile"
-cargo bench --workspace --no-run
 
 if [ "$quick" = 1 ]; then
   step "Quick run: fuzzing and Rust sanitizer builds skipped"
