@@ -1,9 +1,10 @@
 package picket
 
-// Redact returns text with every secret key masked: a bare `sk_` key becomes `sk_…9e24`,
-// and a Basic credential whose base64 decodes to something containing a secret key becomes
-// `Basic [REDACTED sk_…9e24]`. Publishable keys and text without secret keys come back
-// byte for byte unchanged. Redacting twice changes nothing more.
+// Redact returns text with every secret key masked: a bare `sk_` key (any case, escaped,
+// with invisible characters inside) becomes `sk_…9e24` and a fragment of 20 or more of its
+// digits `sk_…(partial)`; base64 (cut, wrapped or twice) or a byte dump carrying one, such
+// as a Basic credential, becomes `[REDACTED sk_…9e24]`. Publishable keys and text without
+// secret keys come back byte for byte unchanged. Redacting twice changes nothing more.
 //
 // Redact never returns the original text when redaction fails (which the C ABI documents
 // as impossible short of a bug): it then returns "[picket: redaction failed]".

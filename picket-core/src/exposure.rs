@@ -5,18 +5,23 @@
 //! the rest of the value is well formed, and the operator must be told to roll it
 //! ([`AuthorizeError::SecretKeyExposed`]) rather than that the client_id is malformed.
 //!
-//! "Holds a secret key" is the rule of [`redact`](crate::redact): a live secret key is
-//! recoverable from the value by a trivial transformation. For a client_id that is
+//! "Holds a secret key" is the rule of [`redact`](crate::redact): a live secret key, or a
+//! fragment of one long enough that the rest is cheap to guess, is recoverable from the
+//! value by a trivial transformation. For a client_id that is
 //!
 //! - the key with anything before or after it: surrounding whitespace or a newline
 //!   (`sk_…\n`, ` sk_…`, `sk_… `), extra characters (`sk_…x`, `xsk_…`, `pk_…sk_…`), an extra
 //!   hex digit (`sk_` + 33 digits holds `sk_` + the first 32);
+//! - `sk_` and at least [`MIN_EXPOSED_DIGITS`](crate::MIN_EXPOSED_DIGITS) (20) of its
+//!   digits: a key one digit short (`sk_` + 31 digits) leaves 16 guesses;
 //! - the key in any letter case (`SK_…`, upper-case hex);
-//! - the key URL-encoded once (`sk%5F…`, `%20sk_…`);
-//! - a base64 run of 47 characters or more that decodes to text holding the key.
+//! - the key escaped once (`sk%5F…`, `%20sk_…`, `sk=5F…`, `sk\_…`), or with an invisible
+//!   character inside it from a copy and paste (a zero-width space, a soft hyphen);
+//! - base64 (or base64 of base64) that decodes to text holding the key or a fragment, or a
+//!   byte dump of it (`[115 107 95 …]`, `<Buffer 73 6b 5f …>`).
 //!
-//! A value that only looks like part of a key (`sk_` and 31 digits, `sk_` and a non-hex
-//! digit) exposes no live key: it is an [`AuthorizeError::InvalidClientId`].
+//! A value that only looks like a short part of a key (`sk_` and 19 digits or fewer)
+//! exposes no live key: it is an [`AuthorizeError::InvalidClientId`].
 
 use crate::key::ApiKey;
 use crate::redact::holds_secret_key;
@@ -73,17 +78,40 @@ mod tests {
     }
 
     #[test]
+    fn fragments_and_new_encodings_are_exposed() {
+        for id in [
+            SK[..34].to_string(),
+            SK[..23].to_string(),
+            "sk_e1f767d29fa6e533f2e5c62342fb9e2g".to_string(),
+            SK.replace('_', "=5F"),
+            SK.replace('_', "\\_"),
+            format!("{}\u{200b}{}", &SK[..12], &SK[12..]),
+            format!("{}\u{ad}{}", &SK[..12], &SK[12..]),
+            SK.bytes()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ] {
+            assert_eq!(
+                client_id_key(id.as_bytes()).err(),
+                Some(AuthorizeError::SecretKeyExposed),
+                "{id:?}"
+            );
+        }
+    }
+
+    #[test]
     fn other_values_are_parsed_strictly() {
         assert_eq!(
             client_id_key(PK.as_bytes()).map(|k| k.kind()),
             Ok(KeyKind::Publishable)
         );
         for (id, err) in [
-            (&SK[..34], KeyError::WrongLength { found: 31 }),
+            (&SK[..22], KeyError::WrongLength { found: 19 }),
             (&format!("{PK}\n")[..], KeyError::SurroundingWhitespace),
             (
-                "sk_e1f767d29fa6e533f2e5c62342fb9e2g",
-                KeyError::NonHex { position: 34 },
+                "sk_e1f767d29fa6e533f2g5c62342fb9e24",
+                KeyError::NonHex { position: 21 },
             ),
             ("", KeyError::Empty),
         ] {

@@ -94,7 +94,7 @@ pub use key::{
 pub use pkce::{
     pkce_challenge, verify_pkce, PkceError, CHALLENGE_LEN, MAX_VERIFIER_LEN, MIN_VERIFIER_LEN,
 };
-pub use redact::{redact, redact_bytes};
+pub use redact::{redact, redact_bytes, MIN_EXPOSED_DIGITS};
 pub use redirect::{
     match_redirect_uri, validate_redirect_uri, Mode, RedirectError, RedirectOptions, Whitelist,
     MAX_REDIRECT_URI_LEN,

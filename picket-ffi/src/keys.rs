@@ -353,9 +353,11 @@ pub unsafe extern "C" fn picket_key_redacted(
 }
 
 /// Masks secret keys in `text` (a log line, any bytes) and writes the result into
-/// `(buf, buf_len)`, its length to `*out_len`. A bare `sk_` key becomes `sk_…9e24`; a
-/// `Basic` credential whose base64 decodes to something containing a secret key becomes
-/// `[REDACTED sk_…9e24]`. Publishable keys and all other bytes are copied unchanged.
+/// `(buf, buf_len)`, its length to `*out_len`. A bare `sk_` key (any case, escaped, with
+/// invisible characters inside) becomes `sk_…9e24`, a fragment of 20 or more of its digits
+/// `sk_…(partial)`; base64 (cut, wrapped or twice) or a byte dump that carries one becomes
+/// `[REDACTED sk_…9e24]`. Publishable keys and all other bytes are copied unchanged (the
+/// rules in full: picket-core's `redact`).
 ///
 /// The output is never longer than the input, so `buf_len == text_len` always suffices.
 /// `buf` may be `text` itself (in-place redaction) but must not overlap it otherwise.

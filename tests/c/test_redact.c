@@ -114,6 +114,18 @@ static void test_redact(void) {
     CHECK_REDACT("a\0" SK1 "\0b\xff", "a\0sk_\xe2\x80\xa6" "9e24\0b\xff");
     CHECK_REDACT("\0\0\0", "\0\0\0");
     CHECK_REDACT("x", "x");
+    /* Issue 20: a fragment of 20 or more digits; Q-encoding, a zero-width space, a Go byte
+     * dump, Node's Buffer (in place, below, too). 19 digits are left alone. */
+    CHECK_REDACT("k=sk_e1f767d29fa6e533f2e5c6 .", "k=sk_\xe2\x80\xa6(partial) .");
+    CHECK_REDACT("k=sk_0123456789abcdef012 .", "k=sk_0123456789abcdef012 .");
+    CHECK_REDACT("k=sk=5Fe1f767d29fa6e533f2e5c62342fb9e24", "k=sk_\xe2\x80\xa6" "9e24");
+    CHECK_REDACT("k=sk_e1f7\xe2\x80\x8b" "67d29fa6e533f2e5c62342fb9e24.", "k=sk_\xe2\x80\xa6" "9e24.");
+    CHECK_REDACT("[115 107 95 101 49 102 55 54 55 100 50 57 102 97 54 101 53 51 51 102 50 101 53 "
+                 "99 54 50 51 52 50 102 98 57 101 50 52]",
+                 "[[REDACTED sk_\xe2\x80\xa6" "9e24]]");
+    CHECK_REDACT("<Buffer 73 6b 5f 65 31 66 37 36 37 64 32 39 66 61 36 65 35 33 33 66 32 65 35 63 "
+                 "36 32 33 34 32 66 62 39 65 32 34>",
+                 "<Buffer [REDACTED sk_\xe2\x80\xa6" "9e24]>");
 
     /* The empty text, (NULL, 0) in and out. */
     size_t len = 7;

@@ -366,8 +366,11 @@ static void test_authorize_redirect(void) {
     /* Malformed client ids keep the key codes. */
     AUTHORIZE(r, "pk_D9960d04426c1e9f3941bec7e39c8854", "https://app.example/callback", NOW,
               PICKET_RESULT_KEY_UPPERCASE, 0, "position 3");
-    AUTHORIZE(r, "sk_e1f767d29fa6e533f2e5c62342fb9e2G", "https://app.example/callback", NOW,
+    AUTHORIZE(r, "pk_d9960d04426c1e9f3941bec7e39c885G", "https://app.example/callback", NOW,
               PICKET_RESULT_KEY_NON_HEX, 0, "position 34");
+    /* Issue 20: 31 digits of a secret key expose it (16 guesses), whatever follows. */
+    AUTHORIZE(r, "sk_e1f767d29fa6e533f2e5c62342fb9e2G", "https://app.example/callback", NOW,
+              PICKET_RESULT_AUTHORIZE_SECRET_KEY_EXPOSED, 0, "rolled");
     AUTHORIZE(r, "xk_d9960d04426c1e9f3941bec7e39c8854", "https://app.example/callback", NOW,
               PICKET_RESULT_KEY_UNKNOWN_PREFIX, 0, "prefix");
     AUTHORIZE(r, " " PK1, "https://app.example/callback", NOW,

@@ -190,10 +190,12 @@ _T = TypeVar("_T", str, bytes)
 
 
 def redact(text: _T) -> _T:
-    """``text`` with every secret key masked, for logging: a bare ``sk_`` key becomes
-    ``sk_…9e24``; a ``Basic`` credential whose base64 decodes to something containing a
-    secret key becomes ``Basic [REDACTED sk_…9e24]``. Publishable keys and everything
-    else are left unchanged. ``str`` in, ``str`` out; ``bytes`` in, ``bytes`` out.
+    """``text`` with every secret key masked, for logging: a bare ``sk_`` key (any case,
+    escaped, with invisible characters inside) becomes ``sk_…9e24`` and a fragment of 20 or
+    more of its digits ``sk_…(partial)``; base64 (cut, wrapped or twice) or a byte dump
+    carrying one, such as a ``Basic`` credential, becomes ``[REDACTED sk_…9e24]``.
+    Publishable keys and everything else are left unchanged. ``str`` in, ``str`` out;
+    ``bytes`` in, ``bytes`` out.
     """
     if isinstance(text, str):
         raw = text.encode("utf-8", "surrogateescape")

@@ -159,6 +159,11 @@ CRED_MASK = "[REDACTED sk_…9e24]"
         # Issue #10.1: case folding and URL decoding recover the key.
         (f"key {SK.upper()} used", f"key {MASK} used"),
         (f"key={SK.replace('_', '%5F')}", f"key={MASK}"),
+        # Issue 20: a fragment of 20 or more digits, the encodings tools write.
+        (f"key={SK[:34]} cut", "key=sk_…(partial) cut"),
+        (f"key={SK.replace('_', '=5F')}", f"key={MASK}"),
+        (f"key={SK[:9]}\u200b{SK[9:]}", f"key={MASK}"),
+        (f"k=[{' '.join(str(b) for b in SK.encode())}]", f"k=[[REDACTED {MASK}]]"),
     ],
 )
 def test_redact_masks_secret_keys(text: str, want: str) -> None:
@@ -173,7 +178,7 @@ def test_redact_leaves_other_text_alone() -> None:
         "",
         "nothing to see",
         f"publishable {PK} and {basic(PK + ':')}",
-        "sk_e1f767d29fa6e533f2e5c62342fb9e2 (31 digits: no live key)",
+        "sk_e1f767d29fa6e533f2e (19 digits: too few to guess the rest)",
         "unicode é … \u2028 and a NUL \0 inside",
         "lone surrogate \udcff survives",
     ):
