@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Builds the package in place: the addon (cargo, release), copied to
-# picket.linux-x64-gnu.node, then the JavaScript and its types (tsc) into dist/, and the
-# ESM entry point (scripts/esm.js). Needs `npm ci` first (install.sh does both).
+# Builds the package in place: the addon, copied to picket.linux-x64-gnu.node, then the
+# JavaScript and its types (tsc) into dist/, and the ESM entry point (scripts/esm.js).
+# Needs `npm ci` first (test.sh and pack.sh run it).
 #
 #   bindings/node/build.sh
+#
+# The addon is built the one way every native binary of a release is (scripts/dist/
+# common.sh's zigbuild): cargo's dist profile (fat LTO, one codegen unit, symbols
+# stripped), linked by zig cc for glibc 2.17, with the pinned tools of target/dist-venv
+# (scripts/tools.sh dist-venv installs them on first use). So the addon the tests load is
+# the one pack.sh ships, built once.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-target="${CARGO_TARGET_DIR:-$repo/target}"
+. "$here/../../scripts/dist/common.sh"
 
-(cd "$repo" && cargo build --release -p picket-node)
-cp "$target/release/libpicket_node.so" "$here/picket.linux-x64-gnu.node"
+zigbuild build -p picket-node
+cp "$dist_built/libpicket_node.so" "$here/picket.linux-x64-gnu.node"
 rm -rf "$here/dist"
 "$here/node_modules/.bin/tsc" -p "$here/tsconfig.json"
 chmod +x "$here/dist/vectors-cli.js"

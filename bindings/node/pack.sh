@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the npm package of picket-node, with the prebuilt addon for linux-x64 (glibc)
-# inside, into OUTDIR: OUTDIR/picket-node-VERSION.tgz (npm pack). Installing it needs no
-# Rust toolchain. Callable from `make dist`.
+# Builds the npm package of picket-node, with the prebuilt addon for linux-x64 (glibc 2.17
+# and newer) inside, into OUTDIR: OUTDIR/picket-node-VERSION.tgz (npm pack). Installing it
+# needs no Rust toolchain. Called by `make dist`.
 #
 #   bindings/node/pack.sh OUTDIR
 #
 # Needs cargo, node and npm (npm ci installs the pinned build tools into
-# bindings/node/node_modules). Prints the tarball's path last.
+# bindings/node/node_modules) and the release's zig toolchain (build.sh; scripts/tools.sh
+# dist-venv installs it into target/dist-venv on first use). Prints the tarball's path last.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 [ $# -eq 1 ] || { echo "usage: bindings/node/pack.sh OUTDIR" >&2; exit 2; }
@@ -15,16 +16,15 @@ out="$(cd "$1" && pwd)"
 cd "$here"
 [ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 ./build.sh >&2
-# Symbols are not needed to run the addon (a third of its size).
-strip --strip-unneeded picket.linux-x64-gnu.node
-# The glibc the addon needs is the newest symbol version it references; the loader
-# (src/native.ts, GLIBC_FLOOR) refuses older systems with a message rather than a
-# dynamic-linker error. Fail here if a build raised it.
-floor="$(node -p 'require("./dist/native.js").GLIBC_FLOOR')"
-needed="$(objdump -T picket.linux-x64-gnu.node | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n1)"
-if [ "$needed" != "$floor" ]; then
-  echo "pack.sh: the addon needs glibc $needed but GLIBC_FLOOR in src/native.ts says $floor" >&2
-  exit 1
-fi
+# The glibc the addon needs is the newest symbol version it references: built by zig cc
+# for glibc_floor (scripts/dist/common.sh: 2.17, manylinux2014, as every other artifact),
+# it must need no newer one, and the loader (src/native.ts, GLIBC_FLOOR) refuses systems
+# older than that floor with a message rather than a dynamic-linker error.
+. "$here/../../scripts/dist/common.sh"
+loader_floor="$(node -p 'require("./dist/native.js").GLIBC_FLOOR')"
+[ "$loader_floor" = "$glibc_floor" ] ||
+  { echo "pack.sh: GLIBC_FLOOR in src/native.ts is $loader_floor, the release's floor is $glibc_floor (scripts/dist/common.sh)" >&2; exit 1; }
+needed="$(check_glibc picket.linux-x64-gnu.node)"
+echo "pack.sh: picket.linux-x64-gnu.node: $(stat -c %s picket.linux-x64-gnu.node) bytes, newest glibc symbol GLIBC_$needed (floor $glibc_floor)" >&2
 tarball="$(npm pack --silent --pack-destination "$out")"
 echo "$out/$tarball"

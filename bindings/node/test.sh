@@ -18,7 +18,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "node $(node --version), npm $(npm --version): npm ci (package-lock.json) into bindings/node/node_modules"
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-step "Build: the addon (cargo, release) and dist/ (tsc, ESM entry)"
+step "Build: the addon (cargo-zigbuild, dist profile, glibc 2.17) and dist/ (tsc, ESM entry)"
 ./build.sh
 
 step "Types: the declarations as an ESM and a CommonJS consumer see them (tsc --noEmit)"

@@ -9,6 +9,13 @@
 #   glibc_floor                 2.17: the oldest glibc the binaries run on (manylinux2014)
 #   dist_venv                   the build tools, after use_dist_venv: target/dist-venv
 #                               (scripts/tools.sh dist-venv: scripts/dist/requirements.txt)
+#   dist_target, dist_built     x86_64-unknown-linux-gnu, and where cargo writes what
+#                               zigbuild builds for it (TARGET_DIR/x86_64-unknown-linux-gnu/dist)
+#   zigbuild CMD ARGS...        cargo-zigbuild CMD (build, rustc) of the dist profile, linked
+#                               by zig cc for glibc_floor: every native binary of a release
+#                               (libpicket, the Node addon) is built by this one function
+#   check_glibc FILE            fails unless FILE (an ELF binary) needs glibc_floor or older;
+#                               prints the newest GLIBC_ version it references
 #   det_tar OUT DIR NAME        OUT (.tar.gz) holds DIR/NAME as NAME/..., byte-reproducible
 #   say TEXT                    one line of progress
 set -euo pipefail
@@ -43,6 +50,38 @@ use_dist_venv() {
   export CARGO_ZIGBUILD_CACHE_DIR="$repo/target/zig-cache/cargo-zigbuild"
   export ZIG_GLOBAL_CACHE_DIR="$repo/target/zig-cache/global"
   export ZIG_LOCAL_CACHE_DIR="$repo/target/zig-cache/local"
+}
+
+dist_target=x86_64-unknown-linux-gnu
+dist_built="${CARGO_TARGET_DIR:-$repo/target}/$dist_target/dist"
+case "$dist_built" in /*) ;; *) dist_built="$repo/$dist_built" ;; esac
+
+# zigbuild CMD ARGS...: from the checkout, `cargo-zigbuild CMD --locked --profile dist
+# --target x86_64-unknown-linux-gnu.2.17 ARGS...` (the dist profile of Cargo.toml: fat LTO,
+# one codegen unit, symbols stripped), with the paths of the checkout and of cargo's home
+# remapped (/picket, /cargo) so that the bytes do not depend on where either is. The same
+# environment every time, so that cargo reuses what an earlier call built.
+zigbuild() {
+  local cmd="$1"
+  shift
+  use_dist_venv
+  local cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+  (
+    cd "$repo"
+    export RUSTFLAGS="--remap-path-prefix=$repo=/picket --remap-path-prefix=$cargo_home=/cargo"
+    "$dist_venv/bin/cargo-zigbuild" "$cmd" --locked --profile dist --target "$dist_target.$glibc_floor" "$@"
+  )
+}
+
+# check_glibc FILE: the newest GLIBC_x.y symbol version FILE references (objdump -T), which
+# must not be newer than glibc_floor; printed.
+check_glibc() {
+  local newest
+  newest="$(objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
+  [ -n "$newest" ] || { echo "dist: $1 references no GLIBC_ symbol version (not linked against glibc?)" >&2; return 1; }
+  [ "$(printf '%s\n%s\n' "$newest" "$glibc_floor" | sort -V | tail -n 1)" = "$glibc_floor" ] ||
+    { echo "dist: $1 needs GLIBC_$newest, newer than $glibc_floor" >&2; return 1; }
+  echo "$newest"
 }
 
 # det_tar OUT DIR NAME: a gzip'd tar of DIR/NAME whose bytes depend only on the files'

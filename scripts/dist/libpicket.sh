@@ -16,33 +16,21 @@
 # - the archive stripped of debug info (binutils' strip; rustc strips only what it links).
 # Checks: the SONAME, every exported symbol is picket_*, no GLIBC_ version above 2.17.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-use_dist_venv
 
 say "libpicket $version: cargo-zigbuild rustc --profile dist, zig cc for glibc $glibc_floor"
-target=x86_64-unknown-linux-gnu
-cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-(
-  cd "$repo"
-  export RUSTFLAGS="--remap-path-prefix=$repo=/picket --remap-path-prefix=$cargo_home=/cargo"
-  "$dist_venv/bin/cargo-zigbuild" rustc --locked --profile dist -p picket-ffi \
-    --target "$target.$glibc_floor" --crate-type staticlib,cdylib
-)
-built="${CARGO_TARGET_DIR:-$repo/target}/$target/dist"
-case "$built" in /*) ;; *) built="$repo/$built" ;; esac
+zigbuild rustc -p picket-ffi --crate-type staticlib,cdylib
 
 rm -rf "$libdir"
 mkdir -p "$libdir"
-cp "$built/libpicket.so" "$libdir/libpicket.so"
-strip --strip-debug -o "$libdir/libpicket.a" "$built/libpicket.a"
+cp "$dist_built/libpicket.so" "$libdir/libpicket.so"
+strip --strip-debug -o "$libdir/libpicket.a" "$dist_built/libpicket.a"
 
 so="$libdir/libpicket.so"
 soname="$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')"
 [ "$soname" = "libpicket.so.$abi" ] || { echo "dist: libpicket.so has SONAME '$soname', not libpicket.so.$abi" >&2; exit 1; }
 others="$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRW]$/ && $3 !~ /^picket_/ { print $3 }')"
 [ -z "$others" ] || { echo "dist: libpicket.so exports symbols other than picket_*: $others" >&2; exit 1; }
-newest="$(objdump -T "$so" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
-[ "$(printf '%s\n%s\n' "$newest" "$glibc_floor" | sort -V | tail -n 1)" = "$glibc_floor" ] ||
-  { echo "dist: libpicket.so needs GLIBC_$newest, newer than $glibc_floor" >&2; exit 1; }
+newest="$(check_glibc "$so")"
 for f in libpicket.a libpicket.so; do
   if grep -qF "$repo" "$libdir/$f"; then echo "dist: $f contains the checkout's path $repo" >&2; exit 1; fi
 done

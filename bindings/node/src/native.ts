@@ -81,7 +81,7 @@ export interface Native {
 }
 
 /** The oldest glibc the prebuilt addon runs on (the newest symbol version it needs). */
-export const GLIBC_FLOOR = "2.34";
+export const GLIBC_FLOOR = "2.17";
 
 /** The file name of the addon for this platform (only linux-x64 with glibc is built). */
 function addonFile(): string {
