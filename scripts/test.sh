@@ -70,6 +70,18 @@ tests/install/c.sh
 tests/install/go.sh
 tests/install/python.sh
 
+# Reproducible: a fresh clone elsewhere builds the same bytes. dist/ is HEAD's only when
+# nothing is uncommitted (always so in CI); a working tree with changes skips it, saying so.
+if [ -z "$(git status --porcelain --untracked-files=no)" ]; then
+  step "Release artifacts are reproducible: make dist in a fresh clone elsewhere, byte for byte (scripts/dist/reproduce.sh)"
+  scripts/dist/reproduce.sh
+else
+  step "Reproducibility: skipped (uncommitted changes; dist/ is not HEAD's): scripts/dist/reproduce.sh"
+fi
+
+step "The abi3 wheel against the version-specific build it replaced, every CPython, once with few samples (scripts/dist/bench-python.sh; the README's figures come from a full run)"
+scripts/dist/bench-python.sh 3e7249c --repeat 1 --number 1
+
 step "Go server (server/): vet, race tests over SQLite (and PostgreSQL when PICKET_TEST_POSTGRES_URL is set)"
 server/test.sh
 

@@ -2,7 +2,8 @@
 # Checks that `make dist` is reproducible: clones this checkout's HEAD into a new temporary
 # directory (another path, an empty target/), runs `make dist` there, and compares every
 # artifact with this checkout's dist/ byte for byte (SHA256SUMS). Run `make dist` here
-# first. Costs a full release build (a few minutes on 2 cores); not part of CI.
+# first. Costs a full release build (a few minutes on 2 cores); scripts/test.sh runs it
+# after make dist when the checkout has no uncommitted change (always so in CI).
 #
 #   scripts/dist/reproduce.sh
 set -euo pipefail

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs, as written, the README commands that no other test runs: the two demo commands with
-# their variants, and the vector runners' block. (The quick starts are run by
-# tests/consumer/run.sh and bindings/python/tests/test_readme.py, the server's endpoint and
-# operator lines by server/tests, and scripts/test.sh is CI itself.)
+# their variants, the vector runners' block, the constant-time harness and the benchmark
+# suite's smoke run. First it audits that every command the README shows has a test that
+# runs it (tests/readme/commands.py over commands.tsv, which names the runner of each: the
+# quick starts are run by tests/install/, tests/consumer/run.sh and the bindings' tests, the
+# server's endpoint and operator lines by server/tests, scripts/test.sh by CI itself).
 #
 #   tests/readme/run.sh     from anywhere, on a fresh clone too: it sets up what the README
 #                           states as each line's precondition (picket pip-installed for the
@@ -22,6 +24,10 @@ trap cleanup EXIT
 passed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { echo "FAIL: $*" >&2; echo "$passed passed, 1 failed"; exit 1; }
+
+# 0. Every command the README shows is accounted for: a runner that runs it (commands.tsv).
+python3 tests/readme/commands.py || fail "a README command that no test runs (tests/readme/commands.tsv)"
+ok "every README command has a test that runs it (tests/readme/commands.tsv)"
 
 # The lines of the first ```sh block after a README heading, comments stripped.
 block() {
@@ -102,5 +108,39 @@ if grep -q 'sk_[0-9a-f]\{32\}' "$work/out"; then fail "${second[*]}: a restart p
 [ -z "${sk:-}" ] || curl -sf -u "$sk:" "$base/v1/project" >/dev/null || fail "${second[*]}: the key did not survive"
 stop
 ok "${second[*]}"
+
+# 4. scripts/demo.sh -metrics-addr 127.0.0.1:9464 (the endpoint tour's start): the metrics
+# are served on that second address, and count the requests made on the first.
+serve scripts/demo.sh -metrics-addr 127.0.0.1:9464
+curl -s -o /dev/null "$base/v1/ping"
+metrics="$(curl -sf http://127.0.0.1:9464/metrics)" || fail "-metrics-addr 127.0.0.1:9464: no /metrics there"
+grep -q '^picket_auth_total{outcome="header_missing"}' <<<"$metrics" ||
+  { grep '^picket_' <<<"$metrics" | head -n 20 >&2; fail "-metrics-addr: the unauthenticated /v1/ping is not counted"; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/metrics")" = 404 ] || fail "-metrics-addr: /metrics is also on the API address"
+stop
+ok "scripts/demo.sh -metrics-addr 127.0.0.1:9464"
+
+# 5. cargo run --release -p picket-ct, as written: every case measured and given a verdict.
+# The verdicts are the README's measured figures, not asserted here (timing on a shared
+# machine is noisy): exit 1 (a claim not met on this run) is reported, 2 (an error) fails.
+cases_ct="$(cargo run -q --release -p picket-ct -- --list | grep -c '^[^ ]')"
+set +e
+cargo run -q --release -p picket-ct >"$work/ct.txt" 2>"$work/ct.err"
+rc=$?
+set -e
+cat "$work/ct.txt"
+[ "$rc" -le 1 ] || { tail -n 20 "$work/ct.err" >&2; fail "cargo run --release -p picket-ct: exit $rc"; }
+rows="$(grep -c ' | .* | .* | \(pass\|FAIL\|leak\|no leak\)' "$work/ct.txt" || true)"
+[ "$rows" = "$cases_ct" ] || fail "cargo run --release -p picket-ct: $rows verdicts for $cases_ct cases"
+ok "cargo run --release -p picket-ct ($cases_ct cases; exit $rc: $(tail -n 1 "$work/ct.txt" | sed 's/.*)\. //'))"
+
+# 6. bench/run.sh --quick, as written: every part (Rust, C, Go, Python, Node) runs and the
+# table names each; the figures are not asserted (a smoke run on a shared machine).
+bench/run.sh --quick >"$work/bench.txt" 2>&1 || { tail -n 30 "$work/bench.txt" >&2; fail "bench/run.sh --quick"; }
+grep -q 'Parts failed: none' bench/latest.md || fail "bench/run.sh --quick: bench/latest.md does not say 'Parts failed: none'"
+for part in rust c go python node; do
+  grep -qi "^| $part\b" bench/latest.md || { cat bench/latest.md >&2; fail "bench/run.sh --quick: no $part row in bench/latest.md"; }
+done
+ok "bench/run.sh --quick (every part; table in bench/latest.md)"
 
 echo "$passed passed, 0 failed"
