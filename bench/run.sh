@@ -102,19 +102,19 @@ rust_bench() {
 }
 
 # prepare: libpicket installed as users install it (scripts/libpicket-env.sh: make install
-# into target/prefix, PKG_CONFIG_PATH for Go's cgo), and the Python binding installed into
-# the venv bench.py runs in (pip install ./bindings/python, as the README shows).
+# into target/prefix, PKG_CONFIG_PATH for Go's cgo), and this checkout's Python binding
+# installed into the venv bench.py runs in (pip install ./bindings/python, as the README
+# shows; every run, so that an install from an older checkout is never measured).
 venv="$repo/target/python-venv"
 prepare() {
   . scripts/libpicket-env.sh || return 1
-  "$venv/bin/python" -c 'import picket' 2>/dev/null && return 0
-  bindings/python/venv.sh >/dev/null && "$venv/bin/python" -m pip install -q ./bindings/python
+  bindings/python/venv.sh >/dev/null && "$venv/bin/python" -m pip install -q --force-reinstall --no-deps ./bindings/python
 }
 
-# node_prepare: picket-node built in place (npm ci, then the addon and dist/), when it is not.
+# node_prepare: picket-node built in place from this checkout (npm ci on first use, then the
+# addon and dist/; cargo rebuilds only what changed).
 node_prepare() {
-  [ -f bindings/node/dist/index.js ] && [ -f bindings/node/picket.linux-x64-gnu.node ] && return 0
-  (cd bindings/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && ./build.sh)
+  (cd bindings/node && { [ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } && ./build.sh)
 }
 
 node_bench() {

@@ -30,9 +30,22 @@ IGNORED = shutil.ignore_patterns("target", "*.rs.bk", ".git*")
 
 
 class CargoBuildExt(build_ext):
-    """Compiles libpicket with cargo before the extension that links it."""
+    """Compiles libpicket with cargo before the extension that links it.
+
+    The in-tree ``build/`` outlives a checkout: setuptools would skip an extension whose
+    object there is newer than its ``.c`` file although the header or the library changed,
+    and would ship every extension file an older build left (an ``_speedups`` of an older
+    checkout, whose version-specific name CPython prefers over ``.abi3.so``). So every
+    build starts with no extension in ``build/`` and compiles both (``force``: about a
+    second); cargo rebuilds only what changed."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        self.force = True
 
     def run(self) -> None:
+        for stale in Path(self.build_lib, "picket").glob("*.so"):
+            stale.unlink()
         build_ffi.cargo_build(build_ffi.rust_root())
         super().run()
 

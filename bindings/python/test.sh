@@ -95,6 +95,21 @@ names = {r["figure"] for r in rows}
 assert len(names) == len(rows) and all(r["reference"] in names | {None} for r in rows), rows
 print(f"bench --json: {len(rows)} figures, well formed")'
 
+step "pip install ./bindings/python ships no extension an older build left in the in-tree build/"
+# An older checkout's version-specific _speedups in build/lib.*/picket/ (CPython prefers its
+# name over .abi3.so) must be neither kept nor installed: setup.py clears them first.
+lib="$("$py" -c 'import sys, sysconfig; print(f"lib.{sysconfig.get_platform()}-{sys.implementation.cache_tag}")')"
+suffix="$("$py" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')"
+mkdir -p "$here/build/$lib/picket"
+echo "an older build's extension" >"$here/build/$lib/picket/_speedups$suffix"
+target="$(mktemp -d)"
+(cd "$repo" && env -u CARGO_TARGET_DIR "$py" -m pip install -q --no-deps --target "$target" ./bindings/python)
+shipped="$(cd "$target/picket" && ls -- *.so | tr '\n' ' ')"
+rm -rf "$target"
+[ "$shipped" = "_native.abi3.so _speedups.abi3.so " ] ||
+  { echo "pip install ./bindings/python installed: $shipped (expected _native.abi3.so _speedups.abi3.so)" >&2; exit 1; }
+echo "installed extensions: $shipped(the planted _speedups$suffix is gone)"
+
 step "Types and lint (mypy --strict, ruff)"
 cd "$here"
 "$py" -m mypy

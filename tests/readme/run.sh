@@ -37,21 +37,19 @@ block() {
 
 # 1. The vector runners (Rust, C ABI, Go, Python, Node), each line as written, from the
 # repository root. The Python line
-# needs picket installed, as the README says ("pip install ./bindings/python first"): the
-# project's venv (scripts/tools.sh) has it after bindings/python/test.sh; on a fresh clone
-# this installs it there as the README says, then puts the venv first on PATH.
+# needs picket installed, as the README says ("pip install ./bindings/python first"): this
+# installs this checkout's picket into the project's venv (scripts/tools.sh) as the README
+# says, every time (one installed from an older checkout would answer the vectors of an
+# older core), then puts the venv first on PATH.
 venv="$(scripts/tools.sh python-venv)"
-if ! (cd "$work" && "$venv/bin/python3" -c 'import picket') 2>/dev/null; then
-  echo "tests/readme/run.sh: pip install ./bindings/python (into $venv; the Python line's precondition)"
-  env -u CARGO_TARGET_DIR "$venv/bin/python3" -m pip install -q ./bindings/python || fail "pip install ./bindings/python"
-fi
-# The Node line needs picket-node built in place ("bindings/node/build.sh first"), which
-# bindings/node/test.sh leaves; on a fresh clone this builds it (npm ci, then build.sh).
-if [ ! -f bindings/node/dist/vectors-cli.js ] || [ ! -f bindings/node/picket.linux-x64-gnu.node ]; then
-  echo "tests/readme/run.sh: bindings/node/build.sh (the Node line's precondition)"
-  (cd bindings/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && ./build.sh) ||
-    fail "bindings/node/build.sh"
-fi
+echo "tests/readme/run.sh: pip install ./bindings/python (into $venv; the Python line's precondition)"
+env -u CARGO_TARGET_DIR "$venv/bin/python3" -m pip install -q --force-reinstall --no-deps ./bindings/python ||
+  fail "pip install ./bindings/python"
+# The Node line needs picket-node built in place ("bindings/node/build.sh first"): built
+# here every time (cargo rebuilds only what changed), after npm ci on a fresh clone.
+echo "tests/readme/run.sh: bindings/node/build.sh (the Node line's precondition)"
+(cd bindings/node && { [ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } &&
+  ./build.sh) || fail "bindings/node/build.sh"
 lines=()
 while IFS= read -r line; do lines+=("$line"); done < <(block "## Test vectors")
 [ "${#lines[@]}" = 5 ] || fail "the README's vector block has ${#lines[@]} lines, expected 5"
