@@ -91,7 +91,7 @@ server/tests/browser/run.sh
 step "Server with real parts: 4 client runtimes, SQLite and PostgreSQL, restarts, load"
 if [ "$quick" = 1 ]; then PICKET_LOAD_SECONDS=${PICKET_LOAD_SECONDS:-5} server/tests/run.sh; else server/tests/run.sh; fi
 
-step "README commands no other test runs (demo.sh and its variants, the vector runners), as written"
+step "README commands no other test runs (demo.sh and its variants, the vector runners, picket-ct, bench/run.sh --quick), as written; every README command has a runner (tests/readme/commands.tsv)"
 tests/readme/run.sh
 
 if [ "$quick" = 1 ]; then

