@@ -90,6 +90,9 @@ serve "${first[@]}"
 for said in "building libpicket" "building picket-server" "starting "; do
   grep -q "^demo.sh: $said" "$work/out" || fail "${first[*]} did not say 'demo.sh: $said...'"
 done
+# It prints the dashboard's URL, which serves the log-in page.
+grep -qx "dashboard: $base/dashboard/" "$work/out" || fail "${first[*]} did not print 'dashboard: $base/dashboard/'"
+curl -sfL "$base/dashboard/" | grep -q '<form' || fail "${first[*]}: $base/dashboard/ serves no form"
 if [ "$data_made" = 1 ]; then
   sk="$(grep -o 'sk_[0-9a-f]\{32\}' "$work/out" | head -n 1)"
   [ -n "$sk" ] || fail "${first[*]}: the first start printed no secret key"
