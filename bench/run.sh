@@ -111,10 +111,10 @@ prepare() {
   bindings/python/venv.sh >/dev/null && "$venv/bin/python" -m pip install -q --force-reinstall --no-deps ./bindings/python
 }
 
-# node_prepare: picket-node built in place from this checkout (npm ci on first use, then the
-# addon and dist/; cargo rebuilds only what changed).
+# node_prepare: picket-node built in place from this checkout (build.sh: npm ci on first
+# use, then the addon and dist/; cargo rebuilds only what changed).
 node_prepare() {
-  (cd bindings/node && { [ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } && ./build.sh)
+  bindings/node/build.sh
 }
 
 node_bench() {

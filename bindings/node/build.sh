@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the package in place: the addon, copied to picket.linux-x64-gnu.node, then the
 # JavaScript and its types (tsc) into dist/, and the ESM entry point (scripts/esm.js).
-# Needs `npm ci` first (test.sh and pack.sh run it).
+# Runs `npm ci` first when the pinned build tools (package-lock.json) are not installed yet.
 #
 #   bindings/node/build.sh
 #
@@ -14,6 +14,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../../scripts/dist/common.sh"
 
+[ -x "$here/node_modules/.bin/tsc" ] ||
+  (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 zigbuild build -p picket-node
 cp "$dist_built/libpicket_node.so" "$here/picket.linux-x64-gnu.node"
 rm -rf "$here/dist"

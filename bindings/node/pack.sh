@@ -14,7 +14,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
 cd "$here"
-[ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 ./build.sh >&2
 # The glibc the addon needs is the newest symbol version it references: built by zig cc
 # for glibc_floor (scripts/dist/common.sh: 2.17, manylinux2014, as every other artifact),

@@ -48,8 +48,7 @@ env -u CARGO_TARGET_DIR "$venv/bin/python3" -m pip install -q --force-reinstall 
 # The Node line needs picket-node built in place ("bindings/node/build.sh first"): built
 # here every time (cargo rebuilds only what changed), after npm ci on a fresh clone.
 echo "tests/readme/run.sh: bindings/node/build.sh (the Node line's precondition)"
-(cd bindings/node && { [ -x node_modules/.bin/tsc ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; } &&
-  ./build.sh) || fail "bindings/node/build.sh"
+bindings/node/build.sh || fail "bindings/node/build.sh"
 lines=()
 while IFS= read -r line; do lines+=("$line"); done < <(block "## Test vectors")
 [ "${#lines[@]}" = 5 ] || fail "the README's vector block has ${#lines[@]} lines, expected 5"
