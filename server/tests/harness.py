@@ -84,6 +84,43 @@ def operator(store: Store, *args: str, check: bool = True) -> subprocess.Complet
     return cp
 
 
+# A log field that holds a duration must name its unit (duration_ms, grace_seconds): never
+# slog's raw nanoseconds ("grace": 3600000000000) nor a Go duration string ("10s").
+_DURATION_NAME = re.compile(
+    r"(^|_)(duration|interval|grace|timeout|ttl|wait|elapsed|latency|delay|every|idle|after|age|took)(_|$)"
+)
+_UNIT_SUFFIX = re.compile(r"_(ms|seconds)$")
+_GO_DURATION = re.compile(r"^-?([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
+
+
+def unitless_durations(text: str) -> list[str]:
+    """The fields of the JSON log lines in text that hold a duration without its unit in
+    their name (the same rule as server/internal/app/logunits_test.go)."""
+    bad: list[str] = []
+
+    def walk(path: str, v: Any) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(f"{path}.{k}" if path else k, x)
+            return
+        if isinstance(v, str) and path not in ("msg", "error") and _GO_DURATION.match(v):
+            bad.append(f"{path}={v!r}")
+            return
+        name = path.rsplit(".", 1)[-1]
+        if _DURATION_NAME.search(name) and not _UNIT_SUFFIX.search(name):
+            bad.append(f"{path}={v!r}")
+
+    for text_line in text.splitlines():
+        try:
+            line = json.loads(text_line)
+        except ValueError:
+            continue
+        if isinstance(line, dict):
+            line.pop("time", None)
+            walk("", line)
+    return bad
+
+
 def json_lines(text: str) -> list[dict[str, Any]]:
     out = []
     for line in text.splitlines():
@@ -123,6 +160,8 @@ class Server:
                 self.proc.wait()
         if self._reader:
             self._reader.join(timeout=5)
+        bad = unitless_durations(self.output)
+        assert not bad, f"log fields holding a duration without its unit in the name: {bad}"
 
     def first_start_keys(self) -> tuple[str, str]:
         """The publishable and secret keys printed at first start (exactly one of each)."""

@@ -115,6 +115,9 @@ func newEnv(t *testing.T, dataDir, dbURL string) *env {
 		e.admin.Close()
 		a.Close()
 		st.Close()
+		if bad := unitlessDurations(logs.String()); len(bad) > 0 {
+			t.Errorf("log fields holding a duration without its unit in the name: %v", bad)
+		}
 	})
 	return e
 }

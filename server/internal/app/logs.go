@@ -121,7 +121,7 @@ func (st *samplerState) flush(ctx context.Context, now time.Time) {
 	for msg, n := range st.held {
 		r := slog.NewRecord(now, slog.LevelWarn, "log lines held back", 0)
 		r.AddAttrs(slog.String("message", msg), slog.Int("count", n), slog.Int("passed", logBurst),
-			slog.Duration("interval", now.Sub(st.start).Round(time.Millisecond)))
+			slog.Float64("interval_seconds", now.Sub(st.start).Round(time.Millisecond).Seconds()))
 		_ = st.out.Handle(ctx, r)
 	}
 	clear(st.seen)
@@ -167,7 +167,7 @@ func (a *App) LogRequests(ctx context.Context, every time.Duration, s *sampler) 
 		case <-t.C:
 		}
 		if byStatus, total := a.requests.take(); total > 0 {
-			args := []any{"interval", every.String(), "total", total}
+			args := []any{"interval_seconds", every.Seconds(), "total", total}
 			group := make([]any, 0, 2*len(byStatus))
 			for status, n := range byStatus {
 				group = append(group, status, n)

@@ -166,7 +166,7 @@ func (e *errCut) Error() string {
 // nil when every one finished; an *errCut when some had to be cut.
 func drain(srv *http.Server, ln *connlimit.Listener, timeout time.Duration, log *slog.Logger) error {
 	busy := func() int { s := ln.Stats(); return s.Open - s.Idle }
-	log.Info("shutting down: new connections refused, the requests in flight drained", "in_flight", busy(), "drain_timeout", timeout.String())
+	log.Info("shutting down: new connections refused, the requests in flight drained", "in_flight", busy(), "drain_timeout_seconds", timeout.Seconds())
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err == nil {
