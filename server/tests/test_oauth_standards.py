@@ -140,6 +140,55 @@ def test_discovery_flow_introspection_revocation(project: Project) -> None:
         assert rs.revoke_token(meta["revocation_endpoint"], token="0" * 64).status_code == 200
 
 
+def test_public_client_by_http_basic(project: Project) -> None:
+    """A public client that authenticates by HTTP Basic (client_secret_basic with an empty
+    secret: Authlib form-urlencodes the client_id, RFC 6749 §2.3.1, as requests-oauthlib's
+    default does) gets its token and revokes it; no-store and no-cache on the answer."""
+    p = project
+    meta = metadata(p)
+    assert meta["token_endpoint_auth_methods_supported"] == ["none", "client_secret_basic"]
+    verifier, _ = pkce()
+    with OAuth2Session(
+        client_id=p.pk,
+        client_secret="",
+        redirect_uri=REDIRECT_A,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="client_secret_basic",
+        revocation_endpoint_auth_method="client_secret_basic",
+        default_timeout=10,
+    ) as client:
+        url, _ = client.create_authorization_url(
+            meta["authorization_endpoint"], code_verifier=verifier
+        )
+        location = httpx.get(url, timeout=10).headers["location"]
+        token = client.fetch_token(
+            meta["token_endpoint"], authorization_response=location, code_verifier=verifier
+        )
+        assert introspect(p, meta, token["access_token"])["active"] is True
+        assert client.revoke_token(meta["revocation_endpoint"], token=token["access_token"]).ok
+    assert introspect(p, meta, token["access_token"]) == {"active": False}
+    # The headers RFC 6749 §5.1 asks of a token answer, seen by a plain HTTP client.
+    verifier, challenge = pkce()
+    r = p.client.get(
+        "/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": p.pk,
+            "redirect_uri": REDIRECT_A,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
+    code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_A}
+    r = p.client.post("/oauth2/token", data={**form, "code_verifier": verifier}, auth=(p.pk, ""))
+    assert r.status_code == 200, r.text
+    assert r.headers["cache-control"] == "no-store" and r.headers["pragma"] == "no-cache"
+    r = p.client.post("/oauth2/token", data=form, auth=("pk_" + "0" * 32, ""))
+    assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic"), r.text
+    assert_rfc6749_error(r.json())
+
+
 def test_rfc6749_errors(project: Project) -> None:
     p = project
     meta = metadata(p)
@@ -172,6 +221,15 @@ def test_rfc6749_errors(project: Project) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic"), r.text
     assert r.json()["error"] == "invalid_client"
     assert_rfc6749_error(r.json())
+    # A scope: this server grants none, and says so rather than dropping it (RFC 6749 §3.3).
+    with public_client(p) as client:
+        client.scope = "openid profile"
+        url, _ = client.create_authorization_url(
+            meta["authorization_endpoint"], code_verifier=pkce()[0]
+        )
+    query = parse_qs(urlsplit(httpx.get(url, timeout=10).headers["location"]).query)
+    assert query["error"] == ["invalid_scope"] and "code" not in query, query
+    assert query["iss"] == [meta["issuer"]]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

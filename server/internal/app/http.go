@@ -128,11 +128,7 @@ func (a *App) authenticate(w http.ResponseWriter, r *http.Request, header string
 	var e *picket.Error
 	if !errors.As(err, &e) || e.Code < 100 {
 		a.metrics.auth.WithLabelValues("internal_error").Inc()
-		if isOAuth(r) {
-			a.internal(w, r, "authentication failed", err)
-		} else {
-			a.internal(w, r, "authentication failed", err)
-		}
+		a.internal(w, r, "authentication failed", err)
 		return picket.Auth{}, false
 	}
 	a.metrics.auth.WithLabelValues(e.Code.String()).Inc()

@@ -59,8 +59,9 @@ func (a *App) metadata(w http.ResponseWriter, _ *http.Request) {
 		"response_modes_supported":         []string{"query"},
 		"grant_types_supported":            []string{"authorization_code"},
 		"code_challenge_methods_supported": []string{"S256"},
-		// Public clients: the client_id (a publishable key) and PKCE, no client secret.
-		"token_endpoint_auth_methods_supported": []string{"none"},
+		// Public clients: the client_id (a publishable key) and PKCE, no client secret:
+		// in the form (none) or as the username of HTTP Basic with an empty password.
+		"token_endpoint_auth_methods_supported": []string{"none", "client_secret_basic"},
 		// The project's secret key as the username of HTTP Basic, with an empty password.
 		"introspection_endpoint_auth_methods_supported":  []string{"client_secret_basic"},
 		"revocation_endpoint_auth_methods_supported":     []string{"client_secret_basic", "none"},

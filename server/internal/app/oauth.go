@@ -97,6 +97,12 @@ func (a *App) authorize(w http.ResponseWriter, r *http.Request) {
 		fail("unsupported_response_type", "only response_type=code is supported")
 		return
 	}
+	if q.Get("scope") != "" {
+		// RFC 6749 §3.3: a scope the server does not grant must not pass silently (the
+		// token would answer for less than the client asked).
+		fail("invalid_scope", "this server grants no scopes: omit the scope parameter")
+		return
+	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
 	if challenge == "" {
 		fail("invalid_request", "code_challenge is required (PKCE, S256)")
@@ -190,6 +196,15 @@ func (a *App) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, redirectURI, clientID, verifier := f.Get("code"), f.Get("redirect_uri"), f.Get("client_id"), f.Get("code_verifier")
+	if r.Header.Get("Authorization") != "" {
+		// The public client by HTTP Basic (its client_id and an empty password), as
+		// requests-oauthlib sends it, rather than client_id in the form.
+		_, id, ok := a.oauthClient(w, r, "token", picket.RequirePublishable, clientID, "")
+		if !ok {
+			return
+		}
+		clientID = id
+	}
 	for _, p := range [][2]string{{"code", code}, {"redirect_uri", redirectURI}, {"client_id", clientID}, {"code_verifier", verifier}} {
 		if p[1] == "" {
 			fail(http.StatusBadRequest, "invalid_request", p[0]+" is required")

@@ -5,6 +5,8 @@
 package app
 
 import (
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,9 +48,10 @@ func TestMetadata(t *testing.T) {
 		}
 	}
 	for k, v := range map[string]string{"response_types_supported": "code", "grant_types_supported": "authorization_code",
-		"code_challenge_methods_supported": "S256", "token_endpoint_auth_methods_supported": "none",
-		"introspection_endpoint_auth_methods_supported": "client_secret_basic"} {
-		if l, _ := m[k].([]any); len(l) != 1 || l[0] != v {
+		"code_challenge_methods_supported": "S256", "token_endpoint_auth_methods_supported": "none client_secret_basic",
+		"introspection_endpoint_auth_methods_supported": "client_secret_basic",
+		"revocation_endpoint_auth_methods_supported":    "client_secret_basic none"} {
+		if l, _ := m[k].([]any); fmt.Sprint(l) != "["+v+"]" {
 			t.Errorf("%s = %v, want [%s]", k, m[k], v)
 		}
 	}
@@ -202,7 +205,6 @@ func testRevocation(t *testing.T, e *env) {
 		{"no client", "", url.Values{"token": {tok}}, 401, "invalid_client"},
 		{"unknown client", "", url.Values{"token": {tok}, "client_id": {"pk_00000000000000000000000000000000"}}, 401, "invalid_client"},
 		{"secret key as client_id", "", url.Values{"token": {tok}, "client_id": {e.sk}}, 401, "invalid_client"},
-		{"publishable key by Basic", basic(e.pk), url.Values{"token": {tok}}, 401, "invalid_client"},
 		{"no token", "", url.Values{"client_id": {e.pk}}, 400, "invalid_request"},
 	}
 	for _, c := range cases {
@@ -291,5 +293,122 @@ func testCursorBytes(t *testing.T, e *env) {
 	code, _, errOut := cli(t, "redirect", "list", "-project", "1", "-limit", "5", "-cursor", "qNN", "-data", t.TempDir())
 	if code != 2 || !strings.Contains(errOut, "-cursor must be") {
 		t.Fatalf("CLI: %d %s", code, errOut)
+	}
+}
+
+// basicEncoded is HTTP Basic as RFC 6749 §2.3.1 has a client send it: client_id and
+// password form-urlencoded first (here with every byte escaped, as a strict encoder may).
+func basicEncoded(clientID, password string) string {
+	esc := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(esc(clientID)+":"+esc(password)))
+}
+
+// The public client may authenticate at /oauth2/token and /oauth2/revoke by HTTP Basic (its
+// client_id, an empty password: requests-oauthlib's default) instead of client_id in the
+// form; a failed Basic attempt is 401 invalid_client with a Basic challenge (RFC 6749 §5.2).
+func TestClientAuthenticationByBasic(t *testing.T) { eachStore(t, testClientAuthenticationByBasic) }
+
+func testClientAuthenticationByBasic(t *testing.T, e *env) {
+	token := func(auth string, f url.Values) (int, map[string]any, *http.Response) {
+		return e.do("POST", "/oauth2/token", auth, form, f.Encode())
+	}
+	noClientID := func() url.Values {
+		f := tokenForm(e.code(t), callback, "", verifier)
+		f.Del("client_id")
+		return f
+	}
+	for name, auth := range map[string]string{"Basic": basic(e.pk), "Basic, form-urlencoded": basicEncoded(e.pk, "")} {
+		status, body, resp := token(auth, noClientID())
+		wantStatus(t, name, status, 200, body)
+		if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Pragma") != "no-cache" {
+			t.Fatalf("%s: a token answer that may be cached: %v", name, resp.Header)
+		}
+		if !e.active(t, body["access_token"].(string)) {
+			t.Fatalf("%s: the token is not active", name)
+		}
+	}
+	// The same client in the form too is fine; another one is not.
+	f := noClientID()
+	f.Set("client_id", e.pk)
+	status, body, _ := token(basic(e.pk), f)
+	wantStatus(t, "Basic and the same client_id", status, 200, body)
+	other, err := e.app.IssueKey(t.Context(), 1, picket.Publishable, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = noClientID()
+	f.Set("client_id", other.Secret)
+	status, body, _ = token(basic(e.pk), f)
+	wantStatus(t, "Basic and another client_id", status, 400, body)
+	wantError(t, "Basic and another client_id", body, "invalid_request")
+	for name, auth := range map[string]string{
+		"unknown client":   basic("pk_00000000000000000000000000000000"),
+		"secret key":       basic(e.sk),
+		"a password":       "Basic " + base64.StdEncoding.EncodeToString([]byte(e.pk+":x")),
+		"bearer":           "Bearer " + e.pk,
+		"not a key at all": basic("client"),
+	} {
+		status, body, resp := token(auth, noClientID())
+		wantStatus(t, name, status, 401, body)
+		wantError(t, name, body, "invalid_client")
+		if resp.Header.Get("WWW-Authenticate") != `Basic realm="picket"` {
+			t.Fatalf("%s: 401 without a Basic challenge: %v", name, resp.Header)
+		}
+	}
+	// Revocation by the public client by Basic: its own token only.
+	tok := e.accessToken(t, e.pk, callback)
+	otherTok := e.accessToken(t, other.Secret, callback)
+	status, body, _ = e.do("POST", "/oauth2/revoke", basic(other.Secret), form, url.Values{"token": {tok}}.Encode())
+	wantStatus(t, "revoke another client's token", status, 400, body)
+	wantError(t, "revoke another client's token", body, "unauthorized_client")
+	status, body, _ = e.do("POST", "/oauth2/revoke", basicEncoded(e.pk, ""), form, url.Values{"token": {tok}}.Encode())
+	wantStatus(t, "revoke by Basic", status, 200, body)
+	if e.active(t, tok) || !e.active(t, otherTok) {
+		t.Fatal("revocation by Basic revoked the wrong token")
+	}
+	// Introspection takes the form-urlencoded username too.
+	if m := e.introspectAuth(t, basicEncoded(e.sk, ""), otherTok); m["active"] != true {
+		t.Fatalf("introspection by a form-urlencoded Basic username: %v", m)
+	}
+	e.assertNoSecretInLogs(tok, otherTok)
+}
+
+// introspectAuth is introspect with the Authorization header as given.
+func (e *env) introspectAuth(t *testing.T, auth, token string) map[string]any {
+	t.Helper()
+	status, body, _ := e.do("POST", "/oauth2/introspect", auth, form, url.Values{"token": {token}}.Encode())
+	wantStatus(t, "introspect", status, 200, body)
+	return body
+}
+
+// A scope is refused by name: the server grants none, so a token must not silently answer
+// for less than the client asked (RFC 6749 §3.3).
+func TestScopeRefused(t *testing.T) {
+	e := newEnv(t, t.TempDir(), "")
+	q := url.Values{"response_type": {"code"}, "client_id": {e.pk}, "redirect_uri": {callback},
+		"code_challenge": {challenge}, "code_challenge_method": {"S256"}, "state": {"s"}, "scope": {"openid profile"}}
+	status, body, resp := e.do("GET", "/oauth2/authorize?"+q.Encode(), "", "", "")
+	wantStatus(t, "scope", status, http.StatusFound, body)
+	u, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := u.Query()
+	if got.Get("error") != "invalid_scope" || got.Get("code") != "" || got.Get("state") != "s" || got.Get("iss") != testIssuer ||
+		!strings.Contains(got.Get("error_description"), "scope") {
+		t.Fatalf("scope: redirected with %v", got)
+	}
+	// An empty scope is no scope.
+	q.Set("scope", "")
+	status, body, resp = e.do("GET", "/oauth2/authorize?"+q.Encode(), "", "", "")
+	wantStatus(t, "empty scope", status, http.StatusFound, body)
+	if u, _ := url.Parse(resp.Header.Get("Location")); u.Query().Get("code") == "" {
+		t.Fatalf("empty scope: %v", u)
 	}
 }

@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -73,7 +72,7 @@ type introspection struct {
 // empty secret, picket's usual form); a token that is not active for that project
 // (unknown, expired, revoked, another project's) is {"active": false}.
 func (a *App) introspect(w http.ResponseWriter, r *http.Request) {
-	au, ok := a.authenticate(w, r, r.Header.Get("Authorization"), picket.RequireSecret)
+	au, ok := a.authenticate(w, r, oauthAuthorization(r), picket.RequireSecret)
 	if !ok {
 		return
 	}
@@ -99,29 +98,16 @@ func (a *App) introspect(w http.ResponseWriter, r *http.Request) {
 
 // revoke is POST /oauth2/revoke (RFC 7009). The client is the project's backend (its
 // secret key by HTTP Basic) or the public client the token was issued to (client_id, a
-// publishable key, in the form). An unknown, expired or already revoked token is 200 with
-// nothing done (§2.2); a token issued to another client is 400 unauthorized_client (§2.1).
+// publishable key, in the form or by HTTP Basic). An unknown, expired or already revoked
+// token is 200 with nothing done (§2.2); a token issued to another client is 400
+// unauthorized_client (§2.1).
 func (a *App) revoke(w http.ResponseWriter, r *http.Request) {
 	f, ok := a.readToken(w, r, "revoke")
 	if !ok {
 		return
 	}
-	header, req, clientID := r.Header.Get("Authorization"), picket.RequireSecret, f.Get("client_id")
-	if header == "" {
-		if clientID == "" {
-			a.metrics.oauth.WithLabelValues("revoke", "invalid_client").Inc()
-			w.Header().Set("WWW-Authenticate", `Basic realm="picket"`)
-			writeOAuthErr(w, http.StatusUnauthorized, "invalid_client",
-				"authenticate with the project's secret key (HTTP Basic), or send the client_id the token was issued to")
-			return
-		}
-		// A public client: its client_id, a publishable key, by the same rule as any key.
-		if strings.HasPrefix(clientID, "sk_") {
-			a.log.WarnContext(r.Context(), "a secret key was sent as client_id: roll it now", "client_id", clientID)
-		}
-		header, req = "Basic "+base64.StdEncoding.EncodeToString([]byte(clientID+":")), picket.RequirePublishable
-	}
-	au, ok := a.authenticate(w, r, header, req)
+	au, clientID, ok := a.oauthClient(w, r, "revoke", picket.RequireAny, f.Get("client_id"),
+		"authenticate with the project's secret key (HTTP Basic), or send the client_id the token was issued to")
 	if !ok {
 		return
 	}
@@ -137,7 +123,7 @@ func (a *App) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mine := uint64(t.ProjectID) == au.Project
-	if req == picket.RequirePublishable {
+	if au.Kind == picket.Publishable { // the public client: only its own tokens
 		mine = subtle.ConstantTimeCompare([]byte(t.ClientID), []byte(clientID)) == 1
 	}
 	if !mine {
