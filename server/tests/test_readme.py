@@ -108,6 +108,7 @@ def readme_blocks(section: str) -> list[list[str]]:
 README_ENDPOINTS: list[tuple[str, str]] = [
     ("200", '"status":"ok"'),
     ("200", '"status":"ready"'),
+    ("200", "X-Request-Id: readme-1"),
     ("200", '"code_challenge_methods_supported":["S256"]'),
     ("200", '"openapi": "3.1.0"'),
     ("200", '"key_kind":"publishable"'),
