@@ -44,7 +44,7 @@ cargo run -q --release -p picket-ffi --example vectors -- tests/vectors/*.jsonl
 step "C tests: static and shared library, valgrind, ASan+UBSan"
 if [ "$quick" = 1 ]; then tests/c/run.sh --no-sanitizers; else tests/c/run.sh; fi
 
-step "License files: every package's copy is the root's LICENSE-MIT and LICENSE-APACHE, and npm pack carries them"
+step "License files: every package's copy is the root's LICENSE-MIT and LICENSE-APACHE, and npm pack and cargo package carry them"
 scripts/check-licenses.sh
 
 step "Python binding: sdist, wheel (auditwheel) into a venv; pytest, vectors, benchmark once, from outside the checkout"
