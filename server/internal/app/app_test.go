@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -156,6 +157,12 @@ func (e *env) do(method, path, auth, contentType, body string) (int, map[string]
 		}
 	}
 	switch {
+	case resp.StatusCode == http.StatusFound && strings.HasPrefix(path, "/oauth2/"):
+		// An authorization error redirected to the client: the same object, in the query.
+		if loc, err := url.Parse(resp.Header.Get("Location")); err == nil && loc.Query().Has("error") {
+			wantOAuthError(e.t, method+" "+path+" (redirected)", map[string]any{
+				"error": loc.Query().Get("error"), "error_description": loc.Query().Get("error_description")})
+		}
 	case resp.StatusCode < 400:
 	case strings.HasPrefix(path, "/oauth2/"):
 		wantOAuthError(e.t, method+" "+path, m)
