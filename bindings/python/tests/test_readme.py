@@ -39,7 +39,7 @@ def _clean_env(**extra: str) -> dict:
 def test_quick_start_has_the_blocks_it_shows() -> None:
     # The first sh block installs the release wheel (tests/install/python.sh runs it); the
     # second builds from the checkout (below).
-    assert len(_blocks("sh")) == 2 and len(_blocks("python")) == 2
+    assert len(_blocks("sh")) == 2 and len(_blocks("python")) == 4
 
 
 def test_python_block_runs_and_redacts_every_logger(tmp_path: Path) -> None:
@@ -91,6 +91,59 @@ def test_fastapi_block_runs(tmp_path: Path) -> None:
         "401 Basic realm=\"picket\" {'error': 'header_missing', 'code': 300, "
         "'message': 'missing api key: send it as the username of HTTP Basic auth'}"
     )
+
+
+MISSING_KEY = (
+    "401 Basic realm=\"picket\" {'error': 'header_missing', 'code': 300, "
+    "'message': 'missing api key: send it as the username of HTTP Basic auth'}"
+)
+
+
+@pytest.mark.parametrize(
+    "framework, block, client",
+    [
+        ("flask", 2, "c = app.test_client()\nr = c.get('/admin')\njson = r.get_json()\n"),
+        (
+            "django",
+            3,
+            "from django.test import Client\nr = Client().get('/admin')\njson = r.json()\n",
+        ),
+    ],
+)
+def test_flask_and_django_blocks_run(
+    tmp_path: Path, framework: str, block: int, client: str
+) -> None:
+    """The Flask and Django blocks, as written, under the real framework and its own
+    client (Werkzeug's and Django's test clients): a request without a key is refused with
+    the API error object, and one with the secret key reaches the view."""
+    pytest.importorskip(framework)
+    script = tmp_path / f"{framework}_app.py"
+    ok_key = "sk_fedcba9876543210fedcba9876543210"
+    script.write_text(
+        _blocks("python")[block].replace(
+            "add_project(1, picket.Mode.PRODUCTION).build()",
+            "add_project(1, picket.Mode.PRODUCTION)"
+            f".add_key(picket.digest({ok_key!r}), 1, picket.KeyKind.SECRET).build()",
+        )
+        + client
+        + "print(r.status_code, r.headers['WWW-Authenticate'], json)\n"
+        + client.replace(
+            "get('/admin')",
+            f"get('/admin', headers={{'Authorization': 'Basic ' + __import__('base64')"
+            f".b64encode(b'{ok_key}:').decode()}})",
+        )
+        + "print(r.status_code, json)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [MISSING_KEY, "200 {'project': 1}"], result.stdout
 
 
 @pytest.mark.skipif(
