@@ -33,7 +33,7 @@ use picket_core::{
 };
 use picket_fuzz::{contains, secret_keys};
 use picket_test_support::forms::{
-    Base64Form, Form, DUMPS, INNER_AFTER, INVISIBLE, SCHEMES, SEPARATORS,
+    Base64Form, Form, DUMPS, ESCAPES, INNER_AFTER, INVISIBLE, SCHEMES, SEPARATORS,
 };
 use picket_test_support::keys::PK;
 
@@ -208,7 +208,7 @@ fn form(choice: u64, more: u64) -> Form {
         base64,
         percent_mask,
         percent_upper: true,
-        q_encoding: more_bit(14),
+        escape: ESCAPES[more_field(30, ESCAPES.len() as u64)],
         json_slash: bit(42),
         markdown: more_bit(15),
         invisible: more_bit(16).then(|| {

@@ -35,6 +35,7 @@
 
 mod carrier;
 mod dump;
+mod lines;
 mod secret;
 mod view;
 
@@ -85,6 +86,7 @@ fn spans(bytes: &[u8]) -> Vec<Span> {
     });
     let mut dumps = Vec::new();
     dump::dumps(bytes, &mut |a, b, s| dumps.push(wrapped_span(a, b, s)));
+    lines::line_dumps(bytes, &mut |a, b, s| dumps.push(wrapped_span(a, b, s)));
     // Each list is the work of a few left-to-right passes: a few sorted runs.
     merge(
         [bare, carriers, dumps]

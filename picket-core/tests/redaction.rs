@@ -9,7 +9,7 @@
 //! never longer than the input; redacting twice changes nothing more.
 
 use picket_core::*;
-use picket_test_support::forms::{Base64Form, Form, DUMPS, INVISIBLE};
+use picket_test_support::forms::{Base64Form, Form, DUMPS, ESCAPES, INVISIBLE};
 use proptest::prelude::*;
 
 proptest! {
@@ -122,7 +122,12 @@ fn form() -> impl Strategy<Value = Form> {
         prop_oneof![2 => Just(None), 1 => (MIN_EXPOSED_DIGITS..32).prop_map(Some)],
         proptest::option::of(base64_form()),
         prop_oneof![Just(0u64), any::<u64>()],
-        any::<(bool, bool, bool, bool)>(),
+        (
+            any::<bool>(),
+            0..ESCAPES.len(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
         prop_oneof![
             3 => Just(None),
             1 => (0..INVISIBLE.len(), any::<u64>()).prop_map(|(i, m)| Some((INVISIBLE[i], m))),
@@ -135,7 +140,7 @@ fn form() -> impl Strategy<Value = Form> {
                 digits,
                 base64,
                 percent_mask,
-                (percent_upper, q_encoding, json_slash, markdown),
+                (percent_upper, escape, json_slash, markdown),
                 invisible,
                 dump,
             )| Form {
@@ -144,7 +149,7 @@ fn form() -> impl Strategy<Value = Form> {
                 base64,
                 percent_mask,
                 percent_upper,
-                q_encoding,
+                escape: ESCAPES[escape],
                 json_slash,
                 markdown,
                 invisible,
@@ -153,27 +158,37 @@ fn form() -> impl Strategy<Value = Form> {
         )
 }
 
-/// `text`, and what trivial decodings of it give: every `%XX`, `=XX` and `\_`, `\/`, `\+`, `\-`
-/// escape undone and every invisible format character removed, and either without line
-/// breaks.
+/// `text`, and what trivial decodings of it give: every `%XX`, `=XX`, `\xHH`, `\u00XX` and
+/// `\_`, `\/`, `\+`, `\-` escape undone (a `\uXXXX` of an invisible character too) and
+/// every invisible format character removed, and either without line breaks.
 fn decodings(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let mut byte = [0u8; 1];
-        let pair = bytes.get(i + 1..i + 3);
-        match bytes[i] {
-            b'%' | b'=' if pair.is_some_and(|p| hex::decode_to_slice(p, &mut byte).is_ok()) => {
+        let hex_at = |at: usize, n: usize, out: &mut [u8]| {
+            bytes
+                .get(at..at + n)
+                .is_some_and(|p| hex::decode_to_slice(p, out).is_ok())
+        };
+        let mut wide = [0u8; 2];
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'%' | b'=', _) if hex_at(i + 1, 2, &mut byte) => {
                 decoded.push(byte[0]);
                 i += 3;
             }
-            b'\\'
-                if bytes
-                    .get(i + 1)
-                    .is_some_and(|p| matches!(p, b'_' | b'/' | b'+' | b'-')) =>
-            {
-                decoded.push(bytes[i + 1]);
+            (b'\\', Some(b'x')) if hex_at(i + 2, 2, &mut byte) => {
+                decoded.push(byte[0]);
+                i += 4;
+            }
+            (b'\\', Some(b'u')) if hex_at(i + 2, 4, &mut wide) => {
+                let c = char::from_u32(u32::from(u16::from_be_bytes(wide))).unwrap_or('?');
+                decoded.extend_from_slice(c.to_string().as_bytes());
+                i += 6;
+            }
+            (b'\\', Some(p)) if matches!(p, b'_' | b'/' | b'+' | b'-') => {
+                decoded.push(*p);
                 i += 2;
             }
             _ => {

@@ -1,6 +1,7 @@
 //! The forms in which a key can sit in a log line and still be recovered by a trivial
-//! transformation (picket-core's redaction rule): letter case, a fragment of it, `%XX` and
-//! `=XX` escapes, `\/` and `\_`, invisible characters inside it, a lenient base64
+//! transformation (picket-core's redaction rule): letter case, a fragment of it, `%XX`,
+//! `=XX`, `\u00XX` and `\xHH` escapes, `\/` and `\_`, invisible characters inside it (raw or
+//! escaped), a lenient base64
 //! credential after a scheme and a separator (cut short, wrapped at 76 or 64 columns, or
 //! itself in base64), and byte dumps of all that. One renderer for the property tests of
 //! picket-core and the `redact` fuzz target, which only choose the [`Form`].
@@ -27,10 +28,41 @@ pub const SCHEMES: [&str; 5] = ["", "Basic", "basic", "BASIC", "Authorization: B
 pub const SEPARATORS: [&str; 7] = ["", " ", "\t", "  ", "+", "%20", " \t "];
 /// What may follow the key inside the credential.
 pub const INNER_AFTER: [&str; 4] = ["", ":", ":x", "\n"];
-/// Invisible format characters a copy and paste can leave inside a key.
-pub const INVISIBLE: [&str; 7] = [
-    "\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}", "\u{ad}", "\u{200e}",
+/// Invisible format characters a copy and paste can leave inside a key: raw, and escaped
+/// as the tools that log them write them (a browser's request line, RFC 2047, Python's
+/// `json.dumps` and `bytes` repr).
+pub const INVISIBLE: [&str; 13] = [
+    "\u{200b}",
+    "\u{200c}",
+    "\u{200d}",
+    "\u{2060}",
+    "\u{feff}",
+    "\u{ad}",
+    "\u{200e}",
+    "%E2%80%8B",
+    "%c2%ad",
+    "=E2=80=8B",
+    "\\u200b",
+    "\\u00ad",
+    "\\xe2\\x80\\x8b",
 ];
+
+/// How an escaped character is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Escape {
+    /// URL encoding: `%5f`.
+    #[default]
+    Percent,
+    /// RFC 2047 Q-encoding, quoted-printable: `=5f`.
+    Q,
+    /// A JSON `\u` escape: `\u005f`.
+    JsonU,
+    /// A C or Python `\x` escape: `\x5f`.
+    CHex,
+}
+
+/// Every [`Escape`].
+pub const ESCAPES: [Escape; 4] = [Escape::Percent, Escape::Q, Escape::JsonU, Escape::CHex];
 
 /// One way of writing a key.
 #[derive(Clone, Debug, Default)]
@@ -42,12 +74,12 @@ pub struct Form {
     /// The key inside a base64 credential, or `None` for the bare key.
     pub base64: Option<Base64Form>,
     /// Bit i (mod 64) set: character i (of the bare key, or of `=+/` in the credential)
-    /// escaped as `%XX`, or `=XX` with [`Form::q_encoding`].
+    /// escaped as [`Form::escape`] says.
     pub percent_mask: u64,
     /// Escapes with upper-case hex digits.
     pub percent_upper: bool,
-    /// Escapes as RFC 2047 Q-encoding (`=5F`) rather than URL encoding (`%5F`).
-    pub q_encoding: bool,
+    /// How escaped characters are written.
+    pub escape: Escape,
     /// `/` written as `\/` (PHP's json_encode).
     pub json_slash: bool,
     /// `_` written as `\_` (Markdown).
@@ -104,38 +136,175 @@ pub enum Dump {
     PrefixedHex,
     /// Go's `%x`, Python's `bytes.hex()`: `736b5f`.
     Hex,
+    /// Rust's `{:#?}` (`dbg!`): one byte a line, indented, each with a comma.
+    RustPretty,
+    /// Node's `console.log` of an `Array`: rows of 9, each number padded to the widest.
+    NodeColumns,
+    /// .NET's `BitConverter.ToString`: `73-6B-5F`.
+    DotNet,
+    /// `hexdump -C`: an offset, 16 pairs (a gap after 8), the text column.
+    HexdumpC,
+    /// `xxd`: an offset and a colon, 8 groups of two bytes, the text column.
+    Xxd,
+    /// `hexdump` (`od -x`): an offset, 8 little-endian words of two bytes.
+    HexdumpWords,
 }
 
 /// Every [`Dump`].
-pub const DUMPS: [Dump; 6] = [
+pub const DUMPS: [Dump; 12] = [
     Dump::GoDecimal,
     Dump::RustDecimal,
     Dump::JsonArray,
     Dump::NodeBuffer,
     Dump::PrefixedHex,
     Dump::Hex,
+    Dump::RustPretty,
+    Dump::NodeColumns,
+    Dump::DotNet,
+    Dump::HexdumpC,
+    Dump::Xxd,
+    Dump::HexdumpWords,
 ];
 
+/// The text column of a line of `hexdump -C` and `xxd`.
+fn text_column(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect()
+}
+
 impl Dump {
+    /// `bytes` printed this way, and the span in it of each byte's token (two bytes of a
+    /// group share their group's).
+    pub fn layout(self, bytes: &[u8]) -> (String, Vec<(usize, usize)>) {
+        let mut out = String::new();
+        let mut spans = Vec::with_capacity(bytes.len());
+        let mut token = |out: &mut String, text: &str, n: usize| {
+            let start = out.len();
+            out.push_str(text);
+            spans.extend(std::iter::repeat_n((start, out.len()), n));
+        };
+        let simple = |sep: &str, each: fn(&u8) -> String| (sep.to_string(), each);
+        // Dumps in lines: bytes a line, the offset as printed, groups of two bytes.
+        type Lined = (usize, fn(usize) -> String, bool);
+        let lined: Option<Lined> = match self {
+            Dump::HexdumpC => Some((16, |o| format!("{o:08x}  "), false)),
+            Dump::Xxd => Some((16, |o| format!("{o:08x}: "), true)),
+            Dump::HexdumpWords => Some((16, |o| format!("{o:07x} "), true)),
+            _ => None,
+        };
+        if let Some((per_line, offset, words)) = lined {
+            for (row, chunk) in bytes.chunks(per_line).enumerate() {
+                if row > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&offset(row * per_line));
+                if words {
+                    for (k, pair) in chunk.chunks(2).enumerate() {
+                        if k > 0 {
+                            out.push(' ');
+                        }
+                        let text = match (self, pair) {
+                            (Dump::HexdumpWords, [a, b]) => format!("{b:02x}{a:02x}"),
+                            (Dump::HexdumpWords, [a]) => format!("00{a:02x}"),
+                            (_, p) => p.iter().map(|b| format!("{b:02x}")).collect(),
+                        };
+                        token(&mut out, &text, pair.len());
+                    }
+                } else {
+                    for (k, b) in chunk.iter().enumerate() {
+                        if k > 0 {
+                            out.push_str(if k == 8 { "  " } else { " " });
+                        }
+                        token(&mut out, &format!("{b:02x}"), 1);
+                    }
+                }
+                match self {
+                    Dump::HexdumpC => out.push_str(&format!("  |{}|", text_column(chunk))),
+                    Dump::Xxd => out.push_str(&format!("  {}", text_column(chunk))),
+                    _ => {}
+                }
+            }
+            return (out, spans);
+        }
+        let (sep, each) = match self {
+            Dump::GoDecimal => simple(" ", |b| b.to_string()),
+            Dump::RustDecimal => simple(", ", |b| b.to_string()),
+            Dump::JsonArray => simple(",", |b| b.to_string()),
+            Dump::NodeBuffer => simple(" ", |b| format!("{b:02x}")),
+            Dump::PrefixedHex => simple(", ", |b| format!("{b:#04x}")),
+            Dump::Hex => simple("", |b| format!("{b:02x}")),
+            Dump::RustPretty => simple(",\n    ", |b| b.to_string()),
+            Dump::DotNet => simple("-", |b| format!("{b:02X}")),
+            _ => simple(", ", |b| b.to_string()),
+        };
+        let width = bytes.iter().map(|b| b.to_string().len()).max().unwrap_or(1);
+        for (k, b) in bytes.iter().enumerate() {
+            if self == Dump::NodeColumns {
+                if k > 0 {
+                    out.push_str(if k % 9 == 0 { ",\n  " } else { ", " });
+                }
+                out.push_str(&" ".repeat(width - b.to_string().len()));
+            } else if k > 0 {
+                out.push_str(&sep);
+            }
+            token(&mut out, &each(b), 1);
+        }
+        (out, spans)
+    }
+
     /// `bytes` printed this way, without the brackets around the list.
     pub fn print(self, bytes: &[u8]) -> String {
-        let (sep, each): (&str, fn(&u8) -> String) = match self {
-            Dump::GoDecimal => (" ", |b| b.to_string()),
-            Dump::RustDecimal => (", ", |b| b.to_string()),
-            Dump::JsonArray => (",", |b| b.to_string()),
-            Dump::NodeBuffer => (" ", |b| format!("{b:02x}")),
-            Dump::PrefixedHex => (", ", |b| format!("{b:#04x}")),
-            Dump::Hex => ("", |b| format!("{b:02x}")),
-        };
-        bytes.iter().map(each).collect::<Vec<_>>().join(sep)
+        self.layout(bytes).0
     }
 
     fn wrap(self, list: &str) -> String {
         match self {
             Dump::NodeBuffer => format!("<Buffer {list}>"),
+            Dump::RustPretty => format!("[\n    {list},\n]"),
+            Dump::NodeColumns => format!("[\n  {list}\n]"),
+            // .NET's string stands between separators, as a logger puts a value.
+            Dump::DotNet => format!(" {list} "),
+            // The dump tools end every line, the last too.
+            Dump::HexdumpC | Dump::Xxd | Dump::HexdumpWords => format!("{list}\n"),
             Dump::Hex => list.to_string(),
             _ => format!("[{list}]"),
         }
+    }
+
+    /// The evidence `e`, found in `text` before it was dumped, as the dump of `text`
+    /// shows it: the text from its first byte's token to its last's (what survives if the
+    /// dump is not masked at all), and the tokens of its bytes on each line they lie on
+    /// (what survives if only some lines are; a line holding fewer than three of them is
+    /// left out: too short to tell from other text).
+    fn evidence(self, text: &str, e: &str) -> Vec<String> {
+        let Some(from) = text.find(e) else {
+            return vec![self.print(e.as_bytes())];
+        };
+        let (out, spans) = self.layout(text.as_bytes());
+        let spans = &spans[from..from + e.len()];
+        let mut pieces = vec![out[spans[0].0..spans[spans.len() - 1].1].to_string()];
+        let mut line = Vec::new();
+        for (k, span) in spans.iter().enumerate() {
+            line.push(*span);
+            let breaks = spans
+                .get(k + 1)
+                .is_none_or(|next| next.0 > span.1 && out[span.1..next.0].contains('\n'));
+            if breaks {
+                if line.len() >= 3 {
+                    pieces.push(out[line[0].0..line[line.len() - 1].1].to_string());
+                }
+                line.clear();
+            }
+        }
+        pieces
     }
 }
 
@@ -169,13 +338,19 @@ impl Form {
         // character or not.
         let write = |i: usize, c: char, escapable: bool| {
             let mut out = if plain && escapable && self.percent_mask >> (i % 64) & 1 == 1 {
-                let lead = if self.q_encoding { '=' } else { '%' };
-                let e = format!("{lead}{:02x}", c as u32);
-                if self.percent_upper {
-                    e.to_uppercase()
+                let (lead, digits) = match self.escape {
+                    Escape::Percent => ("%", 2),
+                    Escape::Q => ("=", 2),
+                    Escape::JsonU => ("\\u", 4),
+                    Escape::CHex => ("\\x", 2),
+                };
+                let hex = format!("{:0digits$x}", c as u32);
+                let hex = if self.percent_upper {
+                    hex.to_uppercase()
                 } else {
-                    e
-                }
+                    hex
+                };
+                format!("{lead}{hex}")
             } else {
                 c.to_string()
             };
@@ -217,7 +392,10 @@ impl Form {
             }
         }
         if let Some(dump) = self.dump {
-            evidence = evidence.iter().map(|e| dump.print(e.as_bytes())).collect();
+            evidence = evidence
+                .iter()
+                .flat_map(|e| dump.evidence(&text, e))
+                .collect();
             text = dump.wrap(&dump.print(text.as_bytes()));
         }
         evidence.retain(|e| !e.is_empty());

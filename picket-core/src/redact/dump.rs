@@ -4,10 +4,16 @@
 //! - decimal, space-separated: Go's `%v` of a `[]byte` (`[115 107 95 …]`);
 //! - decimal, comma-separated: Rust's `{:?}` of a `Vec<u8>`, Python's `list(b)`, Java's
 //!   `Arrays.toString` (`[115, 107, 95, …]`), JSON arrays such as a Node Buffer's `toJSON`
-//!   (`"data":[115,107,95,…]`);
-//! - hex pairs, space- or colon-separated: Node's `<Buffer 73 6b 5f …>`, `hexdump`;
-//! - `0x` hex, comma-separated: Rust's `{:#x?}`, C initialisers (`0x73, 0x6b, …`);
-//! - hex pairs back to back: Go's `%x`, Python's `bytes.hex()`, `xxd -p` (`736b5f…`).
+//!   (`"data":[115,107,95,…]`); and over several lines, padded into columns or one a line:
+//!   Node's `console.log` of an `Array` or `Uint8Array`, Rust's `{:#?}` (`dbg!`), Python's
+//!   `pprint`;
+//! - hex pairs, separated by spaces, colons or dashes: Node's `<Buffer 73 6b 5f …>`,
+//!   `od -An -tx1`, Python's `bytes.hex(':')`, .NET's `BitConverter.ToString`
+//!   (`73-6B-5F`);
+//! - `0x` hex, comma-separated: Rust's `{:x?}` and `{:#x?}`, C initialisers and `xxd -i`
+//!   (`0x73, 0x6b, …`);
+//! - hex pairs back to back: Go's `%x`, Python's `bytes.hex()`, `xxd -p` (`736b5f…`);
+//! - lines of an offset and hex groups (`lines`): `hexdump -C`, `xxd`, `hexdump`, `od`.
 //!
 //! Each run of byte tokens with one separator is decoded and searched like base64's
 //! decodings (a key, a fragment, or base64 carrying one: Node shows the first 50 bytes of a
@@ -18,8 +24,11 @@ use zeroize::Zeroize;
 use super::carrier::secret_in;
 use super::secret::{Secret, MIN_EXPOSING_LEN};
 
-/// The separators between tokens, longest first.
-const SEPARATORS: [&[u8]; 4] = [b", ", b",", b" ", b":"];
+/// The punctuation a separator between tokens may start with; whitespace follows it or
+/// stands alone. A run keeps its punctuation (or its lack of one) throughout, while the
+/// whitespace may vary: Node pads numbers to align them in columns and wraps long arrays,
+/// Rust's `{:#?}` (`dbg!`) and Python's `pprint` put each byte on a line of its own.
+const PUNCTUATION: [u8; 3] = [b',', b':', b'-'];
 
 /// A token's value and length at the start of `text`, if one starts there.
 type Token = fn(&[u8]) -> Option<(u8, usize)>;
@@ -80,8 +89,9 @@ fn prefixed_hex(text: &[u8]) -> Option<(u8, usize)> {
 /// with the span of the tokens that hold it, left to right.
 ///
 /// Linear: one pass over the words (runs of letters and digits); a token run starts only
-/// at a word and the pass goes on after the longest run found there; a word is searched
-/// once for runs of 46 or more hex digits.
+/// at a word and the pass goes on at the last token of the longest run found there (each
+/// token starts at most one more run); a word is searched once for runs of 46 or more hex
+/// digits.
 pub(super) fn dumps(text: &[u8], each: &mut impl FnMut(usize, usize, Secret)) {
     if text.len() < MIN_EXPOSING_LEN * 2 {
         return;
@@ -108,10 +118,10 @@ pub(super) fn dumps(text: &[u8], each: &mut impl FnMut(usize, usize, Secret)) {
         // A token is a word of its own, of at most four characters.
         if word_end - i <= 4 && text[i].is_ascii_hexdigit() {
             for token in [decimal as Token, hex_pair, prefixed_hex] {
-                let end = separated(text, i, token, &mut values, &mut spans, &mut |a, b, s| {
+                let last = separated(text, i, token, &mut values, &mut spans, &mut |a, b, s| {
                     found.push((a, b, s))
                 });
-                next = next.max(end);
+                next = next.max(last);
             }
         }
         // What one word starts is reported in order, before anything after it.
@@ -124,8 +134,9 @@ pub(super) fn dumps(text: &[u8], each: &mut impl FnMut(usize, usize, Secret)) {
     values.zeroize();
 }
 
-/// The run of `token`s that starts at `text[i]`, with one of [`SEPARATORS`] throughout,
-/// decoded and searched; returns where it ends (`i` when no token starts there).
+/// The run of `token`s that starts at `text[i]`, with one of [`PUNCTUATION`] or none throughout,
+/// decoded and searched; returns where its last token starts (`i` when it has one or none),
+/// where the next run may start.
 fn separated(
     text: &[u8],
     i: usize,
@@ -142,27 +153,32 @@ fn separated(
     values.push(v);
     spans.push((i, i + n));
     let mut j = i + n;
-    let mut separator: Option<&[u8]> = None;
-    loop {
-        let sep = match (separator, text.get(j)) {
-            (_, None | Some(b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')) => None,
-            (Some(s), _) => text[j..].starts_with(s).then_some(s),
-            (None, _) => SEPARATORS
-                .iter()
-                .copied()
-                .find(|s| text[j..].starts_with(s)),
-        };
-        let Some(sep) = sep else { break };
-        let Some((v, n)) = token(&text[j + sep.len()..]) else {
+    // The run's punctuation, once its first separator is seen: `Some(None)` for none.
+    let mut punctuation: Option<Option<u8>> = None;
+    while let Some(&first) = text.get(j) {
+        let mark = PUNCTUATION.contains(&first).then_some(first);
+        if punctuation.is_some_and(|p| p != mark) {
+            break;
+        }
+        let after = j + usize::from(mark.is_some());
+        let blank = text[after..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .count();
+        if mark.is_none() && blank == 0 {
+            break;
+        }
+        let Some((v, n)) = token(&text[after + blank..]) else {
             break;
         };
-        separator = Some(sep);
+        punctuation = Some(mark);
         values.push(v);
-        spans.push((j + sep.len(), j + sep.len() + n));
-        j += sep.len() + n;
+        spans.push((after + blank, after + blank + n));
+        j = after + blank + n;
     }
     report(values, spans, each);
-    j
+    // The last token may start a run with another separator (`0 73-6B-…`).
+    spans.last().map_or(i, |s| s.0)
 }
 
 /// The runs of 46 or more hex digits inside the word `text[from..to]`, decoded as pairs
@@ -198,7 +214,11 @@ fn hex_runs(
 }
 
 /// Reports the secrets a run of decoded `values` holds, over the spans of their tokens.
-fn report(values: &[u8], spans: &[(usize, usize)], each: &mut impl FnMut(usize, usize, Secret)) {
+pub(super) fn report(
+    values: &[u8],
+    spans: &[(usize, usize)],
+    each: &mut impl FnMut(usize, usize, Secret),
+) {
     if values.len() < MIN_EXPOSING_LEN {
         return;
     }

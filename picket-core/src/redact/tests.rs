@@ -343,6 +343,18 @@ fn hostile_input_is_linear_and_exact() {
         "0x73, ",
         "7",
         line76.as_str(),
+        "\\u0073",
+        "\\x73",
+        "\\u200b",
+        "%E2%80",
+        "=E2=80=8B",
+        "115,\n    ",
+        "73-",
+        "0 73-",
+        "00000000  73 6b 5f 65\n",
+        "0000000 6b73 655f\n",
+        "00000000: 736b 5f65  sk_e\n",
+        "x 000000 ",
     ] {
         let input = unit.repeat(MIB / unit.len());
         assert!(matches!(redact(&input), Cow::Borrowed(_)), "{unit:?}");

@@ -1,14 +1,19 @@
 //! The text as the search sees it once its escapes are undone, with the offset in the text
 //! of each byte: the escapes a log line may hold a key through.
 //!
-//! - `%XX` (URL encoding) and `=XX` (RFC 2047 Q-encoding of mail headers, RFC 2045
-//!   quoted-printable): the byte;
+//! - `%XX` (URL encoding), `=XX` (RFC 2047 Q-encoding of mail headers, RFC 2045
+//!   quoted-printable) and `\xHH` (Python's `bytes` repr, C and shell escapes): the byte;
+//! - `\uXXXX` (JSON, JavaScript, Python's `json.dumps`): the character, when it is ASCII
+//!   (`\u005f`) or invisible (below);
 //! - `\` before `_`, `/`, `+` or `-` (Markdown's `sk\_…` and escaped base64, JSON's
 //!   `\/`): the character (not before `%` or `=`, which start escapes of their own);
 //! - invisible format characters a copy and paste can leave inside a key, removed: the
 //!   soft hyphen U+00AD, U+200B–U+200F (zero-width space, non-joiner, joiner, the
 //!   left-to-right and right-to-left marks), U+2060–U+2064 (word joiner and the invisible
-//!   operators) and U+FEFF (zero-width no-break space, a byte order mark).
+//!   operators) and U+FEFF (zero-width no-break space, a byte order mark); raw, or escaped
+//!   whole by one of the escapes above, as a tool writes one it was given: `%E2%80%8B`
+//!   (a browser's request line, an access log), `=E2=80=8B`, `\xe2\x80\x8b`, `\u200b`
+//!   (`json.dumps`, Python's default for a JSON log).
 //!
 //! Each escape is undone once: `%255F` stays `%5F`.
 
@@ -29,22 +34,78 @@ pub(super) struct View<'a> {
 /// characters count.
 fn escape_at(text: &[u8], i: usize, escapes: bool) -> Option<(Option<u8>, usize)> {
     let next = |k: usize| text.get(i + k).copied();
+    if let Some(len) = invisible_at(&text[i..]) {
+        return Some((None, len));
+    }
+    if !escapes {
+        return None;
+    }
+    if let Some((byte, len)) = escaped_byte(&text[i..]) {
+        // An invisible character escaped byte by byte, with one kind of escape.
+        let lead = &text[i..i + len - 2];
+        let mut bytes = [byte, 0, 0];
+        let mut at = len;
+        for slot in bytes.iter_mut().take(utf8_len(byte)).skip(1) {
+            match escaped_byte(&text[i + at..]) {
+                Some((b, l)) if l == len && text[i + at..].starts_with(lead) => {
+                    *slot = b;
+                    at += l;
+                }
+                _ => return Some((Some(byte), len)),
+            }
+        }
+        if at > len && invisible_at(&bytes[..utf8_len(byte)]).is_some() {
+            return Some((None, at));
+        }
+        return Some((Some(byte), len));
+    }
     match text[i] {
-        b'%' | b'=' | b'\\' if !escapes => None,
-        b'%' | b'=' => {
-            let mut byte = [0u8; 1];
-            hex::decode_to_slice(text.get(i + 1..i + 3)?, &mut byte).ok()?;
-            Some((Some(byte[0]), 3))
+        b'\\' if next(1) == Some(b'u') => {
+            let mut pair = [0u8; 2];
+            hex::decode_to_slice(text.get(i + 2..i + 6)?, &mut pair).ok()?;
+            let c = char::from_u32(u32::from(u16::from_be_bytes(pair)))?;
+            let mut utf8 = [0u8; 4];
+            if c.is_ascii() {
+                Some((Some(c as u8), 6))
+            } else {
+                invisible_at(c.encode_utf8(&mut utf8).as_bytes()).map(|_| (None, 6))
+            }
         }
         b'\\' => next(1)
             .filter(|p| matches!(p, b'_' | b'/' | b'+' | b'-'))
             .map(|p| (Some(p), 2)),
-        0xC2 if next(1) == Some(0xAD) => Some((None, 2)),
-        0xE2 => match (next(1), next(2)) {
-            (Some(0x80), Some(0x8B..=0x8F)) | (Some(0x81), Some(0xA0..=0xA4)) => Some((None, 3)),
-            _ => None,
-        },
-        0xEF if next(1) == Some(0xBB) && next(2) == Some(0xBF) => Some((None, 3)),
+        _ => None,
+    }
+}
+
+/// `%XX`, `=XX` or `\xHH` at the start of `text`: the byte and the escape's length.
+fn escaped_byte(text: &[u8]) -> Option<(u8, usize)> {
+    let lead = match text.first()? {
+        b'%' | b'=' => 1,
+        b'\\' if text.get(1) == Some(&b'x') => 2,
+        _ => return None,
+    };
+    let mut byte = [0u8; 1];
+    hex::decode_to_slice(text.get(lead..lead + 2)?, &mut byte).ok()?;
+    Some((byte[0], lead + 2))
+}
+
+/// The length of the UTF-8 sequence a lead byte of an invisible character starts (1 for
+/// any other byte).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC2 => 2,
+        0xE2 | 0xEF => 3,
+        _ => 1,
+    }
+}
+
+/// The length of the invisible format character that `text` starts with, if it does.
+fn invisible_at(text: &[u8]) -> Option<usize> {
+    match text {
+        [0xC2, 0xAD, ..] => Some(2),
+        [0xE2, 0x80, 0x8B..=0x8F, ..] | [0xE2, 0x81, 0xA0..=0xA4, ..] => Some(3),
+        [0xEF, 0xBB, 0xBF, ..] => Some(3),
         _ => None,
     }
 }

@@ -46,11 +46,13 @@ pub(super) const ANY_PORT_HOSTS: [&str; 2] = ["127.0.0.1", "[::1]"];
 /// - systemd-resolved (the default resolver of Ubuntu and Fedora) and nss-myhostname
 ///   synthesise `_localdnsstub` (127.0.0.53), `_localdnsproxy` (127.0.0.54), `_outbound`
 ///   (the machine's own outbound addresses) and `_gateway` (the default router;
-///   `gateway` before systemd 235).
+///   `gateway` before systemd 235);
+/// - Google Compute Engine: `metadata.google.internal`, which its guest environment writes
+///   into every VM's hosts file and its resolver answers, as 169.254.169.254 (link-local).
 ///
 /// None of these is a public host: `my.domain` and `localdomain4` are not public
 /// suffixes, and a single label never is.
-const LOCAL_NAMES: [&str; 30] = [
+const LOCAL_NAMES: [&str; 31] = [
     "localhost4",
     "localhost4.localdomain4",
     "localhost6",
@@ -81,6 +83,7 @@ const LOCAL_NAMES: [&str; 30] = [
     "_localdnsproxy",
     "_outbound",
     "_gateway",
+    "metadata.google.internal",
 ];
 
 /// Names that are local together with every name under them:
@@ -118,7 +121,10 @@ const LOCAL_SUFFIXES: [&str; 5] = [
 /// - IPv6: `::1`, `::`, fe80::/10 (link-local; macOS gives its loopback interface
 ///   `fe80::1`), the link-scope multicast of `ip6-allnodes` and its kin (ffX2::/16); the
 ///   IPv4-mapped form (`::ffff:a.b.c.d`) of the IPv4 ranges and the IPv4-compatible form
-///   (`::127.x.y.z`) of 127.0.0.0/8, which `Ipv6Addr::is_loopback` misses.
+///   (`::127.x.y.z`) of 127.0.0.0/8, which `Ipv6Addr::is_loopback` misses; an IPv4 address
+///   of those ranges inside the NAT64 well-known prefix (`64:ff9b::127.0.0.1`, RFC 6052)
+///   or the IPv4-translated form (`::ffff:0:127.0.0.1`, RFC 6145): a translator that
+///   forwards them at all delivers them to the local machine.
 pub(super) fn is_local(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(d) => {
@@ -173,6 +179,19 @@ fn is_local_v6(a: &Ipv6Addr) -> bool {
         || first & 0xff0f == 0xff02
         || a.to_ipv4_mapped().is_some_and(is_local_v4)
         || a.to_ipv4().is_some_and(|v4| v4.is_loopback())
+        || embedded_v4(a).is_some_and(is_local_v4)
+}
+
+/// The IPv4 address inside the NAT64 well-known prefix `64:ff9b::/96` (RFC 6052) or the
+/// IPv4-translated prefix `::ffff:0:0/96` (RFC 6145).
+fn embedded_v4(a: &Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = a.segments();
+    let nat64 = s[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    let translated = s[..6] == [0, 0, 0, 0, 0xffff, 0];
+    (nat64 || translated).then(|| {
+        let o = a.octets();
+        Ipv4Addr::new(o[12], o[13], o[14], o[15])
+    })
 }
 
 /// Whether development allows `http` for `raw_host`, the host as written in the URI.
@@ -234,6 +253,7 @@ mod tests {
             "host.containers.internal",
             "loghost",
             "loopback",
+            "METADATA.google.internal.",
         ] {
             assert!(local(name), "{name}");
         }
@@ -279,6 +299,10 @@ mod tests {
             "[ff02::1]",
             "[ff12::2]",
             "[::ffff:169.254.1.1]",
+            "[64:ff9b::7f00:1]",
+            "[64:ff9b::169.254.169.254]",
+            "[::ffff:0:127.0.0.1]",
+            "[::ffff:0:0.0.0.0]",
         ] {
             assert!(local(host), "{host}");
         }
@@ -288,6 +312,8 @@ mod tests {
             "[fec0::1]",
             "[ff05::1]",
             "[2001:db8::1]",
+            "[64:ff9b::8.8.8.8]",
+            "[::ffff:0:8.8.8.8]",
         ] {
             assert!(!local(host), "{host}");
         }
