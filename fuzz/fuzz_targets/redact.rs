@@ -16,9 +16,9 @@
 //!
 //! And on a key the fuzzer places (the first 32 bytes choose the key and its form, with
 //! picket-test-support's renderer: letter case, a fragment of 20 to 31 digits, `%XX` or
-//! `=XX`, `\/`, `\_`, invisible characters inside it, the base64 credential's alphabet,
+//! `=XX`, `\xHH`, `\u00XX`, `\/`, `\_`, invisible characters inside it (raw or escaped), the base64 credential's alphabet,
 //! padding, trailing bits, cut, scheme, separator, nesting, wrapping and the text around the
-//! key inside it, a byte dump; the rest is the text around it): none of the form's
+//! key inside it, a byte dump on one line or in a dump tool's lines; the rest is the text around it): none of the form's
 //! evidence (the key's digits in any case, the base64 characters that encode them alone,
 //! their dump) survives, in the output or in a trivial decoding of it (unless the fuzzer
 //! planted part of it in the surrounding text itself); the same form of a publishable key

@@ -9,21 +9,24 @@
 //! - **a fragment**: `sk_` and at least [`MIN_EXPOSED_DIGITS`] (20) hex digits, a key cut
 //!   short by a logger's field width or a paste (`secret` has the arithmetic):
 //!   `sk_…(partial)`;
-//! - **escaped** (`view`): `%XX` and `=XX` (URL, RFC 2047 Q-encoding, quoted-printable),
-//!   `\` before punctuation (Markdown's `sk\_…`, JSON's `\/`), and invisible format
-//!   characters inside it (zero-width space, soft hyphen, …), each undone once;
+//! - **escaped** (`view`): `%XX`, `=XX` and `\xHH` (URL, RFC 2047 Q-encoding,
+//!   quoted-printable, C), `\u00XX` (JSON), `\` before punctuation (Markdown's `sk\_…`,
+//!   JSON's `\/`), and invisible format characters inside it (zero-width space, soft
+//!   hyphen, …), raw or escaped (`%E2%80%8B`, `\u200b`), each undone once;
 //! - **in base64** (`carrier`): a run of 31 or more base64 characters, either alphabet, any
 //!   alignment, padding or not, trailing bits or not, wrapped at 76 or 64 columns or not,
 //!   whose decoding holds a key or fragment, or holds such a run again (base64 of base64);
-//! - **in a byte dump** (`dump`): the key's bytes as decimal or hex numbers, as Go, Rust,
-//!   Node, Python, JSON and hex tools print byte arrays.
+//! - **in a byte dump** (`dump`, `lines`): the key's bytes as decimal or hex numbers, as Go,
+//!   Rust, Node, Python, .NET, JSON and the hex dump tools print byte arrays, on one line
+//!   or several.
 //!
 //! A run or dump that carries one becomes `[REDACTED sk_…9e24]` (`[REDACTED sk_…(partial)]`).
 //! Publishable keys and text without a secret key are left byte-for-byte unchanged.
 //!
-//! **Not covered** (not a trivial transformation of the logged text): an escape applied
-//! twice (`%255F`), three layers of base64, base64 split by other separators than a wrapped
-//! line, HTML entities and JSON `\u0073` escapes, a fragment without its `sk_`
+//! **Not covered** (no tool writes it of a key it is given, or it is not the key): an
+//! escape applied twice (`%255F`), three layers of base64, base64 split by other separators
+//! than a wrapped line, HTML entities, look-alike characters (fullwidth `ｓｋ＿`), a key
+//! split by a line break into pieces shorter than a fragment, a fragment without its `sk_`
 //! (indistinguishable from a digest), and fewer than 20 digits.
 //!
 //! **Cost.** Linear in the input, whatever it holds: one pass builds the decoded view (only
