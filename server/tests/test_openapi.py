@@ -39,7 +39,7 @@ def test_the_server_is_what_its_openapi_document_says(backend: str, tmp_path: Pa
     st = openapi_venv() / "bin" / "st"
     server = start_server(new_store(backend, tmp_path), extra=NO_LIMITS)
     try:
-        _, sk = server.first_start_keys()
+        pk, sk = server.first_start_keys()
         with server.client() as client:
             key_id = next(
                 k["id"]
@@ -51,6 +51,7 @@ def test_the_server_is_what_its_openapi_document_says(backend: str, tmp_path: Pa
             "SCHEMATHESIS_HOOKS": "hooks",
             "PYTHONPATH": str(HERE),
             "PICKET_OPENAPI_KEY_ID": str(key_id),
+            "PICKET_OPENAPI_PK": pk,
         }
         cp = subprocess.run(
             [
