@@ -158,8 +158,8 @@ fn form() -> impl Strategy<Value = Form> {
         )
 }
 
-/// `text`, and what trivial decodings of it give: every `%XX`, `=XX`, `\xHH`, `\u00XX` and
-/// `\_`, `\/`, `\+`, `\-` escape undone (a `\uXXXX` of an invisible character too) and
+/// `text`, and what trivial decodings of it give: every `%XX`, `=XX`, `\xHH`, `\u00XX`,
+/// `\u{XX}` and `\_`, `\/`, `\+`, `\-` escape undone (of an invisible character too) and
 /// every invisible format character removed, and either without line breaks.
 fn decodings(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
@@ -178,9 +178,23 @@ fn decodings(text: &str) -> Vec<String> {
                 decoded.push(byte[0]);
                 i += 3;
             }
+            // A lone `\xad` is Python's repr of a soft hyphen.
             (b'\\', Some(b'x')) if hex_at(i + 2, 2, &mut byte) => {
-                decoded.push(byte[0]);
+                if byte[0] == 0xAD {
+                    decoded.extend_from_slice("\u{ad}".as_bytes());
+                } else {
+                    decoded.push(byte[0]);
+                }
                 i += 4;
+            }
+            (b'\\', Some(b'u')) if bytes.get(i + 2) == Some(&b'{') => {
+                let digits: String = text[i + 3..].chars().take_while(|c| *c != '}').collect();
+                let c = u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('?');
+                decoded.extend_from_slice(c.to_string().as_bytes());
+                i += 4 + digits.len();
             }
             (b'\\', Some(b'u')) if hex_at(i + 2, 4, &mut wide) => {
                 let c = char::from_u32(u32::from(u16::from_be_bytes(wide))).unwrap_or('?');

@@ -30,8 +30,8 @@ pub const SEPARATORS: [&str; 7] = ["", " ", "\t", "  ", "+", "%20", " \t "];
 pub const INNER_AFTER: [&str; 4] = ["", ":", ":x", "\n"];
 /// Invisible format characters a copy and paste can leave inside a key: raw, and escaped
 /// as the tools that log them write them (a browser's request line, RFC 2047, Python's
-/// `json.dumps` and `bytes` repr).
-pub const INVISIBLE: [&str; 13] = [
+/// `json.dumps`, `repr` of a `str` and of `bytes`, Rust's `{:?}`).
+pub const INVISIBLE: [&str; 15] = [
     "\u{200b}",
     "\u{200c}",
     "\u{200d}",
@@ -45,6 +45,8 @@ pub const INVISIBLE: [&str; 13] = [
     "\\u200b",
     "\\u00ad",
     "\\xe2\\x80\\x8b",
+    "\\u{200b}",
+    "\\xad",
 ];
 
 /// How an escaped character is written.

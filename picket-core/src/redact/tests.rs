@@ -355,6 +355,9 @@ fn hostile_input_is_linear_and_exact() {
         "0000000 6b73 655f\n",
         "00000000: 736b 5f65  sk_e\n",
         "x 000000 ",
+        "\\u{200b}",
+        "\\u{",
+        "\\xad",
     ] {
         let input = unit.repeat(MIB / unit.len());
         assert!(matches!(redact(&input), Cow::Borrowed(_)), "{unit:?}");

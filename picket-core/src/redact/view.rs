@@ -3,8 +3,9 @@
 //!
 //! - `%XX` (URL encoding), `=XX` (RFC 2047 Q-encoding of mail headers, RFC 2045
 //!   quoted-printable) and `\xHH` (Python's `bytes` repr, C and shell escapes): the byte;
-//! - `\uXXXX` (JSON, JavaScript, Python's `json.dumps`): the character, when it is ASCII
-//!   (`\u005f`) or invisible (below);
+//! - `\uXXXX` (JSON, JavaScript, Python's `json.dumps` and `repr`, Go's `%q`) and
+//!   `\u{XXXX}` (Rust's `{:?}`): the character, when it is ASCII (`\u005f`) or invisible
+//!   (below);
 //! - `\` before `_`, `/`, `+` or `-` (Markdown's `sk\_…` and escaped base64, JSON's
 //!   `\/`): the character (not before `%` or `=`, which start escapes of their own);
 //! - invisible format characters a copy and paste can leave inside a key, removed: the
@@ -12,10 +13,14 @@
 //!   left-to-right and right-to-left marks), U+2060–U+2064 (word joiner and the invisible
 //!   operators) and U+FEFF (zero-width no-break space, a byte order mark); raw, or escaped
 //!   whole by one of the escapes above, as a tool writes one it was given: `%E2%80%8B`
-//!   (a browser's request line, an access log), `=E2=80=8B`, `\xe2\x80\x8b`, `\u200b`
-//!   (`json.dumps`, Python's default for a JSON log).
+//!   (a browser's request line, an access log), `=E2=80=8B`, `\xe2\x80\x8b` (a `bytes`
+//!   repr), `\u200b` (`json.dumps`, Python's default for a JSON log, and `repr`),
+//!   `\u{200b}` (Rust's `{:?}`), and a soft hyphen escaped alone in Latin-1 (`\xad`, as
+//!   Python's `repr` of a `str` writes it; `%AD`).
 //!
-//! Each escape is undone once: `%255F` stays `%5F`.
+//! Each escape is undone once: `%255F` stays `%5F`. A quoted-printable soft line break (`=`
+//! at the end of a line) is not undone: a padded base64 line ends the same way, and joining
+//! it to the next line would mask that line's first word with it.
 
 use std::borrow::Cow;
 
@@ -41,6 +46,10 @@ fn escape_at(text: &[u8], i: usize, escapes: bool) -> Option<(Option<u8>, usize)
         return None;
     }
     if let Some((byte, len)) = escaped_byte(&text[i..]) {
+        // A soft hyphen in Latin-1: Python's `repr` of a `str` writes U+00AD as `\xad`.
+        if byte == 0xAD {
+            return Some((None, len));
+        }
         // An invisible character escaped byte by byte, with one kind of escape.
         let lead = &text[i..i + len - 2];
         let mut bytes = [byte, 0, 0];
@@ -60,21 +69,42 @@ fn escape_at(text: &[u8], i: usize, escapes: bool) -> Option<(Option<u8>, usize)
         return Some((Some(byte), len));
     }
     match text[i] {
-        b'\\' if next(1) == Some(b'u') => {
-            let mut pair = [0u8; 2];
-            hex::decode_to_slice(text.get(i + 2..i + 6)?, &mut pair).ok()?;
-            let c = char::from_u32(u32::from(u16::from_be_bytes(pair)))?;
-            let mut utf8 = [0u8; 4];
-            if c.is_ascii() {
-                Some((Some(c as u8), 6))
-            } else {
-                invisible_at(c.encode_utf8(&mut utf8).as_bytes()).map(|_| (None, 6))
-            }
-        }
+        b'\\' if next(1) == Some(b'u') => unicode_escape(&text[i + 2..]).map(|(b, n)| (b, 2 + n)),
         b'\\' => next(1)
             .filter(|p| matches!(p, b'_' | b'/' | b'+' | b'-'))
             .map(|p| (Some(p), 2)),
         _ => None,
+    }
+}
+
+/// What follows a `\u`: four hex digits (JSON, JavaScript, Python's `repr` and `json.dumps`,
+/// Go's `%q`) or one to six in braces (Rust's `{:?}`, JavaScript). The character when it is
+/// ASCII, nothing when it is invisible; and the length read.
+fn unicode_escape(text: &[u8]) -> Option<(Option<u8>, usize)> {
+    let (digits, len) = if text.first() == Some(&b'{') {
+        let n = text[1..]
+            .iter()
+            .take(7)
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        ((1..=6).contains(&n) && text.get(1 + n) == Some(&b'}'))
+            .then_some((&text[1..1 + n], n + 2))?
+    } else {
+        let digits = text.get(..4)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some((digits, 4))?
+    };
+    let code = digits.iter().fold(0u32, |v, d| {
+        v * 16 + char::from(*d).to_digit(16).unwrap_or(0)
+    });
+    let c = char::from_u32(code)?;
+    let mut utf8 = [0u8; 4];
+    if c.is_ascii() {
+        Some((Some(c as u8), len))
+    } else {
+        invisible_at(c.encode_utf8(&mut utf8).as_bytes()).map(|_| (None, len))
     }
 }
 
