@@ -117,9 +117,11 @@ const LOCAL_SUFFIXES: [&str; 5] = [
 /// - a name that, without its trailing dots, is an IPv4 address (`127.0.0.1..`,
 ///   `2130706433..`): judged as that address;
 /// - IPv4: 127.0.0.0/8, 0.0.0.0/8 (Linux and macOS deliver `0.0.0.0` to the local host),
-///   169.254.0.0/16 (link-local), 255.255.255.255 (`broadcasthost`);
+///   169.254.0.0/16 (link-local), 255.255.255.255 (`broadcasthost`), 224.0.0.0/24
+///   (link-local multicast, never forwarded: `ip4-allnodes` is 224.0.0.1);
 /// - IPv6: `::1`, `::`, fe80::/10 (link-local; macOS gives its loopback interface
-///   `fe80::1`), the link-scope multicast of `ip6-allnodes` and its kin (ffX2::/16); the
+///   `fe80::1`), multicast of interface-local or link scope (ffX1::/16, which never leaves
+///   the machine, and ffX2::/16, `ip6-allnodes` and its kin; scope 0 is reserved); the
 ///   IPv4-mapped form (`::ffff:a.b.c.d`) of the IPv4 ranges and the IPv4-compatible form
 ///   (`::127.x.y.z`) of 127.0.0.0/8, which `Ipv6Addr::is_loopback` misses; an IPv4 address
 ///   of those ranges inside the NAT64 well-known prefix (`64:ff9b::127.0.0.1`, RFC 6052)
@@ -168,7 +170,12 @@ fn is_local_name(name: &str) -> bool {
 }
 
 fn is_local_v4(a: Ipv4Addr) -> bool {
-    a.is_loopback() || a.octets()[0] == 0 || a.is_link_local() || a.is_broadcast()
+    let o = a.octets();
+    a.is_loopback()
+        || o[0] == 0
+        || a.is_link_local()
+        || a.is_broadcast()
+        || (o[0], o[1], o[2]) == (224, 0, 0)
 }
 
 fn is_local_v6(a: &Ipv6Addr) -> bool {
@@ -176,7 +183,7 @@ fn is_local_v6(a: &Ipv6Addr) -> bool {
     a.is_loopback()
         || a.is_unspecified()
         || first & 0xffc0 == 0xfe80
-        || first & 0xff0f == 0xff02
+        || (first & 0xff00 == 0xff00 && first & 0x000f <= 2)
         || a.to_ipv4_mapped().is_some_and(is_local_v4)
         || a.to_ipv4().is_some_and(|v4| v4.is_loopback())
         || embedded_v4(a).is_some_and(is_local_v4)
@@ -303,6 +310,11 @@ mod tests {
             "[64:ff9b::169.254.169.254]",
             "[::ffff:0:127.0.0.1]",
             "[::ffff:0:0.0.0.0]",
+            "[ff01::1]",
+            "[ff11::1]",
+            "[ff00::]",
+            "224.0.0.1",
+            "224.0.0.251",
         ] {
             assert!(local(host), "{host}");
         }
@@ -314,6 +326,8 @@ mod tests {
             "[2001:db8::1]",
             "[64:ff9b::8.8.8.8]",
             "[::ffff:0:8.8.8.8]",
+            "[ff03::1]",
+            "224.0.1.1",
         ] {
             assert!(!local(host), "{host}");
         }
