@@ -100,13 +100,25 @@ const LOCAL_NAMES: [&str; 31] = [
 ///   `kubernetes.docker.internal` (127.0.0.1) and `host.docker.internal` into the
 ///   workstation's hosts file, Docker and Podman give containers `host.docker.internal`
 ///   and `host.containers.internal` for the machine that runs them (`.internal` is
-///   reserved for private use and never public).
-const LOCAL_SUFFIXES: [&str; 5] = [
+///   reserved for private use and never public);
+/// - the other tools that run containers or Kubernetes in a VM on the workstation and
+///   name the workstation to them: Lima and Colima (`host.lima.internal`), Rancher
+///   Desktop (`host.rancher-desktop.internal`), OrbStack (`host.orb.internal`), minikube
+///   (`host.minikube.internal`), k3d (`host.k3d.internal`), and Docker for Mac and
+///   Windows before 18.03 (`docker.for.mac.host.internal`, `docker.for.win.host.internal`:
+///   `host.internal`).
+const LOCAL_SUFFIXES: [&str; 11] = [
     "localhost",
     "localdomain",
     "local",
     "docker.internal",
     "containers.internal",
+    "lima.internal",
+    "rancher-desktop.internal",
+    "orb.internal",
+    "minikube.internal",
+    "k3d.internal",
+    "host.internal",
 ];
 
 /// Whether the host, as the URL parser reads it, is the local machine or its link:
@@ -261,6 +273,15 @@ mod tests {
             "loghost",
             "loopback",
             "METADATA.google.internal.",
+            "host.lima.internal",
+            "HOST.RANCHER-DESKTOP.INTERNAL.",
+            "host.orb.internal",
+            "host.minikube.internal",
+            "control-plane.minikube.internal",
+            "host.k3d.internal",
+            "docker.for.mac.host.internal",
+            "docker.for.win.host.internal",
+            "docker.for.mac.localhost",
         ] {
             assert!(local(name), "{name}");
         }
@@ -291,6 +312,8 @@ mod tests {
             "local.example.com",
             "example.internal",
             "docker.internal.example",
+            "mylima.internal",
+            "host.internal.example.com",
         ] {
             assert!(!local(name), "{name}");
         }
