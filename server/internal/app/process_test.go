@@ -81,7 +81,12 @@ func startServe(t *testing.T, args ...string) *served {
 			t.Fatal("serve did not print its listening line")
 		}
 	}
-	t.Cleanup(func() { s.shutdown(t) })
+	t.Cleanup(func() {
+		s.shutdown(t)
+		if bad := unitlessDurations(s.logs.String()); len(bad) > 0 {
+			t.Errorf("serve's log fields holding a duration without its unit in the name: %v", bad)
+		}
+	})
 	return s
 }
 

@@ -90,6 +90,12 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		a.SetIssuer(strings.TrimSuffix(ui.PublicURL, "/"))
 	default:
 		a.SetIssuer(base)
+		if t, ok := ln.Addr().(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+			// 0.0.0.0 or [::]: an issuer no client can fetch its metadata from, and RFC 8414
+			// (§3.3) and RFC 9207 clients refuse one that is not the URL they used.
+			log.Warn("the OAuth issuer is "+base+", an address no client reaches: set -issuer (or -public-url) to the server's URL as clients reach it, "+
+				"or standard OAuth clients refuse its metadata and its authorization responses", "issuer", base)
+		}
 	}
 	admin, err := listenAdmin(opts.metricsAddr, a, stdout, log)
 	if err != nil {

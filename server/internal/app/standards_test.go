@@ -412,3 +412,18 @@ func TestScopeRefused(t *testing.T) {
 		t.Fatalf("empty scope: %v", u)
 	}
 }
+
+// Listening on every address with no -issuer: the issuer would be http://0.0.0.0:PORT, a
+// URL no client fetches the metadata from; serve says so, naming -issuer.
+func TestUnspecifiedAddressIssuerWarned(t *testing.T) {
+	s := startServe(t, "-data", t.TempDir(), "-addr", "0.0.0.0:0")
+	s.shutdown(t)
+	if !strings.Contains(s.logs.String(), "set -issuer") {
+		t.Fatalf("no warning about the issuer:\n%s", s.logs.String())
+	}
+	s = startServe(t, "-data", t.TempDir(), "-addr", "0.0.0.0:0", "-issuer", "https://auth.example.com")
+	s.shutdown(t)
+	if strings.Contains(s.logs.String(), "set -issuer") {
+		t.Fatalf("a warning although -issuer is set:\n%s", s.logs.String())
+	}
+}
