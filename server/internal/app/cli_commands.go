@@ -156,6 +156,7 @@ func printHelp(w io.Writer, words []string) bool {
 		fmt.Fprintf(w, "usage: picket-server %s %s\n\n%s.\n\nflags:\n", c.name, c.args, c.about)
 		fs, _ := flagSet(c.name, &globals{data: "picket-data"}, newCLIArgs())
 		configurable := configurableFlags()
+		own := false
 		fs.VisitAll(func(f *flag.Flag) {
 			fmt.Fprintf(w, "  -%s %s\n    \t%s", f.Name, flagKind(f), f.Usage)
 			if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" && !strings.Contains(f.Usage, "default") {
@@ -163,9 +164,17 @@ func printHelp(w io.Writer, words []string) bool {
 			}
 			if configurable[f.Name] {
 				fmt.Fprintf(w, " [env %s]", envName(f.Name))
+			} else if f.Name != "config" {
+				own = true
 			}
 			fmt.Fprintln(w)
 		})
+		if own {
+			// Said where the flags are, so that a flag without [env …] is not taken for a gap.
+			fmt.Fprintf(w, "\nA flag marked [env …] also comes from that variable or from the -config file (its\n"+
+				"name as the key); this command's own arguments come only from its command line, so that\n"+
+				"no environment silently picks a project or a key, or forces a change.\n")
+		}
 		return true
 	}
 	if len(words) == 1 && isGroup(words[0]) {

@@ -47,6 +47,18 @@ func TestHelp(t *testing.T) {
 				if !strings.Contains(out, "  -"+f.Name+" ") && !strings.Contains(out, "  -"+f.Name+"\n") {
 					t.Fatalf("%v: no -%s in %s", args, f.Name, out)
 				}
+				// Every flag says where else it may come from: its variable (and so the
+				// file), or, for the command's own arguments, that they come from nowhere
+				// else.
+				switch {
+				case f.Name == "config":
+				case configurableFlags()[f.Name]:
+					if !strings.Contains(out, "[env "+envName(f.Name)+"]") {
+						t.Fatalf("%v: -%s without its variable: %s", args, f.Name, out)
+					}
+				case !strings.Contains(out, "own arguments come only from its command line"):
+					t.Fatalf("%v: -%s has no variable and the help does not say why: %s", args, f.Name, out)
+				}
 			})
 		}
 	}
