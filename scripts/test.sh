@@ -56,7 +56,7 @@ bindings/node/test.sh
 step "Go binding: vet, race tests, vectors, benchmarks once, against an installed prefix"
 bindings/go/test.sh
 
-step "Memory returned after every rebuild: C, Go and Python (tests/memory/run.sh: 100,000 keys x 200 rebuilds each)"
+step "Memory returned after every rebuild: C, Go, Python and Node (tests/memory/run.sh: 100,000 keys x 200 rebuilds each)"
 tests/memory/run.sh
 
 step "Consumer: make install, the README's C and Go quick starts from a checkout, from outside it"
