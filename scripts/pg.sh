@@ -9,6 +9,7 @@
 #   scripts/pg.sh halt    # stops the server, keeping its data (start brings it back): an outage
 #   scripts/pg.sh freeze  # SIGSTOPs the server and every backend: a hung server (TCP still accepts)
 #   scripts/pg.sh thaw    # SIGCONTs them
+#   scripts/pg.sh sql NAME STATEMENT   # runs STATEMENT on database NAME; prints its rows (psql -tA)
 #
 # Environment: PICKET_PG_PORT (default 55432), PICKET_PG_DIR (default /tmp/picket-pg-$PORT).
 # The server runs as the `postgres` OS user because initdb refuses root (CI runs as root).
@@ -130,6 +131,16 @@ newdb() {
   echo "postgres://postgres@127.0.0.1:$port/$name?sslmode=disable"
 }
 
+# sql runs statement $2 on database $1 (a test that sets up what no API makes, such as a
+# store from a newer picket-server) and prints its rows, unaligned.
+sql() {
+  local name=$1 bin
+  [[ "$name" =~ ^[a-z][a-z0-9_]{0,62}$ ]] || { echo "pg.sh: bad database name: $name" >&2; exit 2; }
+  bin=$(find_bin) || { echo "pg.sh: no PostgreSQL server found" >&2; exit 1; }
+  running || { echo "pg.sh: not running (scripts/pg.sh start)" >&2; exit 1; }
+  as_pg "$bin/psql" -q -tA -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 "$name" -c "$2"
+}
+
 case "${1:-}" in
   start) start ;;
   newdb) [ $# = 2 ] || { echo "usage: scripts/pg.sh newdb NAME" >&2; exit 2; }; newdb "$2" ;;
@@ -138,5 +149,6 @@ case "${1:-}" in
   halt) halt ;;
   freeze) signal_all STOP ;;
   thaw) signal_all CONT ;;
-  *) echo "usage: scripts/pg.sh start|stop|url|newdb NAME|halt|freeze|thaw" >&2; exit 2 ;;
+  sql) [ $# = 3 ] || { echo "usage: scripts/pg.sh sql NAME STATEMENT" >&2; exit 2; }; sql "$2" "$3" ;;
+  *) echo "usage: scripts/pg.sh start|stop|url|newdb NAME|halt|freeze|thaw|sql NAME STATEMENT" >&2; exit 2 ;;
 esac

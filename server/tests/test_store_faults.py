@@ -84,7 +84,9 @@ def test_serve_gives_up_on_a_postgres_that_does_not_answer(kind: str, black_hole
     took = time.monotonic() - t0
     assert cp.returncode == 1, (cp.returncode, cp.stdout, cp.stderr)
     assert "listening on" not in cp.stdout
-    msg = str(error_line(cp.stderr)["message"])
+    line = error_line(cp.stderr)
+    assert (line["error"], line["code"]) == ("store_unavailable", 830), line
+    msg = str(line["message"])
     assert "PostgreSQL did not answer within 3s (-store-wait)" in msg, msg
     # Attempts every second for 3 s, each bounded by the 500-ms connect timeout.
     assert 2.0 <= took <= 8.0, f"serve gave up after {took:.1f} s"

@@ -171,6 +171,10 @@ func cliErrorBody(err error) ErrorBody {
 		return ruleBody(rules.RedirectURIExists, "")
 	case errors.Is(err, errURINotFound):
 		return ruleBody(rules.RedirectURINotFound, "")
+	case errors.Is(err, store.ErrUnavailable):
+		// serve giving up after -store-wait, or a command whose store does not answer:
+		// the rule the API answers for it, with the cause (how long, which address).
+		return ruleBody(rules.StoreUnavailable, picket.Redact(err.Error()))
 	}
 	if b, ok := accountCLIError(err); ok {
 		return b
