@@ -116,6 +116,64 @@ def test_repeated_authorize_parameters_are_invalid_request(project: Project) -> 
         assert f"{extra[0]} is repeated" in q["error_description"][0]
 
 
+def form_post(
+    project: Project,
+    path: str,
+    pairs: list[tuple[str, str]],
+    query: str = "",
+    auth: tuple[str, str] | None = None,
+) -> httpx.Response:
+    """POSTs pairs as the form body, in order (repeats kept), with query on the URL."""
+    return project.client.post(
+        path + (f"?{query}" if query else ""),
+        content=urlencode(pairs),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        auth=httpx.USE_CLIENT_DEFAULT if auth is None else auth,
+    )
+
+
+def test_repeated_parameters_at_token_introspect_and_revoke_are_invalid_request(
+    project: Project,
+) -> None:
+    """Each parameter of /oauth2/token, /oauth2/introspect and /oauth2/revoke, sent twice in
+    the body or once in the body and once in the query, is refused before anything is done:
+    the code is still redeemable and the token still active afterwards."""
+    verifier, challenge = pkce()
+    code = project.authorize(REDIRECT_A, challenge)
+    grant = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT_A),
+        ("client_id", project.pk),
+        ("code_verifier", verifier),
+    ]
+    kept, _, _ = project.access_token()
+    forms: list[tuple[str, list[tuple[str, str]], tuple[str, str] | None]] = [
+        ("/oauth2/token", grant, None),
+        ("/oauth2/introspect", [("token", kept), ("token_type_hint", "access_token")],
+         sk_auth(project.sk)),
+        ("/oauth2/revoke", [("token", kept), ("token_type_hint", "access_token"),
+                            ("client_id", project.pk)], None),
+    ]  # fmt: skip
+    for path, pairs, auth in forms:
+        for name, value in pairs:
+            for how, body, query in (
+                ("twice in the body", [*pairs, (name, value)], ""),
+                ("in the body and the query", pairs, urlencode([(name, value)])),
+            ):
+                r = form_post(project, path, body, query, auth)
+                assert r.status_code == 400, f"{path} {name} {how}: {r.status_code} {r.text}"
+                assert r.json() == {
+                    "error": "invalid_request",
+                    "error_description": f"{name} is repeated: each parameter may be sent once "
+                    "(RFC 6749 §3.1)",
+                }, f"{path} {name} {how}: {r.text}"
+    # Nothing was done: the code redeems once, the token is active.
+    assert project.active(kept)
+    r = form_post(project, "/oauth2/token", grant)
+    assert r.status_code == 200, r.text
+
+
 # --- Keys: the last secret key, seniority, what a roll inherits ---------------------------
 
 

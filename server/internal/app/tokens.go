@@ -20,8 +20,11 @@ import (
 const MaxTokenLen = 512
 
 // readForm reads an /oauth2/* request's form body (application/x-www-form-urlencoded, at
-// most MaxBody; the query is not read) in which each of names may be given once. problem
-// is "" on success, else what was wrong, answered with status as invalid_request.
+// most MaxBody; the query is not read) in which each of names may be given once: once in
+// all, so that a name both in the query and in the body is repeated too (RFC 6749 §3.1),
+// since a proxy or a library in front that reads the query would see another value than
+// this server. problem is "" on success, else what was wrong, answered with status as
+// invalid_request.
 func readForm(r *http.Request, names ...string) (f url.Values, status int, problem string) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
 		return nil, http.StatusBadRequest, "the body must be application/x-www-form-urlencoded"
@@ -34,7 +37,7 @@ func readForm(r *http.Request, names ...string) (f url.Values, status int, probl
 		return nil, http.StatusBadRequest, "the body is not a valid form"
 	}
 	for _, name := range names {
-		if len(r.PostForm[name]) > 1 {
+		if len(r.Form[name]) > 1 { // r.Form: the body's values, then the query's
 			return nil, http.StatusBadRequest, name + " is repeated: each parameter may be sent once (RFC 6749 §3.1)"
 		}
 	}
