@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64
 import re
 import subprocess
-from datetime import datetime, timedelta
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -379,6 +380,28 @@ def test_tokens_of_a_revoked_client_or_removed_uri_are_inactive_at_once(
     r = project.client.post("/v1/redirect_uris", json={"uri": REDIRECT_B}, auth=sk_auth(project.sk))
     assert r.status_code == 201 and not project.active(on_b), "re-adding the URI revived a token"
     assert project.active(kept)
+
+
+def test_tokens_of_an_expired_client_are_inactive_at_once(project: Project) -> None:
+    """A client (publishable key) that expires takes its tokens with it when it expires, not
+    when they do (theirs is an hour)."""
+    r = project.client.post(
+        "/v1/keys",
+        json={"kind": "publishable", "expires_in_seconds": 4},
+        auth=sk_auth(project.sk),
+    )
+    assert r.status_code == 201, r.text
+    client = r.json()
+    token = token_for(project, client["key"], REDIRECT_A)
+    r = project.client.post("/oauth2/introspect", data={"token": token}, auth=sk_auth(project.sk))
+    assert r.status_code == 200 and r.json()["active"] is True, r.text
+    assert r.json()["exp"] - r.json()["iat"] == 3600, r.json()
+    expires = datetime.fromisoformat(client["expires_at"].replace("Z", "+00:00"))
+    # expires_at is shown to the second: one second past it, the key has expired.
+    time.sleep(max(0.0, (expires - datetime.now(timezone.utc)).total_seconds() + 1))
+    r = project.client.post("/oauth2/introspect", data={"token": token}, auth=sk_auth(project.sk))
+    assert r.status_code == 200 and r.json() == {"active": False}, r.text
+    assert not project.active(token)
 
 
 # --- Retention and the admin address ------------------------------------------------------
