@@ -106,8 +106,10 @@ const LOCAL_NAMES: [&str; 31] = [
 ///   Desktop (`host.rancher-desktop.internal`), OrbStack (`host.orb.internal`), minikube
 ///   (`host.minikube.internal`), k3d (`host.k3d.internal`), and Docker for Mac and
 ///   Windows before 18.03 (`docker.for.mac.host.internal`, `docker.for.win.host.internal`:
-///   `host.internal`).
-const LOCAL_SUFFIXES: [&str; 11] = [
+///   `host.internal`);
+/// - `linux.test`: ChromeOS names the Linux container it runs on the Chromebook
+///   `penguin.linux.test` (each container `NAME.linux.test`) and its resolver answers it.
+const LOCAL_SUFFIXES: [&str; 12] = [
     "localhost",
     "localdomain",
     "local",
@@ -119,6 +121,7 @@ const LOCAL_SUFFIXES: [&str; 11] = [
     "minikube.internal",
     "k3d.internal",
     "host.internal",
+    "linux.test",
 ];
 
 /// Whether the host, as the URL parser reads it, is the local machine or its link:
@@ -282,6 +285,7 @@ mod tests {
             "docker.for.mac.host.internal",
             "docker.for.win.host.internal",
             "docker.for.mac.localhost",
+            "penguin.linux.test",
         ] {
             assert!(local(name), "{name}");
         }
