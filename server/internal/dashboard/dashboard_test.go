@@ -252,3 +252,26 @@ func TestSignupClosed(t *testing.T) {
 		t.Fatalf("%s %s", resp.Status, ruleOf(body))
 	}
 }
+
+// A password far past the limit costs no argon2id work: a 1 MB form is refused unread
+// (413 body_too_large), a 60 KiB password by its rule at sign-up; at log-in only its first
+// accounts.MaxPasswordBytes are hashed, so it is a wrong password like any other.
+func TestHugePasswords(t *testing.T) {
+	srv, _ := serve(t, app.DefaultUIConfig)
+	b := newBrowser(t, srv.URL)
+	huge, long := strings.Repeat("x", 1<<20), strings.Repeat("x", 60<<10)
+	for _, form := range []string{"signup", "login"} {
+		_, _, token := b.get("/dashboard/" + form)
+		resp, body := b.post("/dashboard/"+form, url.Values{"email": {"ada@example.com"}, "password": {huge}, "csrf": {token}}, nil)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || ruleOf(body) != "body_too_large" || !strings.Contains(body, "256 bytes") {
+			t.Errorf("%s, 1 MB password: %s %s", form, resp.Status, ruleOf(body))
+		}
+	}
+	_, _, token := b.get("/dashboard/signup")
+	if resp, body := b.post("/dashboard/signup", url.Values{"email": {"ada@example.com"}, "password": {long}, "csrf": {token}}, nil); resp.StatusCode != 400 || ruleOf(body) != "password_too_long" {
+		t.Errorf("sign-up, 60 KiB password: %s %s", resp.Status, ruleOf(body))
+	}
+	if resp, body := b.logIn("ada@example.com", long); resp.StatusCode != 401 || ruleOf(body) != "login_failed" {
+		t.Errorf("log-in, 60 KiB password: %s %s", resp.Status, ruleOf(body))
+	}
+}

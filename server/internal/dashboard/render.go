@@ -8,9 +8,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/picket-dev/picket/server/internal/accounts"
 	"github.com/picket-dev/picket/server/internal/app"
 	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
@@ -66,6 +68,7 @@ var (
 	notFound     = newRule(rules.NotFound, "There is no such page or project here.")
 	csrfRefused  = newRule(rules.CSRFRefused, "The form did not come from this dashboard's own page (or the page is too old): reload the page and try again.")
 	badForm      = newRule(rules.BadRequest, "The form could not be read.")
+	formTooLarge = newRule(rules.BodyTooLarge, "The form is larger than "+strconv.Itoa(app.MaxBody>>10)+" KiB: nothing was read (a password has at most "+strconv.Itoa(accounts.MaxPasswordBytes)+" bytes).")
 	loginFailed  = newRule(rules.LoginFailed, "Wrong email or password.")
 	rateLimited  = newRule(rules.RateLimited, "Too many attempts: wait a little and try again.")
 	signupClosed = newRule(rules.SignupClosed, "Sign-up is closed on this server: ask its operator for an account.")

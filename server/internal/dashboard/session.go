@@ -179,11 +179,16 @@ func (d *Dashboard) authed(next func(http.ResponseWriter, *http.Request, *sess))
 
 // formErr answers a form that failed checkForm.
 func (d *Dashboard) formErr(w http.ResponseWriter, r *http.Request, s *sess, err error) {
-	if errors.Is(err, errCSRF) {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, errCSRF):
 		d.fail(w, r, s, http.StatusForbidden, csrfRefused)
-		return
+	case errors.As(err, &tooLarge):
+		// A 1 MB password, say: refused unread, before any argon2id work.
+		d.fail(w, r, s, http.StatusRequestEntityTooLarge, formTooLarge)
+	default:
+		d.fail(w, r, s, http.StatusBadRequest, badForm)
 	}
-	d.fail(w, r, s, http.StatusBadRequest, badForm)
 }
 
 // retryAfter sets Retry-After (whole seconds, at least 1) and returns it for the page.
