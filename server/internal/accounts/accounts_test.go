@@ -73,6 +73,13 @@ func TestNormalizeEmail(t *testing.T) {
 	if err != nil || email != "Ada@Example.COM" || key != "ada@example.com" {
 		t.Fatalf("%q %q %v", email, key, err)
 	}
+	// One address, however its accented letters are encoded and cased: one key (NFC).
+	for _, same := range []string{"jos\u00e9@example.com", "jose\u0301@example.com", " JOSE\u0301@EXAMPLE.COM\t"} {
+		email, key, err := NormalizeEmail(same)
+		if err != nil || key != "jos\u00e9@example.com" || !strings.EqualFold(email, key) {
+			t.Errorf("%+q: %+q %+q %v", same, email, key, err)
+		}
+	}
 	for _, bad := range []string{"", "ada", "ada@", "@example.com", "Ada <ada@example.com>", "ada@localhost",
 		"a b@example.com", strings.Repeat("a", 250) + "@e.co", "ada@exa\nmple.com"} {
 		if _, _, err := NormalizeEmail(bad); err != ErrEmailInvalid {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/picket-dev/picket/server/internal/rules"
 )
 
@@ -34,12 +36,18 @@ var (
 	ErrPasswordNotUTF8 = &Rule{rules.PasswordInvalid, "the password must be valid UTF-8 text"}
 )
 
-// NormalizeEmail validates an email address and returns the address to keep (trimmed)
-// and the key that identifies the account (lowercased: two spellings that differ only in
-// case are one account, as every mail provider in use treats them).
+// NormalizeEmail validates an email address and returns the address to keep (trimmed, in
+// Unicode NFC) and the key that identifies the account (lowercased too: two spellings that
+// differ only in case are one account, as every mail provider in use treats them, and so
+// are two that differ only in how an accented letter is encoded, "é" as one code point or
+// as "e" and a combining accent, which look the same and are the same address by RFC
+// 6532 section 3.1).
 func NormalizeEmail(s string) (email, key string, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > MaxEmailBytes || !utf8.ValidString(s) {
+		return "", "", ErrEmailInvalid
+	}
+	if s = norm.NFC.String(s); len(s) > MaxEmailBytes {
 		return "", "", ErrEmailInvalid
 	}
 	a, perr := mail.ParseAddress(s)
