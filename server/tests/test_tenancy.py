@@ -21,6 +21,7 @@ from harness import (
     new_store,
     operator,
     postgres_enabled,
+    server_bin,
     start_server,
     wait_until,
 )
@@ -442,6 +443,51 @@ def test_retention_deletes_spent_codes_and_metrics_are_admin_only(
         text = httpx.get(admin, timeout=10).text
         assert metric(text, 'picket_retention_deleted_total{table="oauth_codes"}') >= 20
         assert metric(text, "picket_store_bytes") > 0
+
+
+def test_retention_deletes_expired_tokens_and_then_their_codes(
+    backend: str, tmp_path: Path
+) -> None:
+    """A redeemed code outlives its own expiry while the token issued from it lives (a replay
+    must still find it, to revoke the token), then goes with the token once that expires."""
+    flags = ("-code-ttl", "1s", "-token-ttl", "6s", "-retention-interval", "1s",
+             "-metrics-addr", "127.0.0.1:0")  # fmt: skip
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        m = re.search(r"metrics on (http://\S+)", p.server.startup)
+        assert m, p.server.startup
+        admin = m.group(1)
+        start = time.monotonic()
+        token, code, verifier = p.access_token()
+        r = p.client.post("/oauth2/introspect", data={"token": token}, auth=sk_auth(p.sk))
+        assert r.json()["active"] is True and r.json()["exp"] - r.json()["iat"] == 6, r.text
+
+        def rows() -> tuple[float, float]:
+            text = httpx.get(admin, timeout=10).text
+            return (
+                metric(text, 'picket_store_rows{table="oauth_codes"}'),
+                metric(text, 'picket_store_rows{table="tokens"}'),
+            )
+
+        # The code expired a second after it was issued; sweeps ran since: it stays.
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - start)))
+        assert rows() == (1.0, 1.0) and p.active(token)
+        assert wait_until(lambda: rows() == (0.0, 0.0), 10, step=0.2), rows()
+        assert time.monotonic() - start >= 6.0, "deleted before the token expired"
+        assert not p.active(token)
+        r = p.token(code, REDIRECT_A, verifier)
+        assert r.status_code == 400, r.text
+        assert r.json()["error_description"] == "unknown authorization code", r.text
+        text = httpx.get(admin, timeout=10).text
+        assert metric(text, 'picket_retention_deleted_total{table="tokens"}') == 1
+        assert metric(text, 'picket_retention_deleted_total{table="oauth_codes"}') == 1
+    for ttl in ("500ms", "25h"):
+        cp = subprocess.run(
+            [server_bin(), "serve", "-token-ttl", ttl, "-data", str(tmp_path / "never")],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert cp.returncode == 2, cp
+        assert json_lines(cp.stderr)[0]["message"] == "-token-ttl must be between 1s and 24h"
+    assert not (tmp_path / "never").exists()
 
 
 # --- Rate limits --------------------------------------------------------------------------

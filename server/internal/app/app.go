@@ -61,9 +61,12 @@ func (a *App) SetRateLimits(limits RateLimits) { a.limiter = newRateLimiter(limi
 // DefaultCodeTTL is how long an authorization code stays redeemable.
 const DefaultCodeTTL = 60 * time.Second
 
+// DefaultTokenTTL is how long an access token stays active (unless revoked first).
+const DefaultTokenTTL = time.Hour
+
 // New builds the registry from st and returns the App. log should be a redacting logger.
 func New(st *store.Store, log *slog.Logger) (*App, error) {
-	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: time.Hour, Quotas: DefaultQuotas}
+	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: DefaultTokenTTL, Quotas: DefaultQuotas}
 	a.SetRateLimits(DefaultRateLimits())
 	h, err := picket.NewHolder(a.load)
 	if err != nil {

@@ -15,8 +15,9 @@ import (
 // serveOptions are serve's flags that shape what tenants may do.
 type serveOptions struct {
 	quotas Quotas
-	// sweep is the retention sweeper's interval; codeTTL the authorization codes' lifetime.
-	sweep, codeTTL time.Duration
+	// sweep is the retention sweeper's interval; codeTTL the authorization codes' lifetime,
+	// tokenTTL the access tokens'.
+	sweep, codeTTL, tokenTTL time.Duration
 	// metricsAddr is the admin address that serves /metrics ("": none).
 	metricsAddr string
 	rates       RateLimits
@@ -50,7 +51,7 @@ func (f proxiesFlag) Set(s string) error {
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, rates: DefaultRateLimits(), ops: defaultOperations()}
+	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, tokenTTL: DefaultTokenTTL, rates: DefaultRateLimits(), ops: defaultOperations()}
 }
 
 // rateFlag is one rule's flag (flag.Value over RateLimits).
@@ -82,6 +83,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 		"redirect URIs a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.RedirectURIsPerProject)+")")
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
+	fs.DurationVar(&o.tokenTTL, "token-ttl", o.tokenTTL, "lifetime of an access token (1s to 24h; the retention sweep deletes it once expired)")
 	fs.StringVar(&o.issuer, "issuer", "", "the OAuth issuer identifier: the server's URL as clients reach it (https://auth.example.com); -public-url by default, else http://ADDR")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
 	fs.Var(proxiesFlag{&o.proxies}, "trusted-proxies", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client address of the per-address limits; none by default")
@@ -102,6 +104,9 @@ func (o *serveOptions) validate() error {
 	if o.codeTTL < time.Second || o.codeTTL > 10*time.Minute {
 		return &usageError{"-code-ttl must be between 1s and 10m"}
 	}
+	if o.tokenTTL < time.Second || o.tokenTTL > 24*time.Hour {
+		return &usageError{"-token-ttl must be between 1s and 24h"}
+	}
 	if o.issuer != "" {
 		iss, err := ParseIssuer(o.issuer)
 		if err != nil {
@@ -116,6 +121,7 @@ func (o *serveOptions) validate() error {
 func (o *serveOptions) apply(a *App) {
 	a.Quotas = o.quotas
 	a.CodeTTL = o.codeTTL
+	a.TokenTTL = o.tokenTTL
 	a.SetRateLimits(o.rates)
 	a.proxies = o.proxies
 }
