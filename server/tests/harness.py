@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import threading
@@ -179,12 +180,19 @@ def start_server(
     default_store: bool = False,
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
+    file_limit: int | None = None,
 ) -> Server:
     """Starts `picket-server serve` on the store and waits for its "listening on" line.
 
     With default_store, no store flag is given: the server uses ./picket-data under cwd
     (store.data_dir must be that directory). extra are more serve flags (limits, quotas);
-    env, the process's environment (default: this one's)."""
+    env, the process's environment (default: this one's); file_limit, the process's
+    open-file limit, soft and hard (`ulimit -n`; Go raises the soft one to the hard one)."""
+
+    def limit_files() -> None:
+        if file_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
+
     port = next(_ports)
     flags = [] if default_store else store.flags
     proc = subprocess.Popen(
@@ -196,6 +204,7 @@ def start_server(
         text=True,
         bufsize=1,
         env=env,
+        preexec_fn=limit_files if file_limit is not None else None,
     )
     srv = Server(store, port, proc)
     ready = threading.Event()

@@ -91,6 +91,33 @@ def test_idle_connections_are_shed_so_new_clients_are_served(tmp_path: Path) -> 
         server.stop()
 
 
+def test_a_file_limit_below_the_cap_lowers_it_so_new_clients_are_served(tmp_path: Path) -> None:
+    # The symptom: idle connections up to the open-file limit made accept fail
+    # ("too many open files") and locked every new client out. The server starts with a
+    # limit of 256 descriptors (ulimit -n 256) and the default -max-conns (4,096).
+    server = start_server(new_store("sqlite", tmp_path), file_limit=256)
+    held: list[socket.socket] = []
+    try:
+        pk, _ = server.first_start_keys()
+        lowered = [
+            m
+            for m in log_lines(server.output)
+            if m.get("msg", "").startswith("-max-conns is above")
+        ]
+        assert lowered and (lowered[0]["file_limit"], lowered[0]["cap"]) == (256, 192), lowered
+        held += open_idle(server, 200, request=True)
+        held += open_idle(server, 200, request=False)
+        for _ in range(20):
+            with httpx.Client(base_url=server.url, timeout=5) as c:
+                assert ping(c, pk) == 200
+        assert closed_by_server(held).count(False) <= 192
+        assert "too many open files" not in server.output
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+
+
 def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) -> None:
     server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "4"))
     busy: list[socket.socket] = []

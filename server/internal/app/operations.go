@@ -35,9 +35,9 @@ const DefaultStoreWait = 30 * time.Second
 // supervisors wait before they kill (Kubernetes 30 s, systemd 90 s).
 const DefaultDrainTimeout = 20 * time.Second
 
-// DefaultMaxConns is the default cap on open connections: about 55 MB of the server's
-// memory when every one is idle (measured: 13 KB each, 10,000 idle keep-alive connections
-// without a cap took 127 MB).
+// DefaultMaxConns is the default cap on open connections: about 14 KB of the server's
+// memory each when idle (measured: 4,000 idle connections +57 MB of RSS; 19,000 opened
+// against this cap +90 MB, Go's heap keeping the shed ones' memory; without a cap +215 MB).
 const DefaultMaxConns = 4096
 
 func defaultOperations() operations {
