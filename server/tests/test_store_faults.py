@@ -8,6 +8,7 @@ freeze (SIGSTOP: a hung server whose TCP port still accepts) and thaw."""
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -90,6 +91,25 @@ def test_serve_gives_up_on_a_postgres_that_does_not_answer(kind: str, black_hole
     assert "PostgreSQL did not answer within 3s (-store-wait)" in msg, msg
     # Attempts every second for 3 s, each bounded by the 500-ms connect timeout.
     assert 2.0 <= took <= 8.0, f"serve gave up after {took:.1f} s"
+
+
+def test_sigterm_while_serve_waits_for_its_store_exits_0(black_hole: int) -> None:
+    url = f"postgres://postgres@127.0.0.1:{black_hole}/picket?sslmode=disable"
+    proc = subprocess.Popen(
+        [server_bin(), "serve", "-addr", "127.0.0.1:0", "-db", url, "-store-timeout", "500ms"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)  # serve waits for -store-wait (30 s), trying every second
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    took = time.monotonic() - t0
+    assert proc.returncode == 0, (proc.returncode, out, err)
+    assert took < 1.5, f"exited {took:.1f} s after SIGTERM"
+    assert "listening on" not in out
+    assert "shut down before serving: stopped while waiting for the store" in err, err
 
 
 def wants_503_store_unavailable(r: httpx.Response) -> None:

@@ -51,6 +51,13 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	level, _ := parseLevel(opts.ops.logLevel) // validated
 	log, sampler := newServeLogger(stderr, level, opts.ops.logEvery)
 	st, err := openServeStore(ctx, g, opts.ops, log)
+	if err != nil && ctx.Err() != nil {
+		// SIGTERM while waiting for the store (-store-wait): a shutdown with no request
+		// in flight, so exit 0 (a supervisor stopping a server whose database is not up
+		// yet must not see a failure).
+		log.Info("shut down before serving: stopped while waiting for the store")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
