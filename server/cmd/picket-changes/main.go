@@ -18,8 +18,8 @@
 // prints, per mode, the other tenants' request latency without and during changes, the
 // change-to-effect times, the changes made, and A's registry reloads by kind.
 //
-// It exits 1 when a request failed, no change was made, or a mode's reloads were not of
-// its kind. Run it alone on the machine (under flock /work/tools/bench.lock when shared):
+// It exits 1 when a request failed, no change was made, a mode's reloads were not of its
+// kind, or A reloaded more often than it was changed (one reload per change, or fewer). Run it alone on the machine (under flock /work/tools/bench.lock when shared):
 // server/bench-changes.sh builds everything and runs it on both stores.
 package main
 
@@ -83,7 +83,8 @@ func main() {
 	// A run is only worth its figures when nothing failed and each mode did what it says.
 	for _, r := range results {
 		if r.errors > 0 || len(r.effectA) == 0 || !strings.Contains(r.reloads, `kind="`+r.mode+`",outcome="ok"`) ||
-			strings.Contains(r.reloads, `outcome="error"`) || (r.mode == "projects" && strings.Contains(r.reloads, `kind="full"`)) {
+			strings.Contains(r.reloads, `outcome="error"`) || (r.mode == "projects" && strings.Contains(r.reloads, `kind="full"`)) ||
+			reloadCount(r.reloads, r.mode) > len(r.effectA) {
 			fmt.Fprintf(os.Stderr, "picket-changes: %s: %d errors, %d changes, reloads %s\n", r.mode, r.errors, len(r.effectA), r.reloads)
 			os.Exit(1)
 		}

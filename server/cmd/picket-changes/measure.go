@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -147,6 +148,20 @@ func reloads(admin string) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// reloadCount is the count of kind's successful reloads in what reloads returned (-1 when
+// it is not there).
+func reloadCount(reloads, kind string) int {
+	_, rest, ok := strings.Cut(reloads, `kind="`+kind+`",outcome="ok"} `)
+	if !ok {
+		return -1
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(strings.SplitN(rest, ";", 2)[0]), 64)
+	if err != nil {
+		return -1
+	}
+	return int(n)
 }
 
 const (
