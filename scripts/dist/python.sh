@@ -70,5 +70,15 @@ case "$(basename "${repaired[0]}")" in
   picket-"$version"-cp39-abi3-manylinux2014_x86_64."$plat".whl) ;;
   *) echo "dist: unexpected wheel name $(basename "${repaired[0]}")" >&2; exit 1 ;;
 esac
-if unzip -p "${repaired[0]}" '*.so' | grep -qF "$repo"; then echo "dist: the wheel's modules contain $repo" >&2; exit 1; fi
+# No path of the checkout in the modules (read with Python's zipfile: unzip is no prerequisite,
+# and a missing one would have made this check pass silently).
+"$py" - "${repaired[0]}" "$repo" <<'PY' || exit 1
+import sys, zipfile
+wheel, repo = sys.argv[1], sys.argv[2].encode()
+with zipfile.ZipFile(wheel) as z:
+    modules = [n for n in z.namelist() if n.endswith(".so")]
+    assert modules, f"dist: no .so in {wheel}"
+    leaks = [n for n in modules if repo in z.read(n)]
+sys.exit(f"dist: the wheel's modules contain {repo.decode()}: {leaks}" if leaks else 0)
+PY
 cp "${repaired[0]}" "$out/"
