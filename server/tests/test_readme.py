@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from harness import (
@@ -19,6 +20,9 @@ from harness import (
 from projects import (
     assert_no_secret_after_startup,
 )
+
+sys.path.insert(0, str(REPO / "tests" / "readme"))
+import blocks as readme_block_reader  # type: ignore[import-not-found]  # noqa: E402  (tests/readme/blocks.py)
 
 # --- 6. Commands shown to users, run as written ----------------------------------------------
 
@@ -81,26 +85,13 @@ def test_first_start_curl_lines_run_as_printed(backend: str, tmp_path: Path) -> 
 
 
 def readme_blocks(section: str) -> list[list[str]]:
-    """The ```sh blocks of the README section whose heading is `section`, as lists of lines."""
+    """The ```sh blocks of the README section whose heading is `section`, as lists of lines
+    (blank and comment lines left out), read by tests/readme/blocks.py like every README test."""
     text = Path(os.environ.get("PICKET_README", REPO / "README.md")).read_text()
-    start = text.index(section + "\n")
-    level = section.split(" ")[0]
-    end = len(text)
-    for head in ("\n" + level + " ", "\n" + level[:-1] + " "):
-        j = text.find(head, start + len(section))
-        if j != -1:
-            end = min(end, j)
-    blocks: list[list[str]] = []
-    inside = False
-    for line in text[start:end].splitlines():
-        if line.startswith("```sh"):
-            blocks.append([])
-            inside = True
-        elif line.startswith("```"):
-            inside = False
-        elif inside and line.strip() and not line.lstrip().startswith("#"):
-            blocks[-1].append(line)
-    return blocks
+    return [
+        [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        for block in readme_block_reader.blocks(text, section, "sh")
+    ]
 
 
 # What the README says each line of "Every endpoint" answers ("What they answer, in order"):

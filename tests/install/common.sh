@@ -11,6 +11,7 @@
 #                                records the call shadows one found there anyway);
 #                                no_stub_called checks none was called
 #   block FILE HEADING LANG [N]  the Nth (default 1st) ```LANG block of `## HEADING` in FILE
+#                                (tests/readme/blocks.py: fails when there is none)
 #   run_block DIR FILE           runs FILE's lines with bash -e in DIR (`make` lines in the
 #                                checkout), printing each
 #   ok TEXT / die TEXT / say TEXT
@@ -82,14 +83,9 @@ no_stub_called() {
   if [ -s "$work/stub-calls" ]; then die "called, though not installed: $(cat "$work/stub-calls")"; fi
 }
 
-block() {
-  awk -v sec="## $2" -v fence="\`\`\`$3" -v want="${4:-1}" '
-        $0 == sec { s = 1; next }
-        s && /^## / { exit }
-        s && !b && $0 == fence { n++; if (n == want) { b = 1 }; next }
-        b && $0 == "```" { exit }
-        b { print }' "$1"
-}
+# The caller's python3 (a README prerequisite), found before user_path narrows PATH.
+_python3="$(command -v python3)"
+block() { "$_python3" "$repo/tests/readme/blocks.py" "$1" "## $2" "$3" "${4:-1}"; }
 
 run_block() {
   local dir="$1" script="$work/run-block.sh"

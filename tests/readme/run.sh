@@ -29,10 +29,12 @@ fail() { echo "FAIL: $*" >&2; echo "$passed passed, 1 failed"; exit 1; }
 python3 tests/readme/commands.py || fail "a README command that no test runs (tests/readme/commands.tsv)"
 ok "every README command has a test that runs it (tests/readme/commands.tsv)"
 
-# The lines of the first ```sh block after a README heading, comments stripped.
+# The lines of the first ```sh block of a README section (tests/readme/blocks.py), comments
+# and blank lines stripped.
 block() {
-  awk -v h="$1" '$0 == h {s=1} s && /^```sh/ {b=1; next} b && /^```/ {exit} b' README.md |
-    sed 's/[[:space:]]*#.*$//' | grep -v '^[[:space:]]*$'
+  local text
+  text="$(python3 tests/readme/blocks.py README.md "$1" sh)" || fail "README.md: no sh block under $1"
+  sed 's/[[:space:]]*#.*$//' <<<"$text" | grep -v '^[[:space:]]*$'
 }
 
 # 1. The vector runners (Rust, C ABI, Go, Python, Node), each line as written, from the

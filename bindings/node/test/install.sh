@@ -19,15 +19,10 @@ trap 'kill %1 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
-# The n-th ```LANG block of the README's "## Node quick start" section.
-block() {
-  awk -v want="$2" -v fence="\`\`\`$1" '
-    $0 == "## Node quick start" { s = 1; next }
-    s && /^## / { exit }
-    s && !b && $0 == fence { n++; if (n == want) { b = 1; next } }
-    b && $0 == "```" { exit }
-    b { print }' "$repo/README.md"
-}
+# The n-th ```LANG block of the README's "## Node quick start" section (tests/readme/blocks.py,
+# which every README-running test shares; it fails when there is no such block).
+python3="$(command -v python3)" # before PATH is narrowed below
+block() { "$python3" "$repo/tests/readme/blocks.py" "$repo/README.md" "## Node quick start" "$1" "$2"; }
 
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export HOME="$work/home"

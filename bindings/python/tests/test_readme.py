@@ -16,18 +16,16 @@ from typing import List
 import pytest
 from conftest import REPO
 
+sys.path.insert(0, str(REPO / "tests" / "readme"))
+from blocks import blocks  # noqa: E402  (the one README block reader every such test shares)
+
 SECRET_BODY = re.compile(r"sk_[0-9a-f]{32}")
 
 
-def _section() -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"^## Python quick start\n(.*?)^## ", text, re.S | re.M)
-    assert match, "README has no Python quick start section"
-    return match.group(1)
-
-
 def _blocks(language: str) -> List[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```", _section(), re.S | re.M)
+    return blocks(
+        (REPO / "README.md").read_text(encoding="utf-8"), "## Python quick start", language
+    )
 
 
 def _clean_env(**extra: str) -> dict:
