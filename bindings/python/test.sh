@@ -19,11 +19,25 @@ py="$venv/bin/python"
 out="$repo/target/python-dist"
 rm -rf "$out"
 mkdir -p "$out"
-step "python -m build bindings/python (as the README shows): sdist, then the wheel built from the sdist"
-# CARGO_TARGET_DIR would send the sdist's cargo build elsewhere; the sdist builds alone.
-rm -rf "$here/dist"
-(cd "$repo" && PATH="$venv/bin:$PATH" env -u CARGO_TARGET_DIR python -m build bindings/python)
-mv "$here/dist" "$out/dist"
+step "The sdist and the wheel built from it: bindings/python/README.md's build lines, as written, in a copy of the checkout"
+# As a user runs them on a fresh clone: from the root of a copy of the checkout's files
+# (tracked, and new ones not ignored; no target/, no venv), with the venv and the build
+# front end the lines themselves install. CARGO_TARGET_DIR would send the sdist's cargo
+# build elsewhere; the sdist builds alone.
+copy="$(mktemp -d)"
+trap 'rm -rf "$copy"' EXIT
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) |
+  tar -xf - -C "$copy"
+lines="$(python3 "$repo/tests/readme/blocks.py" "$here/README.md" "## Install" sh)"
+grep -q '^python -m build bindings/python ' <<<"$lines" || { echo "README.md's Install block does not run python -m build" >&2; exit 1; }
+script="$(while IFS= read -r line; do printf 'echo %q\n%s\n' "\$ $line" "$line"; done <<<"$lines")"
+(cd "$copy" && env -u CARGO_TARGET_DIR -u VIRTUAL_ENV -u PYTHONPATH bash -euo pipefail -c "$script")
+(cd / && "$copy/.venv/bin/python" -c 'import picket, picket._speedups; print("the README build lines: picket", picket.__version__, "from", picket.__file__)') |
+  grep -F " from $copy/.venv/" || { echo "the README's build lines did not install picket into .venv" >&2; exit 1; }
+mv "$copy/bindings/python/dist" "$out/dist"
+rm -rf "$copy"
+trap - EXIT
 sdist=("$out"/dist/picket-*.tar.gz)
 wheel=("$out"/dist/picket-*.whl)
 listing="$(tar -tzf "${sdist[0]}")"
