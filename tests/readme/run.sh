@@ -65,6 +65,10 @@ done
 out="$(scripts/demo.sh --tour 2>&1)" || { echo "$out" >&2; fail "scripts/demo.sh --tour"; }
 grep -q "pk_" <<<"$out" || fail "scripts/demo.sh --tour printed no key"
 ok "scripts/demo.sh --tour"
+# The Rust quick start's line, as written (a debug build; demo.sh --tour runs it with --release).
+out="$(cargo run -p picket-core --example tour 2>&1)" || { echo "$out" >&2; fail "cargo run -p picket-core --example tour"; }
+grep -q "pk_" <<<"$out" || fail "cargo run -p picket-core --example tour printed no key"
+ok "cargo run -p picket-core --example tour"
 
 # 3. scripts/demo.sh and scripts/demo.sh -addr 127.0.0.1:0, as written, from the root: the
 # server on SQLite in ./picket-data with no setup. The first start on an empty store prints
