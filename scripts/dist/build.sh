@@ -27,8 +27,8 @@
 # Reproducible: SOURCE_DATE_EPOCH is the last commit's time (common.sh), every archive is
 # written with sorted entries, owner root and that time, and paths of the checkout and of
 # cargo's home are remapped out of the binaries; two runs on the same commit give the same
-# bytes (scripts/dist/reproduce.sh builds a fresh clone and compares); the Node package
-# only for the same cargo home (its addon holds cargo's registry paths).
+# bytes, wherever the checkout and cargo's home are (scripts/dist/reproduce.sh builds a
+# fresh clone elsewhere, with a cargo home of its own, and compares).
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 here="$repo/scripts/dist"
 out="$repo/dist"
