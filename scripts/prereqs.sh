@@ -31,6 +31,11 @@ at_least() {
 go_ok() { at_least 1 26 "$(go env GOVERSION 2>/dev/null | sed 's/^go//')"; }
 node_ok() { at_least 18 0 "$(node --version 2>/dev/null | sed 's/^v//')"; }
 python_ok() { python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))'; }
+# Python.h of that python3: the binding's C extensions (pip install ./bindings/python, make
+# dist's wheel) compile against it. Debian's python3-dev; nothing else installs it.
+python_headers_ok() {
+  python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'
+}
 postgres_ok() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
 
 rustup_hint="https://rustup.rs (curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh)"
@@ -40,8 +45,13 @@ need "a C compiler (cc)" "sudo apt-get install build-essential" cc --version
 need "make" "sudo apt-get install build-essential" make --version
 if [ "$what" = test ]; then
   need "Python 3.9 or newer with venv" "sudo apt-get install python3 python3-venv" python_ok
+  python_ok >/dev/null 2>&1 &&
+    need "Python.h, the C headers of $(command -v python3)" "sudo apt-get install python3-dev" python_headers_ok
   need "Node.js 18 or newer" "sudo apt-get install nodejs (or https://nodejs.org)" node_ok
+  # Debian's nodejs package has no npm (NodeSource's and nodejs.org's builds do).
+  node_ok && need "npm (the Node binding's build)" "sudo apt-get install npm" npm --version
   need "pkg-config" "sudo apt-get install pkg-config" pkg-config --version
+  need "git (make dist's source tarball and timestamps, reproduce.sh's clone)" "sudo apt-get install git" git --version
   need "valgrind" "sudo apt-get install valgrind" valgrind --version
   need "curl" "sudo apt-get install curl" curl --version
   need "openssl (the curl client's PKCE)" "sudo apt-get install openssl" openssl version

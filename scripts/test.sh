@@ -24,8 +24,9 @@ step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 # command that installs it, and nothing runs.
 scripts/prereqs.sh || { echo "scripts/test.sh: install the prerequisites above, then run it again" >&2; exit 1; }
 
-step "CI's clean room: a fresh HOME, a PATH of system directories and toolchains, and a check that stops on a tool the README does not name (tests/ci/run.sh)"
+step "CI's clean room (fresh HOME, PATH of system directories and toolchains, a check that stops on a tool the README does not name) and the prerequisites' check (each missing one stops this script at once): tests/ci/"
 tests/ci/run.sh
+tests/ci/prereqs.sh
 
 step "Project tools, pinned, into target/ (scripts/tools.sh: cbindgen, cargo-fuzz, the Python venv, Playwright + Chromium, systemd-analyze)"
 scripts/tools.sh all
