@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs, as written, the README commands that no other test runs: the two demo commands with
-# their variants, the vector runners' block, the constant-time harness and the benchmark
-# suite's smoke run. First it audits that every command the README shows has a test that
+# their variants, the Rust tour, the vector runners' block, the constant-time harness, the
+# benchmark suite's smoke run and the Node benchmark's full run (seconds). First it audits that every command the README shows has a test that
 # runs it (tests/readme/commands.py over commands.tsv, which names the runner of each: the
 # quick starts are run by tests/install/, tests/consumer/run.sh and the bindings' tests, the
 # server's endpoint and operator lines by server/tests, scripts/test.sh by CI itself).
@@ -95,6 +95,10 @@ serve "${first[@]}"
 for said in "building libpicket" "building picket-server" "starting "; do
   grep -q "^demo.sh: $said" "$work/out" || fail "${first[*]} did not say 'demo.sh: $said...'"
 done
+# ...and the build's own progress: cargo's lines (its last, "Finished", even when nothing
+# was left to compile) between the first step's line and the second's.
+sed -n '/^demo.sh: building libpicket/,/^demo.sh: building picket-server/p' "$work/out" |
+  grep -q '^ *Finished .release. profile' || fail "${first[*]} did not show cargo's progress while building libpicket"
 # It prints the dashboard's URL, which serves the log-in page.
 grep -qx "dashboard: $base/dashboard/" "$work/out" || fail "${first[*]} did not print 'dashboard: $base/dashboard/'"
 curl -sfL "$base/dashboard/" | grep -q '<form' || fail "${first[*]}: $base/dashboard/ serves no form"
@@ -148,5 +152,19 @@ for part in rust c go python node; do
   grep -qi "^| $part\b" bench/latest.md || { cat bench/latest.md >&2; fail "bench/run.sh --quick: no $part row in bench/latest.md"; }
 done
 ok "bench/run.sh --quick (every part; table in bench/latest.md)"
+
+# 7. The Node part's full run, as the Performance section gives it: a few seconds, so run as
+# written (bench/run.sh --quick built the addon); every line a figure, the README's among them.
+node bindings/node/bench/bench.mjs --json --repeat 31 --number 20 >"$work/node-bench.json" ||
+  fail "node bindings/node/bench/bench.mjs --json --repeat 31 --number 20"
+python3 - "$work/node-bench.json" <<'PY' || fail "node bindings/node/bench/bench.mjs --json: not the figures the README shows"
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+names = {r["figure"] for r in rows}
+assert all(r["unit"] == "ns" and r["value"] > 0 for r in rows), rows
+for want in ("node Registry.authenticate", "node Registry.authenticate, JS SDK header"):
+    assert want in names, (want, sorted(names))
+PY
+ok "node bindings/node/bench/bench.mjs --json --repeat 31 --number 20 ($(grep -c . "$work/node-bench.json") figures)"
 
 echo "$passed passed, 0 failed"
