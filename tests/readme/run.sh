@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs, as written, the README commands that no other test runs: the two demo commands with
 # their variants, the Rust tour, the vector runners' block, the constant-time harness, the
-# benchmark suite's smoke run and the Node benchmark's full run (seconds). First it audits that every command the README shows has a test that
+# benchmark suite's smoke run, and the full runs that take seconds (the Node benchmark, two
+# Rust bench targets). First it audits that every command the README shows has a test that
 # runs it (tests/readme/commands.py over commands.tsv, which names the runner of each: the
 # quick starts are run by tests/install/, tests/consumer/run.sh and the bindings' tests, the
 # server's endpoint and operator lines by server/tests, scripts/test.sh by CI itself).
@@ -166,5 +167,18 @@ for want in ("node Registry.authenticate", "node Registry.authenticate, JS SDK h
     assert want in names, (want, sorted(names))
 PY
 ok "node bindings/node/bench/bench.mjs --json --repeat 31 --number 20 ($(grep -c . "$work/node-bench.json") figures)"
+
+# 8. The two Rust benchmark lines the README quotes figures from, as written: about half a
+# minute together, most of it compiling (cargo test --all-targets only runs them once,
+# untimed). The figures are not asserted (a shared machine); that they are produced is.
+out="$(cargo bench -p picket-core --bench core -- redact 2>&1)" || { echo "$out" >&2; fail "cargo bench -p picket-core --bench core -- redact"; }
+for bench in redact_clean redact_with_secret; do
+  grep -q "$bench .* µs\|$bench .* ns" <<<"$out" || { echo "$out" >&2; fail "cargo bench --bench core -- redact: no $bench figure"; }
+done
+ok "cargo bench -p picket-core --bench core -- redact (redact_clean, redact_with_secret)"
+out="$(cargo bench -p picket-core --bench update 2>&1)" || { echo "$out" >&2; fail "cargo bench -p picket-core --bench update"; }
+grep -q '^{"figure": "registry: one project of 10 keys replaced (with_projects)' <<<"$out" ||
+  { echo "$out" >&2; fail "cargo bench -p picket-core --bench update: no with_projects figure"; }
+ok "cargo bench -p picket-core --bench update ($(grep -c '^{"figure"' <<<"$out") figures)"
 
 echo "$passed passed, 0 failed"
