@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 HEADING = re.compile(r"^(#{1,6}) ")
 
 
-def lines_outside(text: str) -> Iterator[Tuple[str, str, str]]:
+def lines_outside(text: str) -> Iterator[tuple[str, str, str]]:
     """(kind, info, line) for every line: kind is "heading", "open", "close", "code" (a line
     inside a block; info is its fence's info string) or "text"."""
     fence = None
@@ -42,18 +42,19 @@ def lines_outside(text: str) -> Iterator[Tuple[str, str, str]]:
             yield "text", "", line
 
 
-def blocks(text: str, heading: str, lang: str) -> List[str]:
+def blocks(text: str, heading: str, lang: str) -> list[str]:
     """Every ```LANG block of the section HEADING, in order; [] when there is none.
     Raises KeyError when the README has no line that is exactly HEADING."""
     match = HEADING.match(heading)
     if not match:
         raise ValueError(f"not a Markdown heading: {heading!r}")
     level = len(match.group(1))
-    found, inside, current = False, False, None
-    out: List[str] = []
+    found, inside = False, False
+    current: list[str] | None = None  # the lines of the LANG block being read
+    out: list[str] = []
     for kind, info, line in lines_outside(text):
         if kind == "heading":
-            if inside and len(HEADING.match(line).group(1)) <= level:
+            if inside and len(line) - len(line.lstrip("#")) <= level:
                 break
             if line == heading:
                 found, inside = True, True
@@ -71,7 +72,7 @@ def blocks(text: str, heading: str, lang: str) -> List[str]:
     return out
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     if len(argv) not in (4, 5) or (len(argv) == 5 and not argv[4].isdigit()):
         print("usage: tests/readme/blocks.py FILE HEADING LANG [N]", file=sys.stderr)
         return 2
@@ -83,7 +84,10 @@ def main(argv: List[str]) -> int:
         print(f"{path}: no section {heading!r}", file=sys.stderr)
         return 1
     if not 1 <= n <= len(found):
-        print(f"{path}: section {heading!r} has {len(found)} ```{lang} block(s), not a block {n}", file=sys.stderr)
+        print(
+            f"{path}: section {heading!r} has {len(found)} ```{lang} block(s), not a block {n}",
+            file=sys.stderr,
+        )
         return 1
     sys.stdout.write(found[n - 1])
     return 0

@@ -27,6 +27,8 @@ import re
 import sys
 from pathlib import Path
 
+from blocks import lines_outside
+
 REPO = Path(__file__).resolve().parents[2]
 KINDS = ("run", "synopsis", "measure", "subset")
 
@@ -42,23 +44,17 @@ def readme_commands(text: str) -> tuple[dict[str, list[str]], list[str]]:
     """The sh blocks' lines by heading, and the inline commands in order of appearance."""
     blocks: dict[str, list[str]] = {}
     inline: list[str] = []
-    heading, fence = "", None
-    for line in text.split("\n"):
-        if fence is not None:
-            if line.startswith("```"):
-                fence = None
-            elif fence == "sh" and line.strip():
-                blocks.setdefault(heading, []).append(line)
-            continue
-        if line.startswith("```"):
-            fence = line[3:].strip()
-            continue
-        if line.startswith("#"):
+    heading = ""
+    # blocks.py's rule of what is a heading and what a block, shared with every README test.
+    for kind, info, line in lines_outside(text):
+        if kind == "heading":
             heading = line.strip()
-            continue
-        for span in re.findall(r"`([^`\n]+)`", line):
-            if COMMAND_START.match(span) and span not in inline:
-                inline.append(span)
+        elif kind == "code" and info == "sh" and line.strip():
+            blocks.setdefault(heading, []).append(line)
+        elif kind == "text":
+            for span in re.findall(r"`([^`\n]+)`", line):
+                if COMMAND_START.match(span) and span not in inline:
+                    inline.append(span)
     return blocks, inline
 
 
@@ -70,7 +66,9 @@ def manifest(path: Path) -> list[tuple[str, str, str, str]]:
             continue
         fields = line.split("\t")
         if len(fields) not in (3, 4) or fields[2] not in KINDS:
-            sys.exit(f"{path.name}:{number}: want COMMAND<TAB>RUNNER<TAB>KIND[<TAB>NEEDLE], KIND one of {KINDS}")
+            sys.exit(
+                f"{path.name}:{number}: want COMMAND<TAB>RUNNER<TAB>KIND[<TAB>NEEDLE], KIND one of {KINDS}"
+            )
         command, runner, kind = fields[:3]
         needle = fields[3] if len(fields) == 4 else command.removeprefix("§ ")
         rows.append((command, runner, kind, needle))
@@ -85,10 +83,14 @@ def main() -> int:
     listed = {command for command, _, _, _ in rows}
     for command in shown:
         if command not in listed:
-            problems.append(f"README shows {command!r}, which no entry of commands.tsv gives a runner")
+            problems.append(
+                f"README shows {command!r}, which no entry of commands.tsv gives a runner"
+            )
     for command, runner, kind, needle in rows:
         if command not in shown:
-            problems.append(f"commands.tsv lists {command!r}, which the README no longer shows")
+            problems.append(
+                f"commands.tsv lists {command!r}, which the README no longer shows"
+            )
         file = REPO / runner
         if not file.is_file():
             problems.append(f"{command!r}: runner {runner} does not exist")
