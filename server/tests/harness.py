@@ -27,7 +27,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 PK_RE = re.compile(r"pk_[0-9a-f]{32}")
 SK_RE = re.compile(r"sk_[0-9a-f]{32}")
-LISTENING_RE = re.compile(r"listening on (http://\S+)")
+LISTENING_RE = re.compile(r"listening on (https?://\S+)")
 
 _PORT_BASE = int(os.environ.get("PICKET_TEST_PORT_BASE", "18350"))
 _ports = itertools.cycle(range(_PORT_BASE, _PORT_BASE + 40))
@@ -226,7 +226,7 @@ def start_server(
     if not ready.wait(timeout) or not srv.url:
         srv.stop()
         raise AssertionError(f"server did not start on {port}:\n{srv.output}")
-    assert srv.url == f"http://127.0.0.1:{port}", srv.url
+    assert srv.url in (f"http://127.0.0.1:{port}", f"https://127.0.0.1:{port}"), srv.url
     return srv
 
 

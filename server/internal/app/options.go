@@ -22,8 +22,11 @@ type serveOptions struct {
 	metricsAddr string
 	rates       RateLimits
 	proxies     ratelimit.Proxies
-	// issuer is -issuer ("": -public-url, else the listening address's http URL).
+	// issuer is -issuer ("": -public-url, else the listening address's URL).
 	issuer string
+	// tlsCert and tlsKey are -tls-cert and -tls-key: PEM files of the certificate (chain)
+	// and its private key that the public address serves HTTPS with ("": plain HTTP).
+	tlsCert, tlsKey string
 	// ops are the operations flags (operations.go).
 	ops operations
 }
@@ -85,6 +88,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
 	fs.DurationVar(&o.tokenTTL, "token-ttl", o.tokenTTL, "lifetime of an access token (1s to 24h; the retention sweep deletes it once expired)")
 	fs.StringVar(&o.issuer, "issuer", "", "the OAuth issuer identifier: the server's URL as clients reach it (https://auth.example.com); -public-url by default, else http://ADDR")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS: the certificate (chain) in this PEM file (with -tls-key); the dashboard's cookies are then Secure and __Host- prefixed")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "serve HTTPS: the private key of -tls-cert, in this PEM file")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "admin address serving GET /metrics (e.g. 127.0.0.1:9464; none by default)")
 	fs.Var(proxiesFlag{&o.proxies}, "trusted-proxies", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client address of the per-address limits; none by default")
 	for _, r := range rateRules {
@@ -106,6 +111,9 @@ func (o *serveOptions) validate() error {
 	}
 	if o.tokenTTL < time.Second || o.tokenTTL > 24*time.Hour {
 		return &usageError{"-token-ttl must be between 1s and 24h"}
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return &usageError{"-tls-cert and -tls-key go together"}
 	}
 	if o.issuer != "" {
 		iss, err := ParseIssuer(o.issuer)

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,15 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		}
 		a.SetUI(h)
 	}
+	var tlsConfig *tls.Config
+	if opts.tlsCert != "" {
+		// Loaded before listening: a bad file is an error at start, not at the first client.
+		cert, err := tls.LoadX509KeyPair(opts.tlsCert, opts.tlsKey)
+		if err != nil {
+			return fmt.Errorf("-tls-cert, -tls-key: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	tcp, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -90,6 +100,9 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	ln := connlimit.New(tcp, connCap(opts.ops.maxConns, log), overloadedAnswer())
 	a.metrics.watchConns(ln)
 	base := "http://" + ln.Addr().String()
+	if tlsConfig != nil {
+		base = "https://" + ln.Addr().String()
+	}
 	switch {
 	case opts.issuer != "":
 		a.SetIssuer(opts.issuer)
@@ -118,8 +131,15 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		log.Info("projects without an account are the operator's (the CLI and their own secret keys manage them): `picket-server account adopt -email E` gives them to an account", "count", n)
 	}
 	srv := &http.Server{
-		Handler:           a.Handler(),
-		ConnState:         ln.ConnState,
+		Handler: a.Handler(),
+		// Over TLS the server reports the *tls.Conn around the connection ln accepted.
+		ConnState: func(c net.Conn, state http.ConnState) {
+			if tc, ok := c.(*tls.Conn); ok {
+				c = tc.NetConn()
+			}
+			ln.ConnState(c, state)
+		},
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -139,7 +159,13 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	go a.SweepLoop(watchCtx, opts.sweep)
 	go a.LogRequests(watchCtx, opts.ops.logEvery, sampler)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			served <- srv.ServeTLS(ln, "", "") // the certificate is in srv.TLSConfig
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
 	kind := "sqlite"
 	if st.Postgres() {
 		kind = "postgres"

@@ -65,9 +65,11 @@ class Browsing:
     """A browser context (its own cookies) with a page that fails the test on any console
     error, such as a Content-Security-Policy violation."""
 
-    def __init__(self, browser: Browser, base: str) -> None:
+    def __init__(self, browser: Browser, base: str, **options: object) -> None:
         self.context: BrowserContext = browser.new_context(
-            base_url=base, viewport={"width": 1100, "height": 800}
+            base_url=base,
+            viewport={"width": 1100, "height": 800},
+            **options,  # type: ignore[arg-type]
         )
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         self.page: Page = self.context.new_page()
