@@ -286,6 +286,44 @@ def test_quotas_refuse_with_the_rule_and_lists_are_paged(backend: str, tmp_path:
         assert len(json_lines(operator(store, "key", "list", "-project", "1").stdout)) == 6
 
 
+def test_an_account_may_hold_only_its_quota_of_projects(backend: str, tmp_path: Path) -> None:
+    """Anyone may sign up (the default): without a bound on projects per account, one
+    account would grow every server's registry, the per-project quotas notwithstanding."""
+    store = new_store(backend, tmp_path)
+    server = start_server(store, extra=("-max-projects-per-account", "3"))
+    try:
+        with server.client() as c:
+
+            def post(path: str, **form: str) -> httpx.Response:
+                page = c.get(path).text
+                m = re.search(r'name="csrf" value="([^"]+)"', page)
+                assert m, page
+                return c.post(path, data={**form, "csrf": m.group(1)})
+
+            account = {"email": "mallory@example.com", "password": "correct horse battery staple"}
+            assert post("/dashboard/signup", **account).status_code == 303
+            r = post("/dashboard/login", **account)
+            assert "picket_session" in c.cookies or "__Host-picket_session" in c.cookies, r.text
+            # "My First Project" and two more.
+            for i in range(2):
+                r = post("/dashboard/projects", name=f"more {i}")
+                assert r.status_code == 201, r.text
+            r = post("/dashboard/projects", name="one too many")
+            assert r.status_code == 409, r.text
+            assert 'data-rule="quota_projects"' in r.text, r.text
+            assert "the account holds 3 projects, its first included (its quota)" in r.text
+            assert "one too many" not in c.get("/dashboard/projects").text
+        # The operator's own projects have no bound.
+        operator(store, "project", "create", "-name", "the operator's")
+    finally:
+        server.stop()
+    cp = subprocess.run(
+        [server_bin(), "serve", "-max-projects-per-account", "-1", "-data", str(tmp_path / "n")],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert cp.returncode == 2 and "-max-projects-per-account" in cp.stderr, cp
+
+
 # --- CORS per project ---------------------------------------------------------------------
 
 

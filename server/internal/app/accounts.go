@@ -172,7 +172,7 @@ func (a *App) CreateProject(ctx context.Context, accountID int64, name string) (
 	if err != nil {
 		return NewProject{}, err
 	}
-	p, recs, err := a.store.CreateProject(ctx, store.NewProject{Name: name, Mode: picket.Development, AccountID: accountID, Keys: news}, a.now())
+	p, recs, err := a.store.CreateProject(ctx, store.NewProject{Name: name, Mode: picket.Development, AccountID: accountID, Keys: news, MaxAccountProjects: a.Quotas.ProjectsPerAccount}, a.now())
 	if err != nil {
 		return NewProject{}, err
 	}

@@ -84,6 +84,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 		"live keys a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.KeysPerProject)+")")
 	fs.IntVar(&o.quotas.RedirectURIsPerProject, "max-redirect-uris-per-project", o.quotas.RedirectURIsPerProject,
 		"redirect URIs a project may hold (0: no bound; default "+strconv.Itoa(DefaultQuotas.RedirectURIsPerProject)+")")
+	fs.IntVar(&o.quotas.ProjectsPerAccount, "max-projects-per-account", o.quotas.ProjectsPerAccount,
+		"projects an account may create on the dashboard, its first included (0: no bound; default "+strconv.Itoa(DefaultQuotas.ProjectsPerAccount)+"; the operator's CLI has none)")
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
 	fs.DurationVar(&o.tokenTTL, "token-ttl", o.tokenTTL, "lifetime of an access token (1s to 24h; the retention sweep deletes it once expired)")
@@ -100,8 +102,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 
 // validate refuses values out of range (a usage error).
 func (o *serveOptions) validate() error {
-	if o.quotas.KeysPerProject < 0 || o.quotas.RedirectURIsPerProject < 0 {
-		return &usageError{"-max-keys-per-project and -max-redirect-uris-per-project must not be negative"}
+	if o.quotas.KeysPerProject < 0 || o.quotas.RedirectURIsPerProject < 0 || o.quotas.ProjectsPerAccount < 0 {
+		return &usageError{"-max-keys-per-project, -max-redirect-uris-per-project and -max-projects-per-account must not be negative"}
 	}
 	if o.sweep < time.Second || o.sweep > time.Hour {
 		return &usageError{"-retention-interval must be between 1s and 1h"}

@@ -70,6 +70,10 @@ var (
 	// KeyOutranksCaller (865, HTTP 403): A secret key may not roll or revoke an older secret
 	// key outside its own roll chain.
 	KeyOutranksCaller = Rule{Name: "key_outranks_caller", Code: 865, Status: 403, Text: "the key is more senior than the key of the request"}
+	// QuotaProjects (866, HTTP 409): The account holds its quota of projects (`quota`,
+	// `-max-projects-per-account`): each project is in every server's memory, so that one
+	// account may not grow it without bound.
+	QuotaProjects = Rule{Name: "quota_projects", Code: 866, Status: 409, Text: "the account holds as many projects as its quota allows"}
 	// EmailInvalid (900, HTTP 400): The email address is malformed or longer than 254 bytes.
 	EmailInvalid = Rule{Name: "email_invalid", Code: 900, Status: 400, Text: "the email address is not valid"}
 	// PasswordTooShort (901, HTTP 400): A password has at least 15 characters.
@@ -133,6 +137,7 @@ var All = []Rule{
 	QuotaRedirectURIs,
 	LastSecretKey,
 	KeyOutranksCaller,
+	QuotaProjects,
 	EmailInvalid,
 	PasswordTooShort,
 	PasswordTooLong,

@@ -78,8 +78,11 @@ type NewProject struct {
 	Mode picket.Mode
 	// AccountID is the owner (0: none, the operator's).
 	AccountID int64
-	URIs      []string
-	Keys      []NewKey
+	// MaxAccountProjects bounds the projects the owner may hold, this one included
+	// (CreateProject: ErrProjectQuota beyond; 0: no bound, as for the operator's).
+	MaxAccountProjects int
+	URIs               []string
+	Keys               []NewKey
 }
 
 func (s *Store) createProject(ctx context.Context, tx *sql.Tx, np NewProject, now time.Time) (Project, []Key, error) {
@@ -117,6 +120,9 @@ func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time)
 			if err := s.accountExists(ctx, tx, np.AccountID); err != nil {
 				return err
 			}
+			if err := s.checkProjectQuota(ctx, tx, np.AccountID, np.MaxAccountProjects); err != nil {
+				return err
+			}
 		}
 		var err error
 		if p, keys, err = s.createProject(ctx, tx, np, now); err != nil {
@@ -125,6 +131,23 @@ func (s *Store) CreateProject(ctx context.Context, np NewProject, now time.Time)
 		return s.bump(ctx, tx, p.ID)
 	})
 	return p, keys, err
+}
+
+// checkProjectQuota is ErrProjectQuota when account holds max projects or more (0: no
+// bound). Under the store's write lock (tx with lock), so concurrent creations cannot pass
+// it together.
+func (s *Store) checkProjectQuota(ctx context.Context, tx *sql.Tx, account int64, max int) error {
+	if max <= 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM projects WHERE account_id = ?"), account).Scan(&n); err != nil {
+		return err
+	}
+	if n >= max {
+		return ErrProjectQuota
+	}
+	return nil
 }
 
 // ImportProjects creates many projects, each with its redirect URIs and keys, in one

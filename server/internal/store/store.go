@@ -46,6 +46,8 @@ var (
 	// project's quota.
 	ErrKeyQuota         = errors.New("the project holds as many live keys as its quota allows")
 	ErrRedirectURIQuota = errors.New("the project holds as many redirect URIs as its quota allows")
+	// ErrProjectQuota refuses a project beyond its account's quota.
+	ErrProjectQuota = errors.New("the account holds as many projects as its quota allows")
 	// ErrOutranked refuses a change to a key more senior than the one making it.
 	ErrOutranked = errors.New("the key is more senior than the key making the change")
 )
