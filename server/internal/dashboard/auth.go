@@ -64,8 +64,14 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	v := &view{Title: "Log in", Email: email}
 	now := d.app.Now()
 	key, client := throttleKey(email), d.app.ClientKey(r)
+	// A browser that logged in to this account before is limited on its own, so that
+	// failures from elsewhere cannot lock the account's owner out (device.go).
+	limiter, limitKey := d.loginAccount, key
+	if dev, ok := d.knownDevice(r, key); ok {
+		limiter, limitKey = d.loginDevice, dev
+	}
 	// Only failures spend: checking does not.
-	_, waitAccount := d.loginAccount.Blocked(key, now)
+	_, waitAccount := limiter.Blocked(limitKey, now)
 	_, waitClient := d.loginClient.Blocked(client, now)
 	if wait := max(waitAccount, waitClient); wait > 0 {
 		v.Retry = retryAfter(w, wait)
@@ -76,7 +82,7 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	}
 	l, err := d.app.CheckLogin(r.Context(), email, password)
 	if errors.Is(err, app.ErrLogin) {
-		d.loginAccount.Spend(key, now)
+		limiter.Spend(limitKey, now)
 		d.loginClient.Spend(client, now)
 		d.loginFailed(w, r, v)
 		return
@@ -95,6 +101,10 @@ func (d *Dashboard) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		d.internalErr(w, r, nil, "session", err)
+		return
+	}
+	if err := d.rememberDevice(w, r, key); err != nil {
+		d.internalErr(w, r, s, "device cookie", err)
 		return
 	}
 	d.app.Logger().InfoContext(r.Context(), "dashboard log-in", "account", acc.ID)

@@ -12,6 +12,7 @@ package dashboard
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
 	"io/fs"
 	"net/http"
@@ -38,15 +39,20 @@ type Dashboard struct {
 	pages pages
 	// publicOrigin is cfg.PublicURL without a trailing slash ("" when not set).
 	publicOrigin string
-	// Log-in failures per account (by email) and per client address; sign-ups per client
-	// address.
-	loginAccount, loginClient, signupClient *ratelimit.Expiring
+	// Log-in failures per account (by email), per known device (device.go) and per client
+	// address; sign-ups per client address.
+	loginAccount, loginDevice, loginClient, signupClient *ratelimit.Expiring
+	// deviceKey is the MAC key of the device cookies (random, per process).
+	deviceKey []byte
 }
 
 // Limits of attempts (token buckets, see package ratelimit): a burst, then one per period.
 var (
-	// LoginPerAccount: 5 failed log-ins to one email, then one a minute.
+	// LoginPerAccount: 5 failed log-ins to one email, then one a minute. A browser that
+	// logged in to the account before has a bucket of its own, LoginPerDevice, instead.
 	LoginPerAccount = limit{5, time.Minute}
+	// LoginPerDevice: 5 failed log-ins from one known device (device.go), then one a minute.
+	LoginPerDevice = limit{5, time.Minute}
 	// LoginPerClient: 20 failed log-ins from one address, then one every 6 seconds.
 	LoginPerClient = limit{20, 6 * time.Second}
 	// SignupPerClient: 10 sign-ups from one address, then one every 6 minutes.
@@ -87,8 +93,13 @@ func New(a *app.App, cfg app.UIConfig) (http.Handler, error) {
 	}
 	d := &Dashboard{app: a, cfg: cfg, pages: p,
 		loginAccount: LoginPerAccount.limiter(),
+		loginDevice:  LoginPerDevice.limiter(),
+		deviceKey:    make([]byte, 32),
 		loginClient:  LoginPerClient.limiter(),
 		signupClient: SignupPerClient.limiter(),
+	}
+	if _, err := rand.Read(d.deviceKey); err != nil {
+		return nil, err
 	}
 	if cfg.PublicURL != "" {
 		u, err := url.Parse(cfg.PublicURL)

@@ -275,3 +275,56 @@ func TestHugePasswords(t *testing.T) {
 		t.Errorf("log-in, 60 KiB password: %s %s", resp.Status, ruleOf(body))
 	}
 }
+
+// A browser that logged in to an account before keeps logging in while failures from
+// elsewhere have spent the account's bucket; its own failures are limited by a bucket of
+// its own; a forged device cookie, or one of another account, counts for nothing.
+func TestKnownDeviceNotLockedOut(t *testing.T) {
+	srv, a := serve(t, app.DefaultUIConfig)
+	for _, e := range []string{"ada@example.com", "eve@example.com"} {
+		if _, _, err := a.CreateAccount(context.Background(), e, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner, attacker := newBrowser(t, srv.URL), newBrowser(t, srv.URL)
+	if resp, _ := owner.logIn("ada@example.com", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first log-in: %s", resp.Status)
+	}
+	// The attacker holds a device cookie of their own account (eve's) and a forged one.
+	if resp, _ := attacker.logIn("eve@example.com", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("eve's log-in: %s", resp.Status)
+	}
+	u, _ := url.Parse(srv.URL)
+	var eveDevice string
+	for _, c := range attacker.client.Jar.Cookies(u) {
+		if c.Name == deviceCookie {
+			eveDevice = c.Value
+		}
+	}
+	if eveDevice == "" {
+		t.Fatal("no device cookie after a log-in")
+	}
+	forged := strings.Repeat("A", 22) + "." + strings.Repeat("B", 43)
+	for _, dev := range []string{eveDevice, forged} {
+		attacker.client.Jar.SetCookies(u, []*http.Cookie{{Name: deviceCookie, Value: dev, Path: "/"}})
+		for i := 0; i < LoginPerAccount.Burst; i++ {
+			attacker.logIn("ada@example.com", "wrong password, long enough")
+		}
+	}
+	if resp, _ := attacker.logIn("ada@example.com", password); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the account's bucket is not spent: %s", resp.Status)
+	}
+	// The owner's browser: the right password works; then its own failures stop it too.
+	if resp, body := owner.logIn("ada@example.com", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner is locked out: %s %s", resp.Status, ruleOf(body))
+	}
+	var got []int
+	for i := 0; i <= LoginPerDevice.Burst; i++ {
+		resp, _ := owner.logIn("ada@example.com", "wrong password, long enough")
+		got = append(got, resp.StatusCode)
+	}
+	want := append(slices.Repeat([]int{401}, LoginPerDevice.Burst), 429)
+	if !slices.Equal(got, want) {
+		t.Fatalf("the device's own failures: %v, want %v", got, want)
+	}
+}
