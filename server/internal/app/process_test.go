@@ -227,6 +227,9 @@ func TestCLI(t *testing.T) {
 		{[]string{"key", "issue", "-project", "1", "-kind", "root"}, 2, "usage"},
 		{[]string{"key", "frobnicate"}, 2, "usage"},
 		{[]string{"project", "create"}, 2, "usage"},
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-tls-cert", "cert.pem"}, 2, "usage"},
+		// A certificate that cannot be read fails at start, before anything listens.
+		{[]string{"serve", "-addr", "127.0.0.1:0", "-tls-cert", dir + "/no-cert.pem", "-tls-key", dir + "/no-key.pem"}, 1, "internal_error"},
 	}
 	for _, f := range failures {
 		code, _, errOut := cli(t, append(f.args, "-data", dir)...)
