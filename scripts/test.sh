@@ -68,6 +68,7 @@ tests/consumer/run.sh
 
 step "Release artifacts: make dist (C tarballs, the Go module as a proxy serves it, Python sdist + abi3 wheel, Node package)"
 make dist
+python3 scripts/dist/check-sizes.py   # the README's table of artifacts states their sizes (within 10%)
 
 step "Install tests from dist/, no Rust on PATH: C tarball (pkg-config), Go (GOPROXY=file://), Python (pip, every CPython 3.9+; 3.8 refused)"
 tests/install/c.sh
