@@ -15,6 +15,7 @@ import os
 import re
 import resource
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -70,6 +71,20 @@ def new_store(backend: str, tmp: Path) -> Store:
         text=True,
     ).stdout.strip()
     return Store("postgres", data, url)
+
+
+def store_sql(store: Store, statement: str) -> str:
+    """Runs statement on the store as another program would (sqlite3, psql); its rows."""
+    if store.db_url is None:
+        with sqlite3.connect(store.data_dir / "picket.db") as db:
+            return "\n".join("|".join(map(str, row)) for row in db.execute(statement))
+    name = store.db_url.rsplit("/", 1)[1].split("?")[0]
+    return subprocess.run(
+        [str(REPO / "scripts/pg.sh"), "sql", name, statement],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def operator(store: Store, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,8 @@
 # PICKET_TEST_POSTGRES_URL is already set), then
 #   1. pytest test_*.py: the PKCE flow driven by Node, curl, Python and Go; restart
 #      persistence; bad input; two processes on one PostgreSQL; the README's curl lines;
-#      operations (a hung or stopped store, the connection cap, the log, SIGTERM) and
+#      operations (a hung or stopped store, a store from a newer server, the connection
+#      cap, the log, SIGTERM, memory through 100 changes at 100,000 keys) and
 #      faults (SIGKILL in a burst of writes, a PostgreSQL outage under load, the CLI beside
 #      the server); each on SQLite and on PostgreSQL where it applies, every test on an
 #      empty store;

@@ -5,28 +5,13 @@ operator subcommand alike, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import httpx
 
-from harness import REPO, Store, json_lines, new_store, operator, server_bin, start_server
+from harness import Store, json_lines, new_store, operator, server_bin, start_server, store_sql
 from projects import ping
-
-
-def store_sql(store: Store, statement: str) -> str:
-    """Runs statement on the store as another program would (sqlite3, psql); its rows."""
-    if store.db_url is None:
-        with sqlite3.connect(store.data_dir / "picket.db") as db:
-            return "\n".join("|".join(map(str, row)) for row in db.execute(statement))
-    name = store.db_url.rsplit("/", 1)[1].split("?")[0]
-    return subprocess.run(
-        [str(REPO / "scripts/pg.sh"), "sql", name, statement],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def schema_version(store: Store) -> int:
