@@ -81,7 +81,8 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "ada", "ada@", "@example.com", "Ada <ada@example.com>", "ada@localhost",
-		"a b@example.com", strings.Repeat("a", 250) + "@e.co", "ada@exa\nmple.com"} {
+		"a b@example.com", strings.Repeat("a", 250) + "@e.co", "ada@exa\nmple.com",
+		"ada\u200b@example.com", "ada@example\u200d.com", "\u202eada@example.com", "ada\u00a0x@example.com"} {
 		if _, _, err := NormalizeEmail(bad); err != ErrEmailInvalid {
 			t.Errorf("%q: %v", bad, err)
 		}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -47,7 +48,7 @@ func NormalizeEmail(s string) (email, key string, err error) {
 	if s == "" || len(s) > MaxEmailBytes || !utf8.ValidString(s) {
 		return "", "", ErrEmailInvalid
 	}
-	if s = norm.NFC.String(s); len(s) > MaxEmailBytes {
+	if s = norm.NFC.String(s); len(s) > MaxEmailBytes || strings.IndexFunc(s, invisible) >= 0 {
 		return "", "", ErrEmailInvalid
 	}
 	a, perr := mail.ParseAddress(s)
@@ -75,4 +76,11 @@ func CheckPassword(password, emailKey string) error {
 		return ErrPasswordIsEmail
 	}
 	return nil
+}
+
+// invisible reports a character an address must not hold: a control, a format character
+// (a zero-width space or joiner, a direction mark: "ada\u200b@example.com" would be an
+// account that shows as ada@example.com) or a space of any kind.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cf) || unicode.IsSpace(r)
 }
