@@ -53,14 +53,13 @@ func (a *App) Handler() http.Handler {
 }
 
 // AdminHandler is the handler of the admin address (-metrics-addr): GET /metrics, the
-// Prometheus text of every tenant's counters, which the public address never serves.
+// Prometheus text of every tenant's counters, which the public address never serves. It
+// serves nothing else: not the dashboard, whose log-in would otherwise be open there in
+// plain HTTP (the admin address never has TLS), outside -public-url's origin and the
+// public address's connection cap.
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", methods{"GET": a.metrics.handler()})
-	if a.ui != nil {
-		mux.Handle("/dashboard/", a.ui)
-		mux.Handle("GET /{$}", http.RedirectHandler("/dashboard/", http.StatusSeeOther))
-	}
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, rules.NotFound, "the admin address serves GET /metrics only")
 	}))

@@ -328,3 +328,21 @@ func TestKnownDeviceNotLockedOut(t *testing.T) {
 		t.Fatalf("the device's own failures: %v, want %v", got, want)
 	}
 }
+
+// The admin address (-metrics-addr) serves /metrics only: never the dashboard, which
+// would take passwords there in plain HTTP even when the public address has TLS.
+func TestNotOnAdminAddress(t *testing.T) {
+	_, a := serve(t, app.DefaultUIConfig)
+	admin := httptest.NewServer(a.AdminHandler())
+	defer admin.Close()
+	for _, path := range []string{"/dashboard/login", "/dashboard/", "/"} {
+		resp, err := http.Get(admin.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("admin %s: %s", path, resp.Status)
+		}
+	}
+}
