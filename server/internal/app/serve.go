@@ -34,7 +34,11 @@ func openServeStore(ctx context.Context, g *globals, ops operations, log *slog.L
 			return st, err
 		}
 		if time.Now().Add(time.Second).After(deadline) {
-			return nil, fmt.Errorf("store: PostgreSQL did not answer within %s (-store-wait), %d attempts: %w", ops.storeWait, attempt, err)
+			tries := "1 attempt"
+			if attempt > 1 {
+				tries = fmt.Sprintf("%d attempts", attempt)
+			}
+			return nil, fmt.Errorf("store: PostgreSQL did not answer within %s (-store-wait), %s: %w", ops.storeWait, tries, err)
 		}
 		if attempt == 1 {
 			log.Warn("the store does not answer yet: trying again every second", "store_wait_seconds", ops.storeWait.Seconds(), "error", err)
