@@ -8,6 +8,7 @@ import base64
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -286,6 +287,24 @@ def test_quotas_refuse_with_the_rule_and_lists_are_paged(backend: str, tmp_path:
         assert len(json_lines(operator(store, "key", "list", "-project", "1").stdout)) == 6
 
 
+def dashboard_account(c: httpx.Client) -> Callable[..., httpx.Response]:
+    """Signs up and logs in on the dashboard with c; returns post(path, **form), which
+    posts a form of the dashboard with the CSRF token of the page at form_page (default:
+    path itself)."""
+
+    def post(path: str, form_page: str = "", **form: str) -> httpx.Response:
+        page = c.get(form_page or path).text
+        m = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert m, page
+        return c.post(path, data={**form, "csrf": m.group(1)})
+
+    account = {"email": "mallory@example.com", "password": "correct horse battery staple"}
+    assert post("/dashboard/signup", **account).status_code == 303
+    r = post("/dashboard/login", **account)
+    assert "picket_session" in c.cookies or "__Host-picket_session" in c.cookies, r.text
+    return post
+
+
 def test_an_account_may_hold_only_its_quota_of_projects(backend: str, tmp_path: Path) -> None:
     """Anyone may sign up (the default): without a bound on projects per account, one
     account would grow every server's registry, the per-project quotas notwithstanding."""
@@ -293,17 +312,7 @@ def test_an_account_may_hold_only_its_quota_of_projects(backend: str, tmp_path: 
     server = start_server(store, extra=("-max-projects-per-account", "3"))
     try:
         with server.client() as c:
-
-            def post(path: str, **form: str) -> httpx.Response:
-                page = c.get(path).text
-                m = re.search(r'name="csrf" value="([^"]+)"', page)
-                assert m, page
-                return c.post(path, data={**form, "csrf": m.group(1)})
-
-            account = {"email": "mallory@example.com", "password": "correct horse battery staple"}
-            assert post("/dashboard/signup", **account).status_code == 303
-            r = post("/dashboard/login", **account)
-            assert "picket_session" in c.cookies or "__Host-picket_session" in c.cookies, r.text
+            post = dashboard_account(c)
             # "My First Project" and two more.
             for i in range(2):
                 r = post("/dashboard/projects", name=f"more {i}")
@@ -322,6 +331,41 @@ def test_an_account_may_hold_only_its_quota_of_projects(backend: str, tmp_path: 
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert cp.returncode == 2 and "-max-projects-per-account" in cp.stderr, cp
+
+
+def test_dashboard_changes_spend_the_projects_management_limit(
+    backend: str, tmp_path: Path
+) -> None:
+    """The dashboard's changes of a project and its API calls spend one bucket: the limit is
+    the project's, whichever way it is changed."""
+    store = new_store(backend, tmp_path)
+    server = start_server(store, extra=("-rate-management-per-project", "3/1m"))
+    try:
+        with server.client() as c:
+            post = dashboard_account(c)
+            r = post("/dashboard/projects", name="limited")
+            assert r.status_code == 201, r.text
+            sk = re.findall(r"sk_[0-9a-f]{32}", r.text)[0]
+            m = re.search(r'href="/dashboard/projects/(\d+)"', r.text)
+            assert m, r.text
+            page = f"/dashboard/projects/{m.group(1)}"
+            keys = page + "/keys"
+            for _ in range(2):
+                r = post(keys, form_page=page, kind="publishable", expires="none")
+                assert r.status_code == 201, r.text
+            assert c.get("/v1/project", auth=sk_auth(sk)).status_code == 200
+            r = post(keys, form_page=page, kind="publishable", expires="none")
+            assert r.status_code == 429 and 'data-rule="rate_limited"' in r.text, r.text
+            assert int(r.headers["retry-after"]) >= 1, r.headers
+            assert "management calls" in r.text and "per project" in r.text, r.text
+            assert_limited(c.get("/v1/project", auth=sk_auth(sk)), "management_per_project")
+            # Viewing the project is not a change.
+            assert c.get(page).status_code == 200
+        # The refused form issued nothing: the project's two first keys and two more.
+        listed = json_lines(operator(store, "key", "list", "-project", m.group(1)).stdout)
+        assert len(listed) == 4, listed
+    finally:
+        server.stop()
 
 
 # --- CORS per project ---------------------------------------------------------------------

@@ -81,7 +81,7 @@ var rateRules = []struct{ rule, flag, what string }{
 	{ruleTokenAddress, "rate-token-per-address", "POST /oauth2/token per client address"},
 	{ruleTokenClient, "rate-token-per-client", "POST /oauth2/token per client_id (a live publishable key)"},
 	{ruleAuthFailures, "rate-auth-failures-per-address", "failed API key authentications (401) per client address; beyond, every authentication from it is refused"},
-	{ruleManagement, "rate-management-per-project", "management calls (/v1/project, /v1/keys, /v1/redirect_uris) per project"},
+	{ruleManagement, "rate-management-per-project", "management calls (/v1/project, /v1/keys, /v1/redirect_uris, and the dashboard's changes) per project"},
 }
 
 // ruleWords says what a rule counts, from its flag's text (up to a ";").
@@ -114,6 +114,20 @@ func (a *App) manage(next func(http.ResponseWriter, *http.Request, picket.Auth))
 	}
 }
 
+// TakeManagement spends one call of project's management_per_project bucket, the one the
+// API's management calls spend, for a change made another way (the dashboard's forms), so
+// that the limit is the project's whatever changes it. Beyond the limit it sets
+// Retry-After on w and returns the refusal, which Refusal answers (429 rate_limited).
+func (a *App) TakeManagement(w http.ResponseWriter, project int64) error {
+	err := a.limiter.take(ruleManagement, strconv.FormatInt(project, 10), a.now())
+	var e *errRateLimited
+	if errors.As(err, &e) {
+		a.metrics.limited.WithLabelValues(e.rule).Inc()
+		w.Header().Set("Retry-After", strconv.FormatInt(e.seconds(), 10))
+	}
+	return err
+}
+
 // rateLimiter is a process's buckets, by rule; a rule without a limit has none.
 type rateLimiter struct {
 	rates map[string]Rate
@@ -139,6 +153,17 @@ type errRateLimited struct {
 }
 
 func (e *errRateLimited) Error() string { return "rate limited: " + e.rule }
+
+// seconds is the wait in whole seconds (at least 1), as Retry-After says it.
+func (e *errRateLimited) seconds() int64 {
+	return max(int64(math.Ceil(e.retry.Seconds())), 1)
+}
+
+// message says the refusal in words (the rule's name is in the body's "limit").
+func (e *errRateLimited) message() string {
+	return "too many requests: at most " + strconv.Itoa(e.rate.N) + " per " + e.rate.Per.String() + " of " + ruleWords(e.rule) +
+		" (per server process); retry after " + strconv.FormatInt(e.seconds(), 10) + " s"
+}
 
 // take spends one request of rule's bucket for key: nil, or an *errRateLimited.
 func (rl *rateLimiter) take(rule, key string, now time.Time) error {
@@ -188,14 +213,10 @@ func (a *App) limited(w http.ResponseWriter, r *http.Request, err error) bool {
 		return false
 	}
 	a.metrics.limited.WithLabelValues(e.rule).Inc()
-	secs := int64(math.Ceil(e.retry.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
+	secs := e.seconds()
 	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 	// In words (the rule's name is in "limit"): an OAuth client shows error_description.
-	msg := "too many requests: at most " + strconv.Itoa(e.rate.N) + " per " + e.rate.Per.String() + " of " + ruleWords(e.rule) +
-		" (per server process); retry after " + strconv.FormatInt(secs, 10) + " s"
+	msg := e.message()
 	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
 		writeError(w, rules.RateLimited.Status, oauthRateLimitedBody{oauthError{rules.RateLimited.Name, msg}, e.rule, secs})
 		return true

@@ -24,7 +24,10 @@ func (a *App) Refusal(err error) (status int, body ErrorBody, ok bool) {
 	if body, ok := a.quotaRefusal(err); ok {
 		return http.StatusConflict, body, true
 	}
+	var rl *errRateLimited
 	switch {
+	case errors.As(err, &rl):
+		return rules.RateLimited.Status, ruleBody(rules.RateLimited, rl.message()), true
 	case errors.As(err, &re):
 		return rules.ProductionRefused.Status, productionRefusedBody(re), true
 	case errors.As(err, &pe):

@@ -48,7 +48,8 @@ func (d *Dashboard) createProject(w http.ResponseWriter, r *http.Request, s *ses
 }
 
 // owned runs next with the project the path names, when the session's account owns it;
-// any other id (another account's project, or none) is 404.
+// any other id (another account's project, or none) is 404. A change (POST) spends the
+// project's management_per_project limit, the one its API calls spend: 429 beyond.
 func (d *Dashboard) owned(next func(http.ResponseWriter, *http.Request, *sess, store.Project)) func(http.ResponseWriter, *http.Request, *sess) {
 	return func(w http.ResponseWriter, r *http.Request, s *sess) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -64,6 +65,12 @@ func (d *Dashboard) owned(next func(http.ResponseWriter, *http.Request, *sess, s
 		if err != nil {
 			d.internalErr(w, r, s, "project", err)
 			return
+		}
+		if r.Method == http.MethodPost {
+			if err := d.app.TakeManagement(w, p.ID); err != nil {
+				d.refuse(w, r, s, p, err, &view{})
+				return
+			}
 		}
 		next(w, r, s, p)
 	}
