@@ -13,8 +13,12 @@
 #    runs the same, and pkg-config's paths follow it.
 # 3. What the programs load (ldd), the versions the .pc files and the header state, and no
 #    path of the checkout in the programs.
+# 4. The source tarball, the one artifact that needs Rust: unpacked at a random path, it
+#    builds and installs with `make install PREFIX=...` (cargo on PATH again, a new target
+#    directory outside the checkout), and the README's app.c links what it installed.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 need_dist
+caller_path="$PATH" # with cargo, for part 4 only
 user_path
 
 name="libpicket-$version-x86_64-linux-gnu"
@@ -70,6 +74,21 @@ done
 ok "grep finds $repo in none of the 4 programs"
 no_stub_called
 ok "not on PATH, or never called: $(for t in cargo rustc rustup; do printf "%s=%s " "$t" "$(command -v "$t" || echo none)"; done)"
+
+say "The source tarball: make install from it, with cargo (a new target directory)"
+src_tarball="$dist/libpicket-$version.tar.gz"
+[ -f "$src_tarball" ] || die "no $src_tarball: run make dist"
+src="$(mktemp -d "$work/src.XXXXXX")"
+tar -xzf "$src_tarball" -C "$src"
+[ -f "$src/libpicket-$version/Makefile" ] || die "$(basename "$src_tarball") has no libpicket-$version/Makefile"
+(cd "$src/libpicket-$version" && PATH="$caller_path" CARGO_TARGET_DIR="$work/source-target" \
+  make install PREFIX="$work/from-source" >"$work/source.log" 2>&1) ||
+  { tail -n 30 "$work/source.log" >&2; die "make install from $(basename "$src_tarball") failed"; }
+export PKG_CONFIG_PATH="$work/from-source/lib/pkgconfig"
+# shellcheck disable=SC2046 # pkg-config's output is a list of flags
+(cd "$project" && cc -std=c11 -o app-from-source app.c $(pkg-config --cflags --libs picket-static))
+[ "$("$project/app-from-source")" = "authenticated: project 1, publishable" ] || die "app-from-source does not authenticate"
+ok "$(basename "$src_tarball"): unpacked, make install PREFIX=..., the README's app.c links it and authenticates"
 
 echo
 echo "install-c: $checks passed, 0 failed"
