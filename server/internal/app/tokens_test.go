@@ -106,3 +106,42 @@ func (e *env) e2eFreshToken(t *testing.T, redirectURI string) bool {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func TestTokensOfAURIProductionRefuses(t *testing.T) {
+	eachStore(t, testTokensOfAURIProductionRefuses)
+}
+
+// A project whose stored redirect URI production refuses (a row written around the API's
+// check, or a production rule added by an upgrade): the registry leaves the URI out, and
+// with it its tokens, its authorizations and its CORS origin; the project's other URIs and
+// the other projects go on.
+func testTokensOfAURIProductionRefuses(t *testing.T, e *env) {
+	ctx := context.Background()
+	const https = "https://app.example/cb"
+	if err := e.app.AddRedirectURI(ctx, 1, https); err != nil {
+		t.Fatal(err)
+	}
+	onLocalhost := e.accessToken(t, e.pk, callback)
+	onHTTPS := e.accessToken(t, e.pk, https)
+	if !e.active(t, onLocalhost) || !e.active(t, onHTTPS) {
+		t.Fatal("a fresh token is not active")
+	}
+	// Production, without the check SetMode makes (which refuses localhost).
+	if _, err := e.app.Store().SetMode(ctx, 1, picket.Production, func([]string) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if e.active(t, onLocalhost) {
+		t.Fatal("the token of a redirect URI production refuses is active")
+	}
+	if !e.active(t, onHTTPS) {
+		t.Fatal("the token of the project's https URI went inactive")
+	}
+	status, _, body := e.authorize(e.pk, callback, challenge, "S256", "")
+	wantStatus(t, "authorize to the refused URI", status, http.StatusBadRequest, body)
+	if !e.app.origins.allowed(1, "https://app.example") || e.app.origins.allowed(1, "http://localhost:3000") {
+		t.Fatal("the CORS origins do not follow the URIs the registry kept")
+	}
+}
