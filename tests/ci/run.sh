@@ -20,7 +20,9 @@ ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 1. The room itself.
-PYTHONPATH=/caller VIRTUAL_ENV=/caller GOFLAGS=-caller "$repo/.ci/run" -- \
+# (Without PICKET_CI_CLEAN_ROOM: in CI this runs inside the room already, where .ci/run
+# would otherwise take itself to be in its room and make no new one.)
+env -u PICKET_CI_CLEAN_ROOM -u PICKET_CI_START PYTHONPATH=/caller VIRTUAL_ENV=/caller GOFLAGS=-caller "$repo/.ci/run" -- \
   bash -c 'echo "home=$HOME"; echo "entries=$(ls -A "$HOME" | wc -l)"; echo "path=$PATH"; echo "env=$(env | cut -d= -f1 | sort | tr "\n" " ")"' \
   >"$work/room.txt" 2>&1 || { cat "$work/room.txt" >&2; fail ".ci/run -- bash -c ... failed"; }
 home="$(sed -n 's/^home=//p' "$work/room.txt")"
