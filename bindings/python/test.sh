@@ -31,6 +31,8 @@ trap 'rm -rf "$copy"' EXIT
   tar -xf - -C "$copy"
 lines="$(python3 "$repo/tests/readme/blocks.py" "$here/README.md" "## Install" sh)"
 grep -q '^python -m build bindings/python ' <<<"$lines" || { echo "README.md's Install block does not run python -m build" >&2; exit 1; }
+pin="$(grep -o '^build==[^ ]*' "$here/requirements-test.txt")"
+grep -q "^pip install $pin " <<<"$lines" || { echo "README.md's Install block does not pin $pin, as requirements-test.txt does" >&2; exit 1; }
 script="$(while IFS= read -r line; do printf 'echo %q\n%s\n' "\$ $line" "$line"; done <<<"$lines")"
 (cd "$copy" && env -u CARGO_TARGET_DIR -u VIRTUAL_ENV -u PYTHONPATH bash -euo pipefail -c "$script")
 (cd / && "$copy/.venv/bin/python" -c 'import picket, picket._speedups; print("the README build lines: picket", picket.__version__, "from", picket.__file__)') |
