@@ -573,6 +573,42 @@ def test_retention_deletes_expired_tokens_and_then_their_codes(
     assert not (tmp_path / "never").exists()
 
 
+def test_retention_deletes_dead_keys_after_key_retention(backend: str, tmp_path: Path) -> None:
+    """Issuing and revoking keys cannot grow the store for ever: a key revoked or expired
+    longer ago than -key-retention is deleted; live keys, and the lineage seniority of the
+    keys rolled from a deleted one, stay."""
+    flags = ("-key-retention", "2s", "-retention-interval", "1s", "-metrics-addr", "127.0.0.1:0")
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        m = re.search(r"metrics on (http://\S+)", p.server.startup)
+        assert m, p.server.startup
+        admin = m.group(1)
+        revoked = issue(p, p.sk)
+        r = p.client.post(f"/v1/keys/{revoked['id']}/revoke", auth=sk_auth(p.sk))
+        assert r.status_code == 200, r.text
+        expiring = issue(p, p.sk, expires_in_seconds=1)
+        # A secret key rolled without grace: the old one dies, its successor keeps its rank.
+        junior = issue(p, p.sk)
+        r = p.client.post(
+            f"/v1/keys/{junior['id']}/roll", json={"grace_seconds": 0}, auth=sk_auth(p.sk)
+        )
+        assert r.status_code == 201, r.text
+        successor = r.json()
+        dead = {revoked["id"], expiring["id"], junior["id"]}
+
+        def ids() -> set[object]:
+            return {k["id"] for k in all_pages(p, "/v1/keys", "keys", 100) if isinstance(k, dict)}
+
+        assert dead <= ids()
+        assert wait_until(lambda: not (dead & ids()), 10, step=0.2), ids()
+        assert ids() == {1, 2, successor["id"]}
+        text = httpx.get(admin, timeout=10).text
+        assert metric(text, 'picket_retention_deleted_total{table="keys"}') == 3
+        assert ping(p.client, p.pk) == 200 and ping(p.client, str(successor["key"])) == 200
+        # The successor still may not touch the owner's (more senior) key.
+        r = p.client.post("/v1/keys/2/revoke", auth=sk_auth(str(successor["key"])))
+        assert r.status_code == 403 and r.json()["error"] == "key_outranks_caller", r.text
+
+
 # --- Rate limits --------------------------------------------------------------------------
 
 

@@ -38,6 +38,9 @@ type App struct {
 	// CodeTTL and TokenTTL are the lifetimes of authorization codes and access tokens.
 	CodeTTL  time.Duration
 	TokenTTL time.Duration
+	// KeyRetention is how long a revoked or expired key is kept before the retention sweep
+	// deletes it (0: kept for ever).
+	KeyRetention time.Duration
 	// Quotas bound what one project may hold (DefaultQuotas unless set).
 	Quotas Quotas
 
@@ -66,7 +69,7 @@ const DefaultTokenTTL = time.Hour
 
 // New builds the registry from st and returns the App. log should be a redacting logger.
 func New(st *store.Store, log *slog.Logger) (*App, error) {
-	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: DefaultTokenTTL, Quotas: DefaultQuotas}
+	a := &App{store: st, log: log, metrics: newMetrics(), now: time.Now, CodeTTL: DefaultCodeTTL, TokenTTL: DefaultTokenTTL, KeyRetention: DefaultKeyRetention, Quotas: DefaultQuotas}
 	a.SetRateLimits(DefaultRateLimits())
 	h, err := picket.NewHolder(a.load)
 	if err != nil {

@@ -18,6 +18,8 @@ type serveOptions struct {
 	// sweep is the retention sweeper's interval; codeTTL the authorization codes' lifetime,
 	// tokenTTL the access tokens'.
 	sweep, codeTTL, tokenTTL time.Duration
+	// keyRetention is how long a dead key is kept (0: for ever).
+	keyRetention time.Duration
 	// metricsAddr is the admin address that serves /metrics ("": none).
 	metricsAddr string
 	rates       RateLimits
@@ -54,7 +56,7 @@ func (f proxiesFlag) Set(s string) error {
 }
 
 func defaultServeOptions() serveOptions {
-	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, tokenTTL: DefaultTokenTTL, rates: DefaultRateLimits(), ops: defaultOperations()}
+	return serveOptions{quotas: DefaultQuotas, sweep: DefaultSweepInterval, codeTTL: DefaultCodeTTL, tokenTTL: DefaultTokenTTL, keyRetention: DefaultKeyRetention, rates: DefaultRateLimits(), ops: defaultOperations()}
 }
 
 // rateFlag is one rule's flag (flag.Value over RateLimits).
@@ -88,6 +90,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 		"projects an account may create on the dashboard, its first included (0: no bound; default "+strconv.Itoa(DefaultQuotas.ProjectsPerAccount)+"; the operator's CLI has none)")
 	fs.DurationVar(&o.sweep, "retention-interval", o.sweep, "how often expired tokens and spent codes are deleted (1s to 1h)")
 	fs.DurationVar(&o.codeTTL, "code-ttl", o.codeTTL, "lifetime of an authorization code (1s to 10m)")
+	fs.DurationVar(&o.keyRetention, "key-retention", o.keyRetention, "how long a revoked or expired key stays listed before the retention sweep deletes it (0: for ever; else 1s to 8760h)")
 	fs.DurationVar(&o.tokenTTL, "token-ttl", o.tokenTTL, "lifetime of an access token (1s to 24h; the retention sweep deletes it once expired)")
 	fs.StringVar(&o.issuer, "issuer", "", "the OAuth issuer identifier: the server's URL as clients reach it (https://auth.example.com); -public-url by default, else http://ADDR")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS: the certificate (chain) in this PEM file (with -tls-key); the dashboard's cookies are then Secure and __Host- prefixed")
@@ -111,6 +114,9 @@ func (o *serveOptions) validate() error {
 	if o.codeTTL < time.Second || o.codeTTL > 10*time.Minute {
 		return &usageError{"-code-ttl must be between 1s and 10m"}
 	}
+	if o.keyRetention != 0 && (o.keyRetention < time.Second || o.keyRetention > 365*24*time.Hour) {
+		return &usageError{"-key-retention must be 0 (for ever) or between 1s and 8760h"}
+	}
 	if o.tokenTTL < time.Second || o.tokenTTL > 24*time.Hour {
 		return &usageError{"-token-ttl must be between 1s and 24h"}
 	}
@@ -132,6 +138,7 @@ func (o *serveOptions) apply(a *App) {
 	a.Quotas = o.quotas
 	a.CodeTTL = o.codeTTL
 	a.TokenTTL = o.tokenTTL
+	a.KeyRetention = o.keyRetention
 	a.SetRateLimits(o.rates)
 	a.proxies = o.proxies
 }

@@ -10,6 +10,10 @@ import (
 // DefaultSweepInterval is how often `serve` deletes expired tokens and spent codes.
 const DefaultSweepInterval = 10 * time.Second
 
+// DefaultKeyRetention is how long `serve` keeps a revoked or expired key (listed, unusable)
+// before the sweep deletes it.
+const DefaultKeyRetention = 30 * 24 * time.Hour
+
 // sweepMaxBatches bounds one sweep (5000 rows a batch): a backlog is worked off over
 // several sweeps rather than in one long one.
 const sweepMaxBatches = 100
@@ -34,17 +38,22 @@ func (a *App) SweepLoop(ctx context.Context, interval time.Duration) {
 func (a *App) SweepOnce(ctx context.Context) {
 	qctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	sw, err := a.store.Sweep(qctx, a.now(), sweepMaxBatches)
+	now := a.now()
+	sw, err := a.store.Sweep(qctx, now, sweepMaxBatches)
+	if err == nil && a.KeyRetention > 0 {
+		sw.Keys, err = a.store.SweepKeys(qctx, now.Add(-a.KeyRetention), sweepMaxBatches)
+	}
 	a.metrics.swept.WithLabelValues("tokens").Add(float64(sw.Tokens))
 	a.metrics.swept.WithLabelValues("oauth_codes").Add(float64(sw.Codes))
+	a.metrics.swept.WithLabelValues("keys").Add(float64(sw.Keys))
 	if err != nil {
 		if ctx.Err() == nil {
 			a.log.Warn("retention sweep failed: it is retried at the next interval", "error", err)
 		}
 		return
 	}
-	if sw.Tokens+sw.Codes > 0 {
-		a.log.Info("retention sweep", "tokens_deleted", sw.Tokens, "codes_deleted", sw.Codes)
+	if sw.Tokens+sw.Codes+sw.Keys > 0 {
+		a.log.Info("retention sweep", "tokens_deleted", sw.Tokens, "codes_deleted", sw.Codes, "keys_deleted", sw.Keys)
 	}
 	z, err := a.store.Sizes(qctx)
 	if err != nil {

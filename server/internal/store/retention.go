@@ -13,9 +13,25 @@ import (
 // transaction, so that a large backlog never holds the write lock for long.
 const sweepBatch = 5000
 
-// Swept counts the rows one Sweep deleted.
+// Swept counts the rows one Sweep (Tokens, Codes) or SweepKeys (Keys) deleted.
 type Swept struct {
-	Tokens, Codes int64
+	Tokens, Codes, Keys int64
+}
+
+// SweepKeys deletes, in batches, every key revoked or expired at or before before: a dead
+// key, which the registry no longer holds and no request can use, kept until then only so
+// that its owner sees it listed. Key ids are never reused (AUTOINCREMENT, an identity), so
+// the roll lineages that name a deleted key keep their seniority. At most maxBatches
+// batches per condition.
+func (s *Store) SweepKeys(ctx context.Context, before time.Time, maxBatches int) (int64, error) {
+	revoked, err := s.sweep(ctx, maxBatches,
+		"DELETE FROM keys WHERE id IN (SELECT id FROM keys WHERE revoked_at <= ? LIMIT ?)", before.Unix())
+	if err != nil {
+		return revoked, err
+	}
+	expired, err := s.sweep(ctx, maxBatches,
+		"DELETE FROM keys WHERE id IN (SELECT id FROM keys WHERE expires_at <= ? LIMIT ?)", before.Unix())
+	return revoked + expired, err
 }
 
 // Sweep deletes, in batches, every token expired at now, then every authorization code that
