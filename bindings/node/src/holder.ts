@@ -88,6 +88,7 @@ export class RegistryHolder extends Registry {
    * @throws `ClosedError` when the holder is closed.
    */
   swap(registry: Registry): void {
+    if (registry === this) throw new TypeError("a holder cannot swap itself in");
     call(() => nativeRegistry(this).swapFrom(nativeRegistry(registry)));
   }
 
@@ -98,19 +99,49 @@ export class RegistryHolder extends Registry {
   reload(): Promise<void> {
     const loader = this.#loader;
     if (loader === undefined) return Promise.reject(new TypeError("reload needs a loader: RegistryHolder.load(loader)"));
-    const run = this.#queue.then(async () => {
+    return this.#enqueue(async () => {
       const seen = this.#version === undefined ? undefined : await this.#version();
-      const registry = await loader();
-      try {
-        this.swap(registry);
-      } catch (e) {
-        registry.close();
-        throw e;
-      }
+      this.#swapIn(await loader());
       this.#seen = seen;
     });
+  }
+
+  /** Runs `step` after the reloads and updates queued before it. */
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(step);
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Swaps in a registry a loader or an update made; closes it when that fails. */
+  #swapIn(registry: Registry): void {
+    try {
+      this.swap(registry);
+    } catch (e) {
+      if (registry instanceof Registry && registry !== this) registry.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Swaps in the registry `change` makes from the current one (the holder itself: pass it
+   * to {@link Registry.withProjects}), so that a change costs what it touches rather than
+   * a full reload. Runs in turn with reloads and other updates, so each sees the one
+   * before. When `change` throws, the current registry stays and the promise rejects.
+   *
+   * @example
+   * ```ts
+   * // a key of project 7 was rolled: rebuild project 7 only
+   * const change = new RegistryBuilder().addProject(7, Mode.PRODUCTION);
+   * for (const k of await db.keysOf(7)) change.addKey(k.digest_hex, 7, { kind: k.kind });
+   * await holder.update((current) => current.withProjects(change));
+   * ```
+   */
+  update(change: (current: Registry) => Registry | Promise<Registry>): Promise<void> {
+    if (typeof change !== "function") return Promise.reject(new TypeError("change must be a function"));
+    return this.#enqueue(async () => {
+      this.#swapIn(await change(this));
+    });
   }
 
   /** Reloads when `version()` changed since the last load; resolves to whether it did. */

@@ -47,6 +47,8 @@ export interface NativeRegistry {
   close(): void;
   share(): number;
   swapFrom(from: NativeRegistry): void;
+  /** A new registry: this one with `changes` applied and `removed` (id halves, in pairs) gone. */
+  update(changes: NativeBuilder, removed: Uint32Array): NativeRegistry;
 }
 
 /** What the addon exports. */

@@ -58,6 +58,8 @@ export interface KeyOptions {
 
 const NO_EXPIRY: [number, number] = [0xffffffff, 0xffffffff];
 
+let builderOf: (builder: RegistryBuilder) => NativeBuilder;
+
 /**
  * Collects projects, redirect URIs and keys, then {@link RegistryBuilder.build}s a
  * {@link Registry}. Add each project before its keys and redirect URIs. Methods return the
@@ -75,6 +77,10 @@ const NO_EXPIRY: [number, number] = [0xffffffff, 0xffffffff];
  */
 export class RegistryBuilder {
   #b: NativeBuilder;
+
+  static {
+    builderOf = (builder) => builder.#b;
+  }
 
   /** An empty builder; `acceptBearer` makes the registry accept `Bearer KEY` too. */
   constructor(options?: HeaderOptions) {
@@ -276,6 +282,46 @@ export class Registry {
     const t = seconds(now, "now");
     call(() => this.#n.authorizeRedirect(c, u, t, out), AuthorizeError);
     return joinU64(out[0], out[1]);
+  }
+
+  /**
+   * A new registry: this one with every project `changes` holds replacing the project of
+   * the same id (its mode, redirect URIs and all of its keys: a key the project had and
+   * `changes` does not is gone) or added, and every project of `removed` gone with its
+   * keys; everything else kept. Fill `changes` as for a build, with only the changed
+   * projects. This registry is not changed (calls on it go on): swap the new one in and
+   * close this one, or let a holder do it ({@link RegistryHolder.update}).
+   *
+   * It costs one copy of the key index plus the changed keys, where a build places every
+   * key again; the new registry answers exactly as a built one. `changes` is consumed
+   * whether or not this succeeds, as by `build`.
+   *
+   * @throws {BuildError} `BUILD_DUPLICATE_KEY` when a key of `changes` is one of a project
+   *   kept, or is in `changes` twice. `ClosedError` when this registry or `changes` is
+   *   closed.
+   * @example
+   * ```ts
+   * const change = new RegistryBuilder()
+   *   .addProject(7, Mode.PRODUCTION)
+   *   .addKey(rolled, 7);                       // project 7's keys, all of them
+   * const next = registry.withProjects(change, [3]); // and project 3 removed
+   * ```
+   */
+  withProjects(changes: RegistryBuilder, removed: readonly (number | bigint)[] = []): Registry {
+    if (!(changes instanceof RegistryBuilder)) {
+      throw new TypeError(`changes must be a RegistryBuilder, not ${describe(changes)}`);
+    }
+    const b = builderOf(changes);
+    let ids: Uint32Array;
+    try {
+      if (!Array.isArray(removed)) throw new TypeError(`removed must be an array of project ids, not ${describe(removed)}`);
+      ids = new Uint32Array(removed.length * 2);
+      removed.forEach((project, i) => ids.set(u64(project, `removed[${i}]`), i * 2));
+    } catch (e) {
+      changes.close();
+      throw e;
+    }
+    return Registry._wrap(call(() => this.#n.update(b, ids)));
   }
 
   /**

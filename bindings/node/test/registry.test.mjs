@@ -139,3 +139,67 @@ test("holder: swap is atomic, reload serialised, a failing loader keeps the regi
   await assert.rejects(holder.reload(), { name: "ClosedError" });
   failing.close();
 });
+
+test("withProjects: changed projects replaced, others kept, removed ones gone; the old registry unchanged", () => {
+  const [a, b, c, d] = [KeyKind.SECRET, KeyKind.SECRET, KeyKind.PUBLISHABLE, KeyKind.SECRET].map(generateKey);
+  const old = new RegistryBuilder()
+    .addProject(1, Mode.PRODUCTION).addKey(a, 1)
+    .addProject(2, Mode.DEVELOPMENT).addRedirectUri(2, "http://localhost:3000/cb").addKey(b, 2).addKey(c, 2)
+    .addProject(2n ** 64n - 1n, Mode.PRODUCTION).addKey(d, 2n ** 64n - 1n)
+    .build();
+  // Project 2 rolls its secret key (b out, a new one in) and project 2^64-1 is removed.
+  const rolled = generateKey(KeyKind.SECRET);
+  const next = old.withProjects(
+    new RegistryBuilder().addProject(2, Mode.DEVELOPMENT).addRedirectUri(2, "http://localhost:3000/cb").addKey(c, 2).addKey(rolled, 2),
+    [2n ** 64n - 1n],
+  );
+  assert.equal(next.authenticate(basic(a.expose()), Requirement.SECRET).project, 1);
+  assert.equal(next.authenticate(jsSdk(rolled.expose()), Requirement.SECRET).project, 2);
+  assert.equal(next.authorizeRedirect(c.expose(), "http://localhost:3000/cb"), 2);
+  assert.throws(() => next.authenticate(basic(b.expose())), (e) => e instanceof AuthError && e.code === Code.AUTH_UNKNOWN_KEY);
+  assert.throws(() => next.authenticate(basic(d.expose())), (e) => e.code === Code.AUTH_UNKNOWN_KEY);
+  // The registry it came from answers as before.
+  assert.equal(old.authenticate(basic(b.expose())).project, 2);
+  assert.equal(old.authenticate(basic(d.expose())).project, 2n ** 64n - 1n);
+  assert.throws(() => old.authenticate(basic(rolled.expose())), (e) => e.code === Code.AUTH_UNKNOWN_KEY);
+  old.close();
+  assert.equal(next.authenticate(basic(rolled.expose())).project, 2);
+
+  // A key of a kept project in changes: BUILD_DUPLICATE_KEY; changes consumed either way.
+  const dup = new RegistryBuilder().addProject(3, Mode.PRODUCTION).addKey(a, 3);
+  assert.throws(() => next.withProjects(dup), (e) => e instanceof BuildError && e.code === Code.BUILD_DUPLICATE_KEY);
+  assert.equal(dup.closed, true);
+  const bad = new RegistryBuilder();
+  assert.throws(() => next.withProjects(bad, [-1]), RangeError);
+  assert.equal(bad.closed, true, "changes is consumed when removed is refused");
+  assert.throws(() => next.withProjects(bad), { name: "ClosedError" });
+  assert.throws(() => next.withProjects({}), TypeError);
+  next.close();
+  const late = new RegistryBuilder();
+  assert.throws(() => next.withProjects(late), { name: "ClosedError" });
+  assert.equal(late.closed, true, "changes is consumed when the registry is closed");
+});
+
+test("holder.update: swaps in what the change makes of the current registry, in turn with reloads", async () => {
+  const [a, b] = [generateKey(KeyKind.SECRET), generateKey(KeyKind.SECRET)];
+  const holder = new RegistryHolder(new RegistryBuilder().addProject(1, Mode.PRODUCTION).addKey(a, 1).build());
+  const shared = Registry.fromShared(holder.share());
+  const updates = [b, generateKey(KeyKind.SECRET)].map((k, i) =>
+    holder.update((current) => {
+      assert.equal(current, holder);
+      return current.withProjects(new RegistryBuilder().addProject(10 + i, Mode.PRODUCTION).addKey(k, 10 + i));
+    }));
+  await Promise.all(updates);
+  assert.equal(holder.authenticate(basic(a.expose())).project, 1);
+  assert.equal(holder.authenticate(basic(b.expose())).project, 10);
+  assert.equal(shared.authenticate(basic(b.expose())).project, 10, "a thread's view sees the update");
+  await assert.rejects(holder.update(() => { throw new Error("db down"); }), /db down/);
+  await assert.rejects(holder.update((current) => current), /cannot swap itself/);
+  await assert.rejects(holder.update("x"), TypeError);
+  assert.equal(holder.authenticate(basic(b.expose())).project, 10, "a failed update keeps the registry");
+  await holder.update((current) => current.withProjects(new RegistryBuilder(), [1]));
+  assert.throws(() => holder.authenticate(basic(a.expose())), (e) => e.code === Code.AUTH_UNKNOWN_KEY);
+  holder.close();
+  await assert.rejects(holder.update((current) => current.withProjects(new RegistryBuilder())), { name: "ClosedError" });
+  shared.close();
+});

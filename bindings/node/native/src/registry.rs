@@ -211,6 +211,60 @@ impl NativeRegistry {
         Ok(())
     }
 
+    /// `picket_registry_update`: a new registry (an owner view of a slot of its own) with
+    /// the projects of `changes` replacing or added, and those of `removed` (low and high
+    /// 32 bits of each id, in pairs) gone. This registry is unchanged. `changes` is
+    /// consumed, on failure too, as by `build`, also when this registry is closed.
+    #[napi(catch_unwind)]
+    pub fn update(
+        &self,
+        changes: &mut NativeBuilder,
+        removed: Uint32ArraySlice<'_>,
+    ) -> Result<NativeRegistry, PicketError> {
+        let b = changes.live()?;
+        changes.handle = None;
+        let removed: Vec<u64> = removed
+            .as_ref()
+            .chunks(2)
+            .map(|pair| join(pair[0], pair.get(1).copied().unwrap_or(0)))
+            .collect();
+        let free_changes = || {
+            // SAFETY: `b` is live and was taken out of `changes`, so it is freed once.
+            let freed = unsafe { picket::picket_registry_builder_free(b) };
+            debug_assert_eq!(freed, picket::picket_result::Ok);
+        };
+        let Some(slot) = self.slot.as_ref() else {
+            free_changes();
+            return Err(closed());
+        };
+        let guard = slot.read();
+        let Some(handle) = guard.as_ref() else {
+            drop(guard);
+            free_changes();
+            return Err(closed());
+        };
+        let mut out: *mut picket::picket_registry = std::ptr::null_mut();
+        // SAFETY: the handle is live while the read guard is held; `b` is live and taken
+        // out of `changes` above, so the call consumes it exactly once; `removed` is valid
+        // for reads of its length; `out` is a valid output.
+        let code = unsafe {
+            picket::picket_registry_update(
+                handle.0.as_ptr(),
+                b,
+                removed.as_ptr(),
+                removed.len(),
+                &mut out,
+            )
+        } as u32;
+        drop(guard);
+        check(code)?;
+        let handle = NonNull::new(out).ok_or_else(|| refuse(1, "update returned NULL"))?;
+        Ok(NativeRegistry {
+            slot: Some(new_slot(Some(Handle(handle)))),
+            owner: true,
+        })
+    }
+
     /// Whether this view can no longer reach a registry (closed here, or by its owner).
     #[napi(catch_unwind)]
     pub fn is_closed(&self) -> bool {
