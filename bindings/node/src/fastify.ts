@@ -29,6 +29,7 @@ export interface FastifyLikeReply {
 /** The parts of a Fastify instance the plugin uses. */
 export interface FastifyLikeInstance {
   decorateRequest(name: string, value: unknown): unknown;
+  hasRequestDecorator?(name: string): boolean;
   addHook(
     name: "onRequest",
     hook: (request: FastifyLikeRequest, reply: FastifyLikeReply, done: (error?: Error) => void) => void,
@@ -51,7 +52,11 @@ export function picketAuth(request: object): Auth | undefined {
 /**
  * A Fastify plugin that authenticates every request of the instance it is registered on
  * (it is not encapsulated: routes registered next to it are covered) in an `onRequest`
- * hook, with the same answers as {@link picketExpress}. A route's own requirement goes in
+ * hook, with the same answers as {@link picketExpress}. Registered inside an encapsulated
+ * child (`app.register(async (child) => { child.register(picketFastify, ...) })`), it
+ * covers that child's routes only. Registered again inside an instance that has it, both
+ * apply, the outer first: the inner one can only add a stricter requirement for its
+ * routes; exceptions go in `routes`, `exempt` or a route's config. A route's own requirement goes in
  * its config: `{ config: { picket: Requirement.PUBLISHABLE } }` (`null`: no key), and
  * wins over the prefixes. The authenticated {@link Auth} is `request.picket` (and
  * {@link picketAuth}).
@@ -69,7 +74,9 @@ export function picketFastify(
   done: (error?: Error) => void,
 ): void {
   const [registry, routes, clock] = setup(options?.registry, options);
-  fastify.decorateRequest("picket", null);
+  // Registered again inside an instance that has it (a stricter requirement for a
+  // sub-tree), the decorator is inherited: declaring it again would throw.
+  if (fastify.hasRequestDecorator?.("picket") !== true) fastify.decorateRequest("picket", null);
   fastify.addHook("onRequest", (request, reply, next) => {
     const config = request.routeOptions?.config as { picket?: Rule } | undefined;
     const rule =

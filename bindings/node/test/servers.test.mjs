@@ -153,3 +153,63 @@ test("express: requirement null authenticates only the listed prefixes; a clock 
   assert.throws(() => picketExpress(reg, { routes: { admin: Requirement.SECRET } }), TypeError);
   assert.throws(() => picketExpress(reg, { routes: { "/admin": 9 } }), RangeError);
 });
+
+async function status(url, authorization) {
+  const res = await fetch(url, authorization === undefined ? {} : { headers: { authorization } });
+  return [res.status, (await res.json().catch(() => null))?.error ?? null];
+}
+
+test("express: router-level and route-level use, prefixes on the full path wherever mounted", async () => {
+  const app = express();
+  const api = express.Router();
+  api.use(picketExpress(registry(5), { requirement: Requirement.SECRET, routes: { "/api/widget": Requirement.PUBLISHABLE }, exempt: ["/api/healthz"] }));
+  api.get("/healthz", (req, res) => res.json({ ok: true }));
+  api.get("/me", (req, res) => res.json({ project: Number(req.picket.project) }));
+  api.get("/widget", (req, res) => res.json({ kind: req.picket.kind }));
+  app.use("/api", api);
+  app.get("/public", (req, res) => res.json({ open: true }));
+  app.get("/admin", picketExpress(registry(6), { requirement: Requirement.SECRET }), (req, res) => res.json({ project: Number(req.picket.project) }));
+  const s = await listen((port) => app.listen(port, "127.0.0.1"));
+  servers.push(s);
+  assert.deepEqual(await status(`${s.url}/public`), [200, null], "outside the router: no key");
+  assert.deepEqual(await status(`${s.url}/api/healthz`), [200, null], "exempt by its full path");
+  assert.deepEqual(await status(`${s.url}/api/me`), [401, "header_missing"]);
+  assert.deepEqual((await get(`${s.url}/api/me`, jsSdk(SK))).body, { project: 5 });
+  assert.deepEqual(await status(`${s.url}/api/widget`, basic(PK)), [200, null]);
+  assert.deepEqual(await status(`${s.url}/api/widget`, basic(SK)), [403, "auth_wrong_kind"]);
+  assert.deepEqual(await status(`${s.url}/admin`, jsSdk(PK)), [403, "auth_wrong_kind"]);
+  assert.deepEqual((await get(`${s.url}/admin`, basic(SK))).body, { project: 6 });
+});
+
+test("fastify: encapsulated in a child it covers the child's routes only; registered again inside, both apply", async () => {
+  const app = Fastify();
+  app.get("/public", async () => ({ open: true }));
+  await app.register(async (child) => {
+    await child.register(picketFastify, { registry: registry(4), requirement: Requirement.SECRET });
+    child.get("/me", async (request) => ({ project: Number(request.picket.project) }));
+  }, { prefix: "/api" });
+  app.get("/after", async () => ({ open: true }));
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  servers.push({ close: () => app.close() });
+  const url = `http://127.0.0.1:${app.server.address().port}`;
+  assert.deepEqual(await status(`${url}/public`), [200, null]);
+  assert.deepEqual(await status(`${url}/after`), [200, null]);
+  assert.deepEqual(await status(`${url}/api/me`), [401, "header_missing"]);
+  assert.deepEqual((await get(`${url}/api/me`, jsSdk(SK))).body, { project: 4 });
+
+  const nested = Fastify();
+  await nested.register(picketFastify, { registry: registry(3), exempt: ["/healthz"] });
+  nested.get("/healthz", async () => ({ ok: true }));
+  nested.get("/v1/me", async (request) => ({ kind: request.picket.kind }));
+  await nested.register(async (admin) => {
+    await admin.register(picketFastify, { registry: registry(3), requirement: Requirement.SECRET });
+    admin.get("/admin/me", async (request) => ({ kind: request.picket.kind }));
+  });
+  await nested.listen({ port: 0, host: "127.0.0.1" });
+  servers.push({ close: () => nested.close() });
+  const n = `http://127.0.0.1:${nested.server.address().port}`;
+  assert.deepEqual(await status(`${n}/healthz`), [200, null]);
+  assert.deepEqual((await get(`${n}/v1/me`, basic(PK))).body, { kind: KeyKind.PUBLISHABLE });
+  assert.deepEqual(await status(`${n}/admin/me`, basic(PK)), [403, "auth_wrong_kind"]);
+  assert.deepEqual((await get(`${n}/admin/me`, jsSdk(SK))).body, { kind: KeyKind.SECRET });
+});
