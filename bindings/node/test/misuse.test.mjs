@@ -7,7 +7,8 @@ import { Worker } from "node:worker_threads";
 import { createRequire } from "node:module";
 
 import {
-  ClosedError, KeyKind, Mode, Registry, RegistryBuilder, RegistryHolder, Requirement, generateKey,
+  ClosedError, Code, KeyKind, Mode, Registry, RegistryBuilder, RegistryHolder, Requirement, digest,
+  formatKey, generateKey, parseAuthorization, parseKey, redact, validateRedirectUri, verify,
 } from "picket-node";
 import { basic } from "./helpers.mjs";
 
@@ -73,6 +74,83 @@ test("the addon itself refuses wrong types, wrong receivers and handles it did n
     assert.throws(attempt, Error, `attempt ${i} did not throw`);
   }
   r.close();
+});
+
+test("Buffer views with offsets, shared and detached memory, non-string and huge inputs", () => {
+  const k = generateKey(KeyKind.SECRET);
+  const r = registryOf([k]);
+  const header = basic(k.expose());
+  // A view reads its own bytes, not its buffer's from 0: garbage around it, in a pooled Buffer.
+  const around = Buffer.from(`Basic AAAA${header}Basic BBBB`);
+  const view = around.subarray(10, 10 + header.length);
+  assert.equal(r.authenticate(view, Requirement.SECRET).project, 1);
+  assert.equal(r.authenticate(new Uint8Array(around.buffer, around.byteOffset + 10, header.length)).project, 1);
+  const shared = new Uint8Array(new SharedArrayBuffer(header.length + 7), 7);
+  shared.set(Buffer.from(header));
+  assert.equal(r.authenticate(shared).project, 1);
+  const keyView = Buffer.from(`xx${k.expose()}yy`).subarray(2, 37);
+  assert.equal(parseKey(keyView).expose(), k.expose());
+  const digestView = Buffer.concat([Buffer.alloc(3), digest(k), Buffer.alloc(3)]).subarray(3, 35);
+  assert.equal(verify(k, digestView), true);
+  assert.equal(formatKey(KeyKind.SECRET, Buffer.alloc(40, 0xcd).subarray(5, 21)).expose(), "sk_" + "cd".repeat(16));
+  const line = Buffer.from(`log ${k.expose()} end`);
+  assert.equal(redact(Buffer.concat([Buffer.from("xx"), line]).subarray(2)).toString(), `log ${k.redacted()} end`);
+
+  // A detached buffer is empty: refused by the rule an empty input breaks, never read.
+  const detach = (bytes) => {
+    const u = new Uint8Array(bytes.length);
+    u.set(bytes);
+    structuredClone(u.buffer, { transfer: [u.buffer] });
+    assert.equal(u.byteLength, 0);
+    return u;
+  };
+  assert.throws(() => r.authenticate(detach(Buffer.from(header))), (e) => e.code === Code.HEADER_MISSING);
+  assert.throws(() => parseKey(detach(Buffer.from(k.expose()))), (e) => e.code === Code.KEY_EMPTY);
+  assert.throws(() => verify(k, detach(digest(k))), TypeError);
+  assert.equal(redact(detach(line)).length, 0);
+  assert.throws(() => new RegistryBuilder().addProject(1, Mode.PRODUCTION).addKey(detach(digest(k)), 1, { kind: KeyKind.SECRET }), TypeError);
+
+  // Not a string or a Buffer: a TypeError, before any native call.
+  for (const bad of [42, 1n, true, {}, [header], Symbol("h"), () => header, new Uint16Array(4), new DataView(new ArrayBuffer(4)), new ArrayBuffer(4)]) {
+    assert.throws(() => r.authenticate(bad), TypeError);
+    assert.throws(() => parseKey(bad), TypeError);
+    assert.throws(() => redact(bad), TypeError);
+  }
+  assert.throws(() => r.authenticate({ toString: () => header }), TypeError, "no implicit string conversion");
+
+  // Huge inputs are refused by their bound, as strings and as Buffers.
+  const huge = "Basic " + "A".repeat(64 * 1024 * 1024);
+  assert.throws(() => r.authenticate(huge), (e) => e.code === Code.HEADER_TOO_LONG);
+  assert.throws(() => r.authenticate(Buffer.from(huge)), (e) => e.code === Code.HEADER_TOO_LONG);
+  assert.throws(() => parseAuthorization(huge), (e) => e.code === Code.HEADER_TOO_LONG);
+  assert.throws(() => parseKey("sk_" + "a".repeat(64 * 1024 * 1024)), (e) => e.code === Code.KEY_WRONG_LENGTH);
+  assert.throws(() => validateRedirectUri("https://a.example/" + "a".repeat(16 * 1024 * 1024), Mode.PRODUCTION), (e) => e.code === Code.REDIRECT_TOO_LONG);
+  const bigLog = "x".repeat(32 * 1024 * 1024) + k.expose();
+  assert.equal(redact(bigLog), "x".repeat(32 * 1024 * 1024) + k.redacted());
+  r.close();
+});
+
+test("a holder: a swap is seen by its shared views; what it cannot take is refused and changes nothing", () => {
+  const k = generateKey(KeyKind.SECRET);
+  const holder = new RegistryHolder(registryOf([k], 1));
+  const view = Registry.fromShared(holder.share());
+  const other = registryOf([k], 2);
+  const otherView = Registry.fromShared(other.share());
+  // (Swaps racing calls in flight on other threads: the worker test below.)
+  const seen = [];
+  holder.swap(other);
+  seen.push(holder.authenticate(basic(k.expose())).project, view.authenticate(basic(k.expose())).project);
+  assert.deepEqual(seen, [2, 2], "the holder and its shared views see the swap");
+  assert.throws(() => otherView.authenticate(basic(k.expose())), ClosedError, "a view of the registry swapped in lets go of it");
+  assert.throws(() => holder.swap(holder), /cannot swap itself/);
+  assert.throws(() => holder.swap(view), (e) => e.code === Code.INVALID_PARAMETER, "only an owner can be swapped in");
+  assert.throws(() => holder.swap({}), TypeError);
+  assert.throws(() => holder.swap(other), ClosedError, "a registry swapped in once is taken");
+  assert.equal(holder.authenticate(basic(k.expose())).project, 2, "refused swaps change nothing");
+  holder.close();
+  assert.throws(() => holder.swap(registryOf([k], 3)), ClosedError);
+  assert.throws(() => view.authenticate(basic(k.expose())), ClosedError);
+  view.close();
 });
 
 /** A worker that opens a shared registry and authenticates until it is closed. */
