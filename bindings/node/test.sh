@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests the Node binding (picket-node): installs the pinned npm dependencies (npm ci into
 # bindings/node/node_modules), builds the addon and the JavaScript (build.sh), checks the
-# declarations as ESM and CommonJS consumers see them (tsc), runs the tests (node --test:
-# API, registry, misuse with worker threads, real Express and Fastify servers, pino), the
+# declarations as ESM and CommonJS consumers see them (tsc; moduleResolution nodenext,
+# node16 and bundler), runs the tests (node --test: API, registry, misuse with worker threads, real Express and Fastify servers, pino), the
 # shared vectors through the picket-vectors bin (and a file with failures, whose tally
 # must equal the C ABI runner's), the benchmark once without timing, and the README's Node
 # quick start from the packed tarball with no Rust on PATH (test/install.sh).
@@ -21,8 +21,10 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 step "Build: the addon (cargo-zigbuild, dist profile, glibc 2.17) and dist/ (tsc, ESM entry)"
 ./build.sh
 
-step "Types: the declarations as an ESM and a CommonJS consumer see them (tsc --noEmit)"
-node_modules/.bin/tsc -p test/types/tsconfig.json
+step "Types: the declarations as an ESM and a CommonJS consumer see them (tsc --noEmit), with moduleResolution nodenext, node16 and bundler"
+for config in tsconfig tsconfig.node16 tsconfig.bundler; do
+  node_modules/.bin/tsc -p "test/types/$config.json"
+done
 
 step "node --test"
 node --expose-gc --test test/

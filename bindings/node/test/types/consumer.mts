@@ -1,5 +1,6 @@
-// Type-checked by test.sh (tsc --noEmit, module nodenext): the package's declarations as
-// an ESM consumer sees them. It is compiled, not run.
+// Type-checked by test.sh (tsc --noEmit; module nodenext, node16, and preserve with
+// moduleResolution bundler): the package's declarations as an ESM consumer sees them. It
+// is compiled, not run.
 import picket, {
   AuthError, Code, KeyKind, Mode, RegistryBuilder, RegistryHolder, Requirement, generateKey,
   parseAuthorization, redact, type Auth, type ErrorBody,
@@ -16,6 +17,9 @@ const project: number | bigint = auth.project;
 const kind: KeyKind = auth.kind;
 const holder: RegistryHolder = await RegistryHolder.load(() => registry, { version: () => 1 });
 await holder.reload();
+const next: picket.Registry = registry.withProjects(new RegistryBuilder().addProject(3, Mode.DEVELOPMENT), [1, 2n]);
+await holder.update((current) => current.withProjects(new RegistryBuilder(), [3]));
+next.close();
 const s: string = redact("x");
 const b: Buffer = redact(Buffer.from("x"));
 try {
@@ -35,6 +39,8 @@ void [project, kind, s, b, picket.libraryVersion()];
 registry.authenticate("Basic x", "secret");
 // @ts-expect-error a key's text is reached only through expose()
 void sk.text;
+// @ts-expect-error removed ids are numbers or bigints
+registry.withProjects(new RegistryBuilder(), ["1"]);
 // @ts-expect-error Mode has no STAGING
 void Mode.STAGING;
 
