@@ -2,10 +2,11 @@
 # Tests the Node binding (picket-node): installs the pinned npm dependencies (npm ci into
 # bindings/node/node_modules), builds the addon and the JavaScript (build.sh), checks the
 # declarations as ESM and CommonJS consumers see them (tsc; moduleResolution nodenext,
-# node16 and bundler), runs the tests (node --test: API, registry, misuse with worker threads, real Express and Fastify servers, pino), the
-# shared vectors through the picket-vectors bin (and a file with failures, whose tally
-# must equal the C ABI runner's), the benchmark once without timing, and the README's Node
-# quick start from the packed tarball with no Rust on PATH (test/install.sh).
+# node16 and bundler), runs the tests (node --test: API, registry, misuse with worker
+# threads, real Express and Fastify servers, pino), the shared vectors through the
+# picket-vectors bin (and a file with failures, whose tally must equal the C ABI
+# runner's), the benchmark once without timing, and the README's Node quick start from the
+# packed tarball with no Rust on PATH (test/install.sh).
 #
 #   bindings/node/test.sh
 set -euo pipefail
