@@ -87,6 +87,33 @@ export class Key {
   digestHex(): string {
     return native.keyDigestHex(this.expose());
   }
+
+  /** Whether this is a secret (`sk_`) key. */
+  get isSecret(): boolean {
+    return this.kind === KeyKind.SECRET;
+  }
+
+  /**
+   * Whether `stored` (32 bytes) is this key's digest, compared in constant time: see
+   * {@link verify}.
+   */
+  verify(stored: Uint8Array): boolean {
+    return verify(this, stored);
+  }
+
+  /**
+   * Whether `other` is the same key, compared in constant time (by the core, on their
+   * digests): `===` compares objects, and two parses of one key are two objects.
+   *
+   * @example
+   * ```ts
+   * parseKey(text).equals(parseKey(text)); // true
+   * ```
+   */
+  equals(other: Key): boolean {
+    if (!(other instanceof Key)) throw new TypeError(`other must be a Key, not ${describe(other)}`);
+    return verify(this, other.digest());
+  }
 }
 
 /**

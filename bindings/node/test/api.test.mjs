@@ -39,6 +39,15 @@ test("keys parse, classify and never print a secret in full", () => {
   const pk = parseKey(Buffer.from(PK));
   assert.equal(pk.kind, KeyKind.PUBLISHABLE);
   assert.equal(String(pk), PK);
+  assert.equal(sk.isSecret, true);
+  assert.equal(pk.isSecret, false);
+  assert.equal(sk.verify(createHash("sha256").update(SK).digest()), true);
+  assert.equal(sk.verify(createHash("sha256").update(PK).digest()), false);
+  assert.throws(() => sk.verify(Buffer.alloc(31)), TypeError);
+  assert.equal(sk.equals(parseKey(Buffer.from(SK))), true);
+  assert.equal(sk.equals(pk), false);
+  assert.equal(sk.equals(parseKey(SK.slice(0, -1) + "5")), false);
+  assert.throws(() => sk.equals(SK), TypeError);
 });
 
 test("every key rule is an InvalidKeyError with its code and rule name", () => {
