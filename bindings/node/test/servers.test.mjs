@@ -32,7 +32,8 @@ async function expressServer(reg, options = OPTIONS) {
 }
 
 async function fastifyServer(reg, options = OPTIONS) {
-  const app = Fastify();
+  // forceCloseConnections: under Node 18, close waited ~70 s for fetch's keep-alive sockets.
+  const app = Fastify({ forceCloseConnections: true });
   await app.register(picketFastify, { registry: reg, ...options });
   app.get("/healthz", async (request) => ({ ok: true, picket: picketAuth(request) ?? null }));
   app.get("/v1/me", async (request) => ({ project: Number(request.picket.project), kind: picketAuth(request).kind }));
@@ -182,7 +183,7 @@ test("express: router-level and route-level use, prefixes on the full path where
 });
 
 test("fastify: encapsulated in a child it covers the child's routes only; registered again inside, both apply", async () => {
-  const app = Fastify();
+  const app = Fastify({ forceCloseConnections: true });
   app.get("/public", async () => ({ open: true }));
   await app.register(async (child) => {
     await child.register(picketFastify, { registry: registry(4), requirement: Requirement.SECRET });
@@ -197,7 +198,7 @@ test("fastify: encapsulated in a child it covers the child's routes only; regist
   assert.deepEqual(await status(`${url}/api/me`), [401, "header_missing"]);
   assert.deepEqual((await get(`${url}/api/me`, jsSdk(SK))).body, { project: 4 });
 
-  const nested = Fastify();
+  const nested = Fastify({ forceCloseConnections: true });
   await nested.register(picketFastify, { registry: registry(3), exempt: ["/healthz"] });
   nested.get("/healthz", async () => ({ ok: true }));
   nested.get("/v1/me", async (request) => ({ kind: request.picket.kind }));
