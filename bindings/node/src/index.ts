@@ -83,5 +83,5 @@ export { picketExpress } from "./express";
 export type { ExpressLikeRequest, ExpressLikeResponse, ExpressMiddleware } from "./express";
 export { picketAuth, picketFastify } from "./fastify";
 export type { FastifyLikeInstance, FastifyLikeReply, FastifyLikeRequest, FastifyPicketOptions } from "./fastify";
-export { redactingDestination } from "./pino";
-export type { Destination } from "./pino";
+export { redactingDestination, redactingHooks } from "./pino";
+export type { Destination, RedactingHooks } from "./pino";

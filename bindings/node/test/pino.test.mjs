@@ -4,7 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import pino from "pino";
-import { redactingDestination } from "picket-node";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { redactingDestination, redactingHooks } from "picket-node";
 import { PK, SK, basic, jsSdk } from "./helpers.mjs";
 
 function capture() {
@@ -46,4 +49,23 @@ test("a line without secrets is written unchanged; flushSync is passed on", () =
   dest.flushSync();
   assert.equal(flushed, 1);
   assert.throws(() => redactingDestination({}), TypeError);
+});
+
+test("redactingHooks: a transport in its worker thread gets redacted lines, and so does a multistream", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), "picket-pino-")), "log.json");
+  const transport = pino.transport({ target: "pino/file", options: { destination: file, mkdir: true } });
+  await new Promise((resolve) => transport.once("ready", resolve));
+  const sink = capture();
+  const log = pino({ base: null, timestamp: false, hooks: redactingHooks() }, pino.multistream([{ stream: transport }, { stream: sink }]));
+  log.info({ authorization: basic(SK) }, `key ${SK}`);
+  log.child({ client: jsSdk(SK) }).warn("child");
+  await new Promise((resolve) => { transport.once("finish", resolve); transport.end(); });
+  const written = readFileSync(file, "utf8");
+  for (const text of [written, sink.lines.join("")]) {
+    assert.ok(!text.includes(SK.slice(3)), text);
+    const [first, second] = text.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(first.authorization, "Basic [REDACTED sk_…9e24]");
+    assert.equal(first.msg, "key sk_…9e24");
+    assert.equal(second.client, "Basic  [REDACTED sk_…9e24]");
+  }
 });

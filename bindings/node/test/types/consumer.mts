@@ -48,7 +48,7 @@ void Mode.STAGING;
 import express from "express";
 import Fastify from "fastify";
 import pino from "pino";
-import { picketAuth, picketExpress, picketFastify, redactingDestination } from "picket-node";
+import { picketAuth, picketExpress, picketFastify, redactingDestination, redactingHooks } from "picket-node";
 
 const app = express();
 app.use(picketExpress(registry, { requirement: Requirement.SECRET, exempt: ["/healthz"] }));
@@ -61,3 +61,5 @@ await fastify.register(picketFastify, { registry, routes: { "/widget": Requireme
 fastify.get("/v1/me", async (request) => ({ project: Number(picketAuth(request)?.project) }));
 const log = pino({}, redactingDestination(pino.destination(1)));
 log.info("typed");
+const hooked = pino({ hooks: redactingHooks() }, pino.transport({ target: "pino/file" }));
+hooked.info("typed");
