@@ -670,6 +670,42 @@ def test_rate_limits_answer_429_with_retry_after_and_the_rule(backend: str, tmp_
         assert re.search(r"(?im)^retry-after: [1-9][0-9]*\r?$", out), out
 
 
+def test_authorize_per_client_and_token_per_address(backend: str, tmp_path: Path) -> None:
+    """The two rules the test above leaves at their defaults: authorize per client_id (one
+    client's bucket, not its project's nor its address's) and token per address (every
+    request spends, a malformed one too)."""
+    flags = ("-rate-authorize-per-client", "3/1m", "-rate-token-per-address", "2/1m")
+    with running_project(new_store(backend, tmp_path), *flags) as p:
+        _, challenge = pkce()
+        for _ in range(3):
+            p.authorize(REDIRECT_A, challenge)
+        params = {
+            "response_type": "code",
+            "client_id": p.pk,
+            "redirect_uri": REDIRECT_A,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+        r = p.client.get("/oauth2/authorize", params=params)
+        assert_limited(r, "authorize_per_client")
+        assert "location" not in r.headers
+        # Another client of the same project, from the same address, has its own bucket.
+        r = p.client.post("/v1/keys", json={"kind": "publishable"}, auth=sk_auth(p.sk))
+        assert r.status_code == 201, r.text
+        other = str(r.json()["key"])
+        assert wait_until(lambda: ping(p.client, other) == 200, 2)
+        p.authorize(REDIRECT_A, challenge, client_id=other)
+        # Token per address: two requests, refused or not, then 429 whatever is sent.
+        r = p.client.post("/oauth2/token", data={"grant_type": "password"})
+        assert r.status_code == 400 and r.json()["error"] == "unsupported_grant_type", r.text
+        verifier, challenge = pkce()
+        code = p.authorize(REDIRECT_A, challenge, client_id=other)
+        assert p.token(code, REDIRECT_A, verifier, client_id=other).status_code == 200
+        verifier, challenge = pkce()
+        code = p.authorize(REDIRECT_A, challenge, client_id=other)
+        assert_limited(p.token(code, REDIRECT_A, verifier, client_id=other), "token_per_address")
+
+
 def test_per_address_limits_follow_trusted_proxies_only(backend: str, tmp_path: Path) -> None:
     # Without -trusted-proxies a client cannot pick its address by sending X-Forwarded-For.
     flags = ("-rate-auth-failures-per-address", "2/1m")
