@@ -10,6 +10,8 @@ import { MiddlewareOptions, NodeRequestLike, Refusal, authorizationLines, check,
 export interface ExpressLikeRequest extends NodeRequestLike {
   originalUrl?: string;
   url?: string;
+  /** The Express application: whether it enables "case sensitive routing". */
+  app?: { enabled?(setting: string): boolean };
   picket?: Auth;
 }
 
@@ -48,7 +50,8 @@ declare global {
  * malformed, unknown or expired key, 403 for a valid key of the wrong kind, 400
  * `duplicate_authorization` for more than one `Authorization` header, and 500
  * `internal_error` for a closed registry. Paths are matched on the full path
- * (`req.originalUrl`, so the same prefixes work wherever the middleware is mounted).
+ * (`req.originalUrl`, so the same prefixes work wherever the middleware is mounted),
+ * without case as Express routes them (unless the app enables "case sensitive routing").
  *
  * @example
  * ```ts
@@ -65,7 +68,9 @@ export function picketExpress(registry: Registry, options?: MiddlewareOptions): 
   const [reg, routes, clock] = setup(registry, options);
   return function picket(req, res, next) {
     const url = req.originalUrl ?? req.url ?? "/";
-    const result = check(reg, routes.requirement(pathOf(url)), clock, authorizationLines(req));
+    // Express routes `/ADMIN` to the `/admin` handler unless the app says otherwise.
+    const foldCase = req.app?.enabled?.("case sensitive routing") !== true;
+    const result = check(reg, routes.requirement(pathOf(url), foldCase), clock, authorizationLines(req));
     if (result === null) return next();
     if ("status" in result) return answer(res, result);
     req.picket = result;

@@ -3,7 +3,7 @@
  */
 
 import { Auth, Registry } from "./registry";
-import { MiddlewareOptions, NodeRequestLike, Rule, authorizationLines, check, pathOf, setup } from "./http";
+import { MiddlewareOptions, NodeRequestLike, Rule, authorizationLines, check, setup } from "./http";
 import { Requirement, member } from "./convert";
 
 /** Options of {@link picketFastify}: the registry and the middleware options. */
@@ -26,8 +26,35 @@ export interface FastifyLikeReply {
   send(body: string): FastifyLikeReply;
 }
 
+/** The options of Fastify's router that decide which handler a path reaches. */
+export interface RouterConfig {
+  caseSensitive?: boolean;
+  ignoreDuplicateSlashes?: boolean;
+  useSemicolonDelimiter?: boolean;
+}
+
+/**
+ * The path of `url` as Fastify's router (find-my-way) reads it to pick a handler, so that
+ * the prefixes apply to what is served: percent-decoded as `decodeURI` does (`/%61dmin`
+ * is `/admin`; `%2F`, `%3F`, `%25` stay encoded), cut at `?`, `#` (and `;` with
+ * `useSemicolonDelimiter`), doubled slashes collapsed with `ignoreDuplicateSlashes`, and
+ * lowercased when the router is not case-sensitive. A malformed escape: the path as sent.
+ */
+export function routerPath(url: string, config: RouterConfig = {}): string {
+  let path = url.split(config.useSemicolonDelimiter === true ? /[?#;]/ : /[?#]/, 1)[0];
+  try {
+    path = decodeURI(path.replace(/%25/g, "%2525"));
+  } catch {
+    // A malformed escape: the router answers it 400; the path as sent is the strictest.
+  }
+  if (config.ignoreDuplicateSlashes === true) path = path.replace(/\/{2,}/g, "/");
+  return config.caseSensitive === false ? path.toLowerCase() : path;
+}
+
 /** The parts of a Fastify instance the plugin uses. */
 export interface FastifyLikeInstance {
+  /** The router's options (Fastify's `initialConfig`): how it reads a path. */
+  initialConfig?: RouterConfig & { routerOptions?: RouterConfig };
   decorateRequest(name: string, value: unknown): unknown;
   hasRequestDecorator?(name: string): boolean;
   addHook(
@@ -52,7 +79,9 @@ export function picketAuth(request: object): Auth | undefined {
 /**
  * A Fastify plugin that authenticates every request of the instance it is registered on
  * (it is not encapsulated: routes registered next to it are covered) in an `onRequest`
- * hook, with the same answers as {@link picketExpress}. Registered inside an encapsulated
+ * hook, with the same answers as {@link picketExpress}. Prefixes are matched against the
+ * path as the router reads it ({@link routerPath}: `/%61dmin` reaches the `/admin`
+ * handler, so it gets the `/admin` rule). Registered inside an encapsulated
  * child (`app.register(async (child) => { child.register(picketFastify, ...) })`), it
  * covers that child's routes only. Registered again inside an instance that has it, both
  * apply, the outer first: the inner one can only add a stricter requirement for its
@@ -74,6 +103,13 @@ export function picketFastify(
   done: (error?: Error) => void,
 ): void {
   const [registry, routes, clock] = setup(options?.registry, options);
+  const config = fastify.initialConfig;
+  const setting = (name: keyof RouterConfig) => config?.routerOptions?.[name] ?? config?.[name];
+  const router: RouterConfig = {
+    caseSensitive: setting("caseSensitive"),
+    ignoreDuplicateSlashes: setting("ignoreDuplicateSlashes"),
+    useSemicolonDelimiter: setting("useSemicolonDelimiter"),
+  };
   // Registered again inside an instance that has it (a stricter requirement for a
   // sub-tree), the decorator is inherited: declaring it again would throw.
   if (fastify.hasRequestDecorator?.("picket") !== true) fastify.decorateRequest("picket", null);
@@ -81,7 +117,7 @@ export function picketFastify(
     const config = request.routeOptions?.config as { picket?: Rule } | undefined;
     const rule =
       config?.picket === undefined
-        ? routes.requirement(pathOf(request.url))
+        ? routes.requirement(routerPath(request.url, router), router.caseSensitive === false)
         : config.picket === null
           ? null
           : member(config.picket, Requirement, "config.picket");

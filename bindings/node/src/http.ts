@@ -23,7 +23,11 @@ export interface MiddlewareOptions {
   /**
    * Path prefix → requirement (`null`: no key). A prefix matches the path itself and
    * everything below it on a segment boundary (`/admin` matches `/admin/users`, not
-   * `/administrator`); the longest wins. Paths are compared as received (not decoded).
+   * `/administrator`); the longest wins. Prefixes are compared with what the framework
+   * routes on, so that no other spelling of a path reaches its handler under another
+   * rule: Express, the path as received (not decoded), without case unless the app
+   * enables "case sensitive routing"; Fastify, the path as its router reads it
+   * (percent-decoded, and folded or collapsed as the router's options say: `routerPath`).
    */
   routes?: Readonly<Record<string, Rule>>;
   /** Path prefixes that need no key (health checks). */
@@ -66,10 +70,16 @@ export class Routes {
     this.#default = d === null ? null : member(d, Requirement, "requirement");
   }
 
-  /** The requirement of `path` (its part before any `?`); `null`: no key needed. */
-  requirement(path: string): Rule {
-    for (const [prefix, rule] of this.#rules) {
-      if (prefix === "/" || path === prefix || path.startsWith(prefix + "/")) return rule;
+  /**
+   * The requirement of `path` (its part before any `?`); `null`: no key needed. With
+   * `foldCase`, letters compare without case, as a router that matches routes so does
+   * (Express by default): `/ADMIN` reaches the `/admin` handler, so it gets its rule.
+   */
+  requirement(path: string, foldCase = false): Rule {
+    const p = foldCase ? path.toLowerCase() : path;
+    for (const [exact, rule] of this.#rules) {
+      const prefix = foldCase ? exact.toLowerCase() : exact;
+      if (prefix === "/" || p === prefix || p.startsWith(prefix + "/")) return rule;
     }
     return this.#default;
   }

@@ -10,7 +10,7 @@ import express from "express";
 import Fastify from "fastify";
 import {
   KeyKind, Mode, RegistryBuilder, RegistryHolder, Requirement, parseKey, picketAuth, picketExpress,
-  picketFastify,
+  picketFastify, routerPath,
 } from "picket-node";
 import { PK, PK2, SK, basic, jsSdk } from "./helpers.mjs";
 
@@ -213,4 +213,58 @@ test("fastify: encapsulated in a child it covers the child's routes only; regist
   assert.deepEqual((await get(`${n}/v1/me`, basic(PK))).body, { kind: KeyKind.PUBLISHABLE });
   assert.deepEqual(await status(`${n}/admin/me`, basic(PK)), [403, "auth_wrong_kind"]);
   assert.deepEqual((await get(`${n}/admin/me`, jsSdk(SK))).body, { kind: KeyKind.SECRET });
+});
+
+test("no other spelling of a path reaches a stricter route's handler under a laxer rule", async () => {
+  const options = { requirement: Requirement.PUBLISHABLE, routes: { "/admin": Requirement.SECRET }, exempt: ["/healthz"] };
+  const expressApp = (caseSensitive) => {
+    const app = express();
+    if (caseSensitive) app.enable("case sensitive routing");
+    app.use(picketExpress(registry(), options));
+    app.get("/admin/users", (req, res) => res.json({ kind: req.picket.kind }));
+    app.get("/healthz", (req, res) => res.json({ ok: true }));
+    return listen((port) => app.listen(port, "127.0.0.1"));
+  };
+  const fastifyApp = async (routerOptions) => {
+    const app = Fastify({ forceCloseConnections: true, routerOptions });
+    await app.register(picketFastify, { registry: registry(), ...options });
+    app.get("/admin/users", async (request) => ({ kind: request.picket.kind }));
+    app.get("/healthz", async () => ({ ok: true }));
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    return { url: `http://127.0.0.1:${app.server.address().port}`, close: () => app.close() };
+  };
+  const cases = [
+    // [server, path, what a publishable key gets]
+    [await expressApp(false), "/ADMIN/users", 403],
+    [await expressApp(false), "/Admin/Users", 403],
+    [await expressApp(false), "/HEALTHZ", 200],
+    [await expressApp(true), "/ADMIN/users", 404],
+    [await fastifyApp({}), "/%61dmin/users", 403],
+    [await fastifyApp({}), "/adm%69n/users?x=/healthz", 403],
+    [await fastifyApp({}), "/%68ealthz", 200],
+    [await fastifyApp({}), "/ADMIN/users", 404],
+    [await fastifyApp({ caseSensitive: false }), "/ADMIN/users", 403],
+    [await fastifyApp({ ignoreDuplicateSlashes: true }), "//admin//users", 403],
+    [await fastifyApp({ caseSensitive: false, ignoreDuplicateSlashes: true }), "//%41DMIN/users", 403],
+  ];
+  servers.push(...cases.map(([s]) => s)); // closed by after(), also when an assertion fails
+  for (const [s, path, want] of cases) {
+    const res = await fetch(s.url + path, { headers: { authorization: basic(PK) } });
+    assert.equal(res.status, want, path);
+    if (want === 403) assert.equal((await res.json()).error, "auth_wrong_kind", path);
+    else await res.arrayBuffer();
+  }
+  // And the secret key still gets through every spelling the router serves.
+  const s = await fastifyApp({ caseSensitive: false });
+  servers.push(s);
+  assert.equal((await get(`${s.url}/%41dmin/users`, jsSdk(SK))).body.kind, KeyKind.SECRET);
+});
+
+test("routerPath: the path as find-my-way reads it", () => {
+  assert.equal(routerPath("/%61dmin/x?y"), "/admin/x");
+  assert.equal(routerPath("/a%2Fb%25c#frag"), "/a%2Fb%25c");
+  assert.equal(routerPath("/a;s=1/b"), "/a;s=1/b");
+  assert.equal(routerPath("/a;s=1/b", { useSemicolonDelimiter: true }), "/a");
+  assert.equal(routerPath("//A//b", { caseSensitive: false, ignoreDuplicateSlashes: true }), "/a/b");
+  assert.equal(routerPath("/bad%E0%A4%A"), "/bad%E0%A4%A");
 });
