@@ -56,6 +56,7 @@ from ._convert import (
     result_text,
 )
 from ._fast import Auth
+from ._holder import RegistryHolder
 from ._keys import (
     Key,
     digest,
@@ -68,7 +69,7 @@ from ._keys import (
     verify,
     verify_any,
 )
-from ._registry import Registry, RegistryBuilder, RegistryHolder
+from ._registry import Registry, RegistryBuilder
 from ._rules import (
     http_status,
     match_redirect_uri,

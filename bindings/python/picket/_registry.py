@@ -1,5 +1,6 @@
-"""The owners of library handles: :class:`RegistryBuilder`, :class:`Registry` and
-:class:`RegistryHolder`. Private: see :mod:`picket`.
+"""The owners of library handles: :class:`RegistryBuilder` and :class:`Registry`
+(:class:`RegistryHolder`, which swaps registries, is in ``_holder``). Private: see
+:mod:`picket`.
 
 Memory safety whatever the caller does, with threads (cffi releases the GIL during every
 call, so two threads can be inside the library at once):
@@ -19,7 +20,7 @@ call, so two threads can be inside the library at once):
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, Hashable, Optional, TypeVar, Union
+from typing import Any, Dict, Iterable, Optional, TypeVar, Union
 
 from ._codes import Code
 from ._convert import (
@@ -40,7 +41,7 @@ from ._keys import Key, _digest_arg, digest_from_hex
 from ._rules import _redirect_options
 from .errors import AuthorizeError
 
-__all__ = ["RegistryBuilder", "Registry", "RegistryHolder"]
+__all__ = ["RegistryBuilder", "Registry"]
 
 _builder_new = lib.picket_registry_builder_new
 _builder_free = lib.picket_registry_builder_free
@@ -50,10 +51,10 @@ _builder_add_redirect_uri = lib.picket_registry_builder_add_redirect_uri
 _builder_add_key = lib.picket_registry_builder_add_key
 _builder_build = lib.picket_registry_builder_build
 _registry_free = lib.picket_registry_free
+_registry_update = lib.picket_registry_update
 _registry_authorize_redirect = lib.picket_registry_authorize_redirect
 
 _C = TypeVar("_C", bound="_Closeable")
-_T = TypeVar("_T")
 
 
 class _Closeable:
@@ -313,6 +314,50 @@ class Registry(_Closeable):
             raise _error(code, AuthorizeError)
         return int(project[0])
 
+    def with_projects(self, changes: RegistryBuilder, removed: Iterable[int] = ()) -> "Registry":
+        """A new registry: this one with each project of ``changes`` replaced (or added)
+        and each project in ``removed`` taken out, the rest kept, without placing every key
+        again (one copy of the key index, as Go's ``Registry.WithProjects``). Fill
+        ``changes`` as for a build, with only the changed projects, each whole: a key the
+        project had and ``changes`` does not is gone. This registry is unchanged; swap the
+        new one in (``RegistryHolder.update``) and close this one. ``changes`` is consumed,
+        whether or not the update succeeds.
+
+        Raises:
+            BuildError: a key of ``changes`` belongs to a kept project or is in it twice
+                (``BUILD_DUPLICATE_KEY``).
+            TypeError: ``changes`` is not a RegistryBuilder, or an id is not an int.
+            ValueError: this registry or ``changes`` is closed, or an id is out of range.
+
+        Example::
+
+            changes = RegistryBuilder().add_project(7, Mode.DEVELOPMENT)
+            changes.add_key(new_key, 7)
+            with registry.with_projects(changes, removed=[3]) as updated:
+                updated.authenticate(header, time.time())
+        """
+        if not isinstance(changes, RegistryBuilder):
+            raise TypeError(f"changes must be a RegistryBuilder, not {type(changes).__name__}")
+        try:
+            ids = [_u64(project, "removed") for project in removed]
+            live = self._live
+            if live is None:
+                raise ValueError("this Registry is closed")
+        except BaseException:
+            changes.close()
+            raise
+        gone = ffi.new("uint64_t[]", ids) if ids else NULL
+        out = ffi.new("struct picket_registry **")
+        with changes._lock:
+            handle = changes._live()
+            changes._handle = None
+            # Consumed by the library, on success and failure alike.
+            code = _registry_update(live, handle, gone, len(ids), out)
+        del live
+        if code != Code.OK:
+            raise _error(code)
+        return Registry._wrap(out[0])
+
     def close(self) -> None:
         """Releases the registry. Idempotent; safe while other threads are in a call."""
         live, self._live = self._live, None
@@ -325,153 +370,3 @@ class Registry(_Closeable):
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._live is None
-
-
-class RegistryHolder:
-    """The current :class:`Registry` of a server whose keys change: it loads one from the
-    caller's ``loader``, rebuilds on demand (:meth:`reload`) or when ``version`` changes
-    (:meth:`refresh`, or a background thread started by :meth:`poll`), and swaps
-    atomically. A call in flight on the old registry completes; the old one is freed after
-    it. A loader that raises leaves the current registry in place.
-
-    ``loader()`` returns a new :class:`Registry` (built from the database, a file...).
-    ``version()``, if given, returns anything comparable that changes when the keys do (a
-    counter, a row's ``updated_at``, a file's mtime).
-
-    Example::
-
-        def load() -> picket.Registry:
-            b = picket.RegistryBuilder()
-            for project, mode in db.projects(): b.add_project(project, mode)
-            for row in db.keys(): b.add_key(row.digest, row.project, row.kind, row.expires_at)
-            return b.build()
-
-        holder = picket.RegistryHolder(load, version=db.keys_version)
-        holder.authenticate(header, time.time(), Requirement.SECRET)
-        holder.reload()            # after issuing or revoking a key
-    """
-
-    __slots__ = ("_loader", "_version", "_current", "_seen", "_lock", "_stop", "_thread")
-
-    def __init__(
-        self,
-        loader: Callable[[], Registry],
-        *,
-        version: Optional[Callable[[], Hashable]] = None,
-    ) -> None:
-        self._loader = loader
-        self._version = version
-        self._lock = threading.Lock()  # one rebuild at a time
-        self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
-        self._seen: Hashable = version() if version is not None else None
-        self._current: Optional[Registry] = self._load()
-
-    def _load(self) -> Registry:
-        registry = self._loader()
-        if not isinstance(registry, Registry):
-            raise TypeError(f"loader must return a picket.Registry, not {type(registry).__name__}")
-        return registry
-
-    @property
-    def registry(self) -> Registry:
-        """The current registry. Keep it for one request at most: a reload closes it."""
-        current = self._current
-        if current is None:
-            raise ValueError("this RegistryHolder is closed")
-        return current
-
-    def _on_current(self, call: Callable[[Registry], _T]) -> _T:
-        """``call`` on the current registry. A reload may swap and close the registry read
-        here before ``call`` reaches it (the swap comes first, then the close); then the
-        call is made again on the one that replaced it, so that a reload never fails a
-        request."""
-        while True:
-            registry = self.registry
-            try:
-                return call(registry)
-            except ValueError:
-                current = self._current
-                if registry.closed and current is not None and current is not registry:
-                    continue
-                raise
-
-    def authenticate(
-        self,
-        header: Union[str, bytes],
-        now: Union[int, float],
-        requirement: Any = None,
-    ) -> Auth:
-        """:meth:`Registry.authenticate` on the current registry."""
-        if requirement is None:
-            return self._on_current(lambda registry: registry.authenticate(header, now))
-        return self._on_current(lambda registry: registry.authenticate(header, now, requirement))
-
-    def authorize_redirect(
-        self, client_id: Text, redirect_uri: Text, now: Union[int, float]
-    ) -> int:
-        """:meth:`Registry.authorize_redirect` on the current registry."""
-        return self._on_current(
-            lambda registry: registry.authorize_redirect(client_id, redirect_uri, now)
-        )
-
-    def reload(self) -> None:
-        """Builds a new registry with the loader and swaps it in; the old one is closed
-        (freed once the calls in flight on it return). If the loader raises, the current
-        registry stays and the exception propagates."""
-        with self._lock:
-            if self._current is None:
-                raise ValueError("this RegistryHolder is closed")
-            seen = self._version() if self._version is not None else None
-            new = self._load()
-            old, self._current = self._current, new
-            self._seen = seen
-        old.close()
-
-    def refresh(self) -> bool:
-        """Reloads if ``version()`` changed since the last load; returns whether it did."""
-        if self._version is None:
-            raise ValueError(
-                "refresh needs a version function: RegistryHolder(loader, version=...)"
-            )
-        if self._version() == self._seen:
-            return False
-        self.reload()
-        return True
-
-    def poll(self, interval: float) -> None:
-        """Starts a daemon thread that calls :meth:`refresh` every ``interval`` seconds
-        until :meth:`close`. A refresh that raises is retried at the next tick."""
-        if interval <= 0:
-            raise ValueError("interval must be positive")
-        if self._version is None:
-            raise ValueError("poll needs a version function: RegistryHolder(loader, version=...)")
-        if self._thread is not None:
-            raise ValueError("already polling")
-
-        def run() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    self.refresh()
-                except Exception:  # the current registry stays; try again next tick
-                    continue
-
-        self._thread = threading.Thread(target=run, name="picket-registry-poll", daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stops polling and closes the current registry. Idempotent."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
-        with self._lock:
-            current, self._current = self._current, None
-        if current is not None:
-            current.close()
-
-    def __enter__(self) -> "RegistryHolder":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
