@@ -1,6 +1,6 @@
 """SIGTERM: new connections are refused at once, the requests in flight run to their end
-(exit 0, their writes kept), and those still running after -drain-timeout are cut (exit 1,
-saying how many)."""
+(exit 0, their writes kept), and those still running after -drain-timeout, or when a second
+SIGTERM or SIGINT comes, are cut (exit 1, saying how many)."""
 
 from __future__ import annotations
 
@@ -84,5 +84,37 @@ def test_sigterm_cuts_what_outlasts_the_drain_timeout(tmp_path: Path) -> None:
             "1 connection(s) still had a request in flight after -drain-timeout 1s and were cut"
             in server.output
         ), server.output[-2000:]
+    finally:
+        server.stop()
+
+
+def test_a_second_signal_cuts_the_drain_at_once(tmp_path: Path) -> None:
+    # The store plays no part: SQLite only. The drain would wait a minute for the request.
+    server = start_server(new_store("sqlite", tmp_path), extra=("-drain-timeout", "60s"))
+    try:
+        _, sk = server.first_start_keys()
+        slow = start_slow_issue(server, sk)  # never finished
+        server.proc.send_signal(signal.SIGTERM)
+        assert wait_until(lambda: refused(server), 2, 0.05) is not None, "still accepting"
+        time.sleep(0.5)
+        assert server.proc.poll() is None, "the first SIGTERM did not wait for the request"
+        t0 = time.monotonic()
+        server.proc.send_signal(signal.SIGINT)  # a supervisor's second SIGTERM, or Ctrl-C twice
+        status = server.proc.wait(timeout=15)
+        took = time.monotonic() - t0
+        # The request was cut: its connection closed without an answer.
+        slow.settimeout(5)
+        assert slow.recv(65536) == b""
+        slow.close()
+        assert status == 1, (status, server.output[-2000:])
+        assert took < 1, f"exited {took:.1f} s after the second signal"
+        cut = [
+            line
+            for line in server.output.splitlines()
+            if "a second signal cut the drain after" in line
+            and "1 connection(s) still had a request in flight and were cut" in line
+        ]
+        assert len(cut) >= 1, server.output[-2000:]
+        assert "every request finished" not in server.output
     finally:
         server.stop()

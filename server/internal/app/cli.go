@@ -28,11 +28,52 @@ const FirstProjectName = "My First Project"
 var FirstProjectURIs = []string{"http://localhost:3000/callback"}
 
 // Main runs the command line and returns the exit status. Signals (SIGINT, SIGTERM) stop
-// serve.
+// serve: the first starts its drain, a second cuts the drain short.
 func Main(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withSignals(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, args, stdout, stderr)
+}
+
+// cutKey is the context key of the channel a second signal closes (withSignals).
+type cutKey struct{}
+
+// withSignals is signal.NotifyContext that counts: the context ends at the first of sigs,
+// and the channel drainCut returns is closed at the second (an operator's second Ctrl-C, or
+// a supervisor's second SIGTERM: stop now). Later signals are ignored until stop.
+func withSignals(parent context.Context, sigs ...os.Signal) (context.Context, func()) {
+	cut := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.WithValue(parent, cutKey{}, cut))
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		for n := 1; ; n++ {
+			select {
+			case <-ch:
+			case <-done:
+				return
+			}
+			switch n {
+			case 1:
+				cancel()
+			case 2:
+				close(cut)
+			}
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
+}
+
+// drainCut is the channel a second signal closes; nil (never ready) for a context that
+// withSignals did not make.
+func drainCut(ctx context.Context) <-chan struct{} {
+	cut, _ := ctx.Value(cutKey{}).(chan struct{})
+	return cut
 }
 
 type usageError struct{ msg string }

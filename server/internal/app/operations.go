@@ -58,7 +58,7 @@ func (o *operations) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.registryUpdates, "registry-updates", o.registryUpdates,
 		"projects: a change replaces only the projects it touched in the registry; full: every change rebuilds the whole registry (as before; for comparison)")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", o.drainTimeout,
-		"on SIGTERM or SIGINT, how long the requests in flight may run on (0s to 1h): exit 0 when every one finished, 1 when some were cut")
+		"on SIGTERM or SIGINT, how long the requests in flight may run on (0s to 1h): exit 0 when every one finished, 1 when some were cut (a second signal cuts them at once)")
 	fs.DurationVar(&o.logEvery, "log-every", o.logEvery,
 		"interval of the request summary; a message repeated more than 10 times in it is counted, not written (1s to 1h)")
 }

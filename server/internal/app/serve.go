@@ -191,35 +191,58 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 		return err
 	case <-ctx.Done():
 	}
-	return drain(srv, ln, opts.ops.drainTimeout, log)
+	return drain(srv, ln, opts.ops.drainTimeout, drainCut(ctx), log)
 }
 
 // errCut is a shutdown that had to cut requests still in flight: serve exits 1.
 type errCut struct {
 	inFlight int
+	// after is -drain-timeout, or, for a drain a second signal cut (bySignal), how long it
+	// had run.
 	after    time.Duration
+	bySignal bool
 }
 
 func (e *errCut) Error() string {
+	if e.bySignal {
+		return fmt.Sprintf("shutdown: a second signal cut the drain after %s: %d connection(s) still had a request in flight and were cut",
+			e.after.Round(time.Millisecond), e.inFlight)
+	}
 	return fmt.Sprintf("shutdown: %d connection(s) still had a request in flight after -drain-timeout %s and were cut", e.inFlight, e.after)
 }
 
 // drain shuts srv down: the listener closes at once (new connections are refused), idle
-// connections are closed, and the requests in flight run to their end for up to timeout.
-// nil when every one finished; an *errCut when some had to be cut.
-func drain(srv *http.Server, ln *connlimit.Listener, timeout time.Duration, log *slog.Logger) error {
+// connections are closed, and the requests in flight run to their end for up to timeout,
+// or until cut is closed (a second signal). nil when every one finished; an *errCut when
+// some had to be cut.
+func drain(srv *http.Server, ln *connlimit.Listener, timeout time.Duration, cut <-chan struct{}, log *slog.Logger) error {
 	busy := func() int { s := ln.Stats(); return s.Open - s.Idle }
-	log.Info("shutting down: new connections refused, the requests in flight drained", "in_flight", busy(), "drain_timeout_seconds", timeout.Seconds())
+	log.Info("shutting down: new connections refused, the requests in flight drained (a second SIGTERM or SIGINT cuts them)",
+		"in_flight", busy(), "drain_timeout_seconds", timeout.Seconds())
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err == nil {
-		log.Info("shut down: every request finished")
-		return nil
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(ctx) }()
+	var e *errCut
+	select {
+	case err := <-shut:
+		if err == nil {
+			log.Info("shut down: every request finished")
+			return nil
+		}
+		e = &errCut{inFlight: busy(), after: timeout}
+	case <-cut:
+		e = &errCut{inFlight: busy(), after: time.Since(start), bySignal: true}
+		if e.inFlight == 0 { // the last request ended since Shutdown's last look
+			srv.Close()
+			log.Info("shut down: every request finished")
+			return nil
+		}
 	}
-	cut := &errCut{inFlight: busy(), after: timeout}
 	srv.Close()
-	log.Error(cut.Error())
-	return cut
+	log.Error(e.Error())
+	return e
 }
 
 // connCap is -max-conns, lowered to what the process's file limit leaves (64 descriptors
