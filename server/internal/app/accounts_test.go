@@ -32,7 +32,8 @@ func testAccounts(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc.Email != "Ada@Example.com" || np.Project.Name != FirstProjectName || np.Project.AccountID != acc.ID || len(np.Keys) != 2 {
+	// The address is kept as typed, its domain in its U-label form (lowercase).
+	if acc.Email != "Ada@example.com" || np.Project.Name != FirstProjectName || np.Project.AccountID != acc.ID || len(np.Keys) != 2 {
 		t.Fatalf("account %+v project %+v keys %d", acc, np.Project, len(np.Keys))
 	}
 	// The first project's keys work at once (the registry was reloaded), and the hint is
@@ -46,6 +47,19 @@ func testAccounts(t *testing.T, e *env) {
 	}
 	if _, _, err := e.app.CreateAccount(ctx, "ada@example.COM", pw); !errors.Is(err, store.ErrExists) {
 		t.Fatalf("same email in another case: %v", err)
+	}
+	// One internationalized domain, two spellings (U-label, A-label): one account.
+	idn, _, err := e.app.CreateAccount(ctx, "ida@b\u00fccher.example", pw)
+	if err != nil || idn.Email != "ida@b\u00fccher.example" {
+		t.Fatalf("U-label: %+v %v", idn, err)
+	}
+	if _, _, err := e.app.CreateAccount(ctx, "ida@XN--BCHER-KVA.example", pw); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("the same mailbox by its A-label: %v", err)
+	}
+	for _, spelling := range []string{"ida@xn--bcher-kva.example", "IDA@\uff42\u00fccher.example"} {
+		if got, err := e.app.CheckLogin(ctx, spelling, pw); err != nil || got.Account.ID != idn.ID {
+			t.Fatalf("log-in as %+q: %+v %v", spelling, got, err)
+		}
 	}
 	if _, _, err := e.app.CreateAccount(ctx, "bob@example.com", "short"); err != accounts.ErrPasswordShort {
 		t.Fatalf("short password: %v", err)
