@@ -366,6 +366,7 @@ func (s *Store) listenOnce(ctx context.Context, onChange func()) error {
 
 type migration struct {
 	version int
+	name    string // the file name without its number and ".sql": "email_key_idna"
 	sql     string
 }
 
@@ -390,7 +391,7 @@ func (s *Store) migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, sql: string(body)})
+		out = append(out, migration{version: v, name: strings.TrimSuffix(name[len(num)+1:], ".sql"), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	if len(out) == 0 {
@@ -449,6 +450,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 			for _, st := range statements(m.sql) {
 				if _, err := tx.ExecContext(ctx, st); err != nil {
+					return fmt.Errorf("migration %d: %w", m.version, err)
+				}
+			}
+			// A migration SQL cannot express runs as Go, in the same transaction.
+			if step := codeMigrations[m.name]; step != nil {
+				if err := step(ctx, s, tx); err != nil {
 					return fmt.Errorf("migration %d: %w", m.version, err)
 				}
 			}

@@ -1,0 +1,3 @@
+-- Account keys with an internationalized domain in its A-label form (accounts.NormalizeEmail:
+-- "ada@bücher.example" is keyed "ada@xn--bcher-kva.example"). The rekeying needs IDNA,
+-- which SQL has not: it is Go code, run in this migration's transaction (email_keys.go).
