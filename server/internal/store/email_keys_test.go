@@ -2,51 +2,48 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // A store whose accounts were keyed before internationalized domains were canonicalized
 // (the key: the address as typed, lowercased) migrates: each account gets the key and
 // address accounts.NormalizeEmail gives now, once per mailbox, on SQLite and PostgreSQL.
 func TestMigrateEmailKeysToIDNA(t *testing.T) {
-	for kind, s := range openKinds(t) {
+	// The rows as the server before made them: [address as typed, old key].
+	old := [][2]string{
+		{"ada@b\u00fccher.example", "ada@b\u00fccher.example"},           // 1: U-label, the mailbox's first account
+		{"bob@xn--bcher-kva.example", "bob@xn--bcher-kva.example"},       // 2: A-label, already the new key
+		{"ada@\uff42\u00fccher.example", "ada@\uff42\u00fccher.example"}, // 3: full width: 1's mailbox
+		{"Bob@B\u00dcCHER.example", "bob@b\u00fccher.example"},           // 4: 2's mailbox
+		{"Cy@Example.COM", "cy@example.com"},                             // 5: ASCII: the key stays
+		{"dee@a_b.example", "dee@a_b.example"},                           // 6: a domain now refused
+		{"\u00c9mile@ex\u00e4mple.com", "\u00e9mile@ex\u00e4mple.com"},   // 7: non-ASCII local part
+	}
+	for kind, before := range storesBefore(t, "email_key_idna") {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
-			version := 0
-			ms, err := s.migrations()
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range ms {
-				if m.name == "email_key_idna" {
-					version = m.version
-				}
-			}
-			if version == 0 {
-				t.Fatal("no migration named email_key_idna")
-			}
-			// The rows as the server before it made them: [address as typed, old key].
-			old := [][2]string{
-				{"ada@b\u00fccher.example", "ada@b\u00fccher.example"},           // 1: U-label, the mailbox's first account
-				{"bob@xn--bcher-kva.example", "bob@xn--bcher-kva.example"},       // 2: A-label, already the new key
-				{"ada@\uff42\u00fccher.example", "ada@\uff42\u00fccher.example"}, // 3: full width: 1's mailbox
-				{"Bob@B\u00dcCHER.example", "bob@b\u00fccher.example"},           // 4: 2's mailbox
-				{"Cy@Example.COM", "cy@example.com"},                             // 5: ASCII: the key stays
-				{"dee@a_b.example", "dee@a_b.example"},                           // 6: a domain now refused
-				{"\u00c9mile@ex\u00e4mple.com", "\u00e9mile@ex\u00e4mple.com"},   // 7: non-ASCII local part
+			insert := "INSERT INTO accounts (email, email_key, password_hash, created_at) VALUES (?, ?, 'h', 1)"
+			if before.url != "" {
+				insert = "INSERT INTO accounts (email, email_key, password_hash, created_at) VALUES ($1, $2, 'h', 1)"
 			}
 			for _, r := range old {
-				if _, err := s.db.ExecContext(ctx, s.q("INSERT INTO accounts (email, email_key, password_hash, created_at) VALUES (?, ?, 'h', 1)"), r[0], r[1]); err != nil {
+				if _, err := before.db.ExecContext(ctx, insert, r[0], r[1]); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if _, err := s.db.ExecContext(ctx, s.q("DELETE FROM schema_version WHERE version = ?"), version); err != nil {
+			before.db.Close()
+			s, err := Open(ctx, before.dir, before.url)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			defer s.Close()
 			want := [][2]string{
 				{"ada@b\u00fccher.example", "ada@xn--bcher-kva.example"},
 				{"bob@b\u00fccher.example", "bob@xn--bcher-kva.example"},
@@ -86,10 +83,83 @@ func TestMigrateEmailKeysToIDNA(t *testing.T) {
 			if _, _, err := s.AccountByEmail(ctx, "ada@b\u00fccher.example"); !errors.Is(err, ErrNotFound) {
 				t.Errorf("the old key still finds an account: %v", err)
 			}
-			// Applied once: a second open changes nothing.
-			if err := s.migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
 		})
 	}
+}
+
+// oldStore is a store of one kind migrated only up to (not including) one migration, with
+// a connection to it to fill it as an older server would have.
+type oldStore struct {
+	db       *sql.DB
+	dir, url string // what to Open: a SQLite data directory, or a PostgreSQL URL
+}
+
+// storesBefore builds a store migrated up to the migration named name, on SQLite and, when
+// PICKET_TEST_POSTGRES_URL is set, in a PostgreSQL schema of its own.
+func storesBefore(t *testing.T, name string) map[string]oldStore {
+	t.Helper()
+	out := map[string]oldStore{}
+	build := func(pg bool, db *sql.DB) {
+		ms, err := (&Store{pg: pg}).migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		insert := "INSERT INTO schema_version VALUES (?, 0)"
+		if pg {
+			insert = "INSERT INTO schema_version VALUES ($1, 0)"
+		}
+		if _, err := db.Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.name == name {
+				return
+			}
+			for _, st := range statements(m.sql) {
+				if _, err := db.Exec(st); err != nil {
+					t.Fatalf("migration %d: %v", m.version, err)
+				}
+			}
+			if _, err := db.Exec(insert, m.version); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Fatalf("no migration named %s", name)
+	}
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, sqliteFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	build(false, db)
+	out["sqlite"] = oldStore{db: db, dir: dir}
+	base := os.Getenv("PICKET_TEST_POSTGRES_URL")
+	if base == "" {
+		return out
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("picket_store_test_%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	pg, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	build(true, pg)
+	out["postgres"] = oldStore{db: pg, url: u.String()}
+	return out
 }
