@@ -138,6 +138,21 @@ func storesBefore(t *testing.T, name string) map[string]oldStore {
 	if base == "" {
 		return out
 	}
+	u := schemaURL(t, base)
+	pg, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	build(true, pg)
+	out["postgres"] = oldStore{db: pg, url: u}
+	return out
+}
+
+// schemaURL creates a PostgreSQL schema of the test's own on the server at base (dropped
+// when the test ends) and returns base with it as the search path.
+func schemaURL(t *testing.T, base string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
@@ -150,16 +165,12 @@ func storesBefore(t *testing.T, name string) map[string]oldStore {
 		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
 		admin.Close()
 	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := sql.Open("pgx", u.String())
+	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pg.Close() })
-	build(true, pg)
-	out["postgres"] = oldStore{db: pg, url: u.String()}
-	return out
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -30,27 +28,11 @@ func openKinds(t *testing.T) map[string]*Store {
 	if base == "" {
 		return out
 	}
-	admin, err := sql.Open("pgx", base)
+	pg, err := Open(ctx, "", schemaURL(t, base), WithTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := fmt.Sprintf("picket_store_test_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := Open(ctx, "", u.String(), WithTimeout(time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pg.Close()
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
+	t.Cleanup(func() { pg.Close() })
 	out["postgres"] = pg
 	return out
 }
