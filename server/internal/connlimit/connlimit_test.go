@@ -154,3 +154,103 @@ func TestBusyConnectionsAreNeverShed(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// A client at its share: its own idle connection is closed for its new one, and once every
+// one of its connections is busy a new one is refused with the client refusal, while other
+// clients are served and a connection without a share (a proxy's) is not counted.
+func TestAClientAtItsShareCannotLockOthersOut(t *testing.T) {
+	const clientRefusal = "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 4\r\n\r\nmany"
+	release := make(chan struct{})
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := New(tcp, 6, []byte(refusal))
+	ln.PerClient(2, func(a net.Addr) string {
+		ip := a.(*net.TCPAddr).IP.String()
+		if ip == "127.0.0.9" {
+			return "" // the proxy: no share
+		}
+		return ip
+	}, []byte(clientRefusal))
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/slow" {
+				<-release
+			}
+			io.WriteString(w, "ok")
+		}),
+		ConnState: ln.ConnState,
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	addr := tcp.Addr().String()
+	from := func(ip string) (net.Conn, *bufio.Reader) {
+		t.Helper()
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c, bufio.NewReader(c)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var slow []string
+	inFlight := func(c net.Conn, r *bufio.Reader) {
+		t.Helper()
+		if _, err := io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(r, nil)
+			st := "error"
+			if err == nil {
+				st = resp.Status
+			}
+			mu.Lock()
+			slow = append(slow, st)
+			mu.Unlock()
+		}()
+	}
+	a1, a1r := from("127.0.0.2")
+	if st := request(t, a1, a1r); st != "200 OK" {
+		t.Fatal(st)
+	}
+	a2, a2r := from("127.0.0.2")
+	inFlight(a2, a2r)
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 2 && s.Idle == 1 })
+	a3, a3r := from("127.0.0.2") // at its share: its idle a1 is closed for it
+	if !closedByServer(a1, a1r) {
+		t.Fatal("the client's idle connection was not closed for its new one")
+	}
+	inFlight(a3, a3r)
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 2 && s.Idle == 0 })
+	a4, a4r := from("127.0.0.2") // every one busy: refused, though the cap is far
+	a4.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if got, _ := io.ReadAll(a4r); string(got) != clientRefusal {
+		t.Fatalf("a connection beyond the client's share read %q", got)
+	}
+	// Another client is served at once; the proxy holds more than a share.
+	b, br := from("127.0.0.3")
+	if st := request(t, b, br); st != "200 OK" {
+		t.Fatalf("another client: %s", st)
+	}
+	for i := 0; i < 3; i++ {
+		p, pr := from("127.0.0.9")
+		inFlight(p, pr)
+	}
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 6 && s.Idle == 1 })
+	close(release)
+	wg.Wait()
+	if strings.Join(slow, ",") != "200 OK,200 OK,200 OK,200 OK,200 OK" {
+		t.Fatalf("requests in flight: %v", slow)
+	}
+	if s := ln.Stats(); s.RefusedClient != 1 || s.Refused != 0 || s.Shed != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}
