@@ -514,6 +514,9 @@ pub const RULES: &[Rule] = &[
     rule(831, "overloaded", 503,
         "the server holds as many connections as it may, each with a request in flight",
         "The server holds `-max-conns` connections, every one with a request in flight, so it closed this new one at once, without reading its request (idle connections are closed to make room before this happens): retry after `Retry-After`."),
+    rule(832, "too_many_connections", 429,
+        "this client address holds its share of the server's connections, each with a request in flight",
+        "The client's address (IPv6: its /64) holds `-max-conns-per-client` connections, every one with a request in flight, so the server closed this new one at once, without reading its request (the address's idle connections are closed to make room before this happens; connections from `-trusted-proxies` have no share): retry after `Retry-After`."),
     rule(860, "duplicate_authorization", 400,
         "the request has more than one Authorization header: send exactly one",
         "The request has more than one `Authorization` header (or one whose value has a comma, as a proxy joins two): which one a proxy and the server read could differ.")

@@ -118,20 +118,38 @@ def test_a_file_limit_below_the_cap_lowers_it_so_new_clients_are_served(tmp_path
         server.stop()
 
 
+def slow_body(server: Server, source: str) -> tuple[socket.socket, bytes]:
+    """A connection from the loopback address source with a request in flight: its headers
+    sent, its body promised (Content-Length: 1000) and one byte of it sent, as a slow-body
+    attack dribbles it; and what the server answered at once (b"" when it holds it; a
+    refused connection may also be reset, its request unread, before its answer is read)."""
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5, source_address=(source, 0))
+    s.sendall(
+        b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n{"
+    )
+    s.settimeout(0.3)
+    try:
+        answer = s.recv(4096)
+    except TimeoutError:
+        answer = b""
+    except ConnectionResetError:
+        answer = b"reset"
+    s.settimeout(5)
+    return s, answer
+
+
 def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) -> None:
     server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "4"))
     busy: list[socket.socket] = []
     try:
         pk, sk = server.first_start_keys()
-        # Four requests in flight: each body promised and not sent, so each waits.
-        for _ in range(4):
-            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
-            s.sendall(
-                b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 100\r\n\r\n{"
-            )
+        # Four requests in flight, from four addresses (each holds its share, 4 / 8 -> 1):
+        # each body promised and not sent, so each waits.
+        for i in range(4):
+            s, answer = slow_body(server, f"127.0.0.{10 + i}")
+            assert answer == b"", answer
             busy.append(s)
-        time.sleep(0.3)
         r = httpx.get(server.url + "/v1/ping", auth=(pk, ""), timeout=5)
         assert r.status_code == 503, r.text
         body = r.json()
@@ -143,6 +161,58 @@ def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) 
         assert wait_until(lambda: ping(httpx.Client(base_url=server.url), pk) == 200, 5, 0.05)
     finally:
         for s in busy:
+            s.close()
+        server.stop()
+
+
+def test_one_address_cannot_lock_other_clients_out_with_slow_bodies(tmp_path: Path) -> None:
+    # A request in flight is never shed to make room, so before each address had a share,
+    # one address holding -max-conns requests whose bodies came a byte at a time locked every
+    # other client out (503 overloaded) for the 30-s read timeout, and again at once.
+    server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "16"))
+    held: list[socket.socket] = []
+    try:
+        pk, _ = server.first_start_keys()
+        answers = []
+        for _ in range(16):
+            s, answer = slow_body(server, "127.0.0.2")
+            held.append(s)
+            answers.append(answer)
+        # Every other client is served at once, on new connections.
+        for _ in range(5):
+            t0 = time.monotonic()
+            with httpx.Client(base_url=server.url, timeout=5) as c:
+                assert ping(c, pk) == 200
+            assert time.monotonic() - t0 < 1
+        # The address's share, 16 / 8: two are held (still open, their requests in flight),
+        # the others answered 429 at once.
+        kept = [s for s, a in zip(held, answers) if a == b""]
+        assert len(kept) == 2, answers
+        assert closed_by_server(kept) == [False, False]
+        refusal = next(a for a in answers if a.startswith(b"HTTP/"))
+        assert refusal.startswith(b"HTTP/1.1 429 Too Many Requests\r\n"), refusal
+        head, body = refusal.split(b"\r\n\r\n", 1)
+        assert b"Retry-After: 1" in head
+        assert (json.loads(body)["error"], json.loads(body)["code"]) == (
+            "too_many_connections",
+            832,
+        )
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+    # Behind -trusted-proxies the proxy has no share (every client comes through it).
+    server = start_server(
+        new_store("sqlite", tmp_path), extra=("-max-conns", "16", "-trusted-proxies", "127.0.0.2")
+    )
+    held = []
+    try:
+        for _ in range(16):
+            s, answer = slow_body(server, "127.0.0.2")
+            held.append(s)
+            assert answer == b"", answer
+    finally:
+        for s in held:
             s.close()
         server.stop()
 

@@ -132,5 +132,9 @@ func (m *metrics) watchConns(ln *connlimit.Listener) {
 			Name: "picket_connections_refused_total",
 			Help: "New connections refused (503 overloaded) at -max-conns, every open one busy.",
 		}, func() float64 { return float64(ln.Stats().Refused) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "picket_connections_client_refused_total",
+			Help: "New connections refused (429 too_many_connections) at -max-conns-per-client, every open one of their address busy.",
+		}, func() float64 { return float64(ln.Stats().RefusedClient) }),
 	)
 }

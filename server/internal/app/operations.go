@@ -16,8 +16,9 @@ type operations struct {
 	// storeTimeout is each store call's deadline (and PostgreSQL's connect timeout);
 	// storeWait how long serve waits at start for a PostgreSQL store to answer.
 	storeTimeout, storeWait time.Duration
-	// maxConns caps the open connections of the public address.
-	maxConns int
+	// maxConns caps the open connections of the public address; maxConnsPerClient those
+	// of one client address (0: maxConns / 8).
+	maxConns, maxConnsPerClient int
 	// logLevel is -log-level; logEvery the interval of the request summary and sampling.
 	logLevel string
 	logEvery time.Duration
@@ -53,6 +54,8 @@ func (o *operations) register(fs *flag.FlagSet) {
 		"how long serve waits at start for a PostgreSQL store to answer before it gives up (0s to 1h)")
 	fs.IntVar(&o.maxConns, "max-conns", o.maxConns,
 		"open connections of the public address at most (1 to 1000000; the longest-idle one is closed for a new client)")
+	fs.IntVar(&o.maxConnsPerClient, "max-conns-per-client", o.maxConnsPerClient,
+		"open connections of one client address (IPv6: its /64) at most (0 to 1000000; 0: -max-conns / 8); its longest-idle one is closed for its new one, and connections from -trusted-proxies have no share")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel,
 		"debug (also one line per request), info (a summary of the requests each -log-every), warn or error")
 	fs.StringVar(&o.registryUpdates, "registry-updates", o.registryUpdates,
@@ -73,6 +76,9 @@ func (o *operations) validate() error {
 	}
 	if o.maxConns < 1 || o.maxConns > 1_000_000 {
 		return &usageError{"-max-conns must be between 1 and 1000000"}
+	}
+	if o.maxConnsPerClient < 0 || o.maxConnsPerClient > 1_000_000 {
+		return &usageError{"-max-conns-per-client must be between 0 and 1000000"}
 	}
 	if _, ok := parseLevel(o.logLevel); !ok {
 		return &usageError{"-log-level must be debug, info, warn or error"}

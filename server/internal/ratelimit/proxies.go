@@ -88,6 +88,22 @@ func peerAddr(r *http.Request) (netip.Addr, bool) {
 	return ap.Addr().Unmap(), true
 }
 
+// PeerKey is the key of a connection's peer address a (a *net.TCPAddr) for a per-address
+// share: its addrKey, or "" when the peer is one of p (every client behind a proxy comes
+// through the proxy's connections, so the proxy has no share: its requests name the
+// clients).
+func (p Proxies) PeerKey(a net.Addr) string {
+	t, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	ip := t.AddrPort().Addr().Unmap()
+	if len(p) > 0 && p.trusted(ip) {
+		return ""
+	}
+	return addrKey(ip)
+}
+
 // addrKey is ClientKey's form of an address: IPv4 as is, IPv6 by its /64.
 func addrKey(a netip.Addr) string {
 	if a.Is4() {

@@ -1,7 +1,9 @@
 package ratelimit
 
 import (
+	"net"
 	"net/http"
+	"net/netip"
 	"testing"
 )
 
@@ -52,6 +54,29 @@ func TestClientKey(t *testing.T) {
 	} {
 		if got := ClientKey(&http.Request{RemoteAddr: addr}); got != want {
 			t.Errorf("%s: %s, want %s", addr, got, want)
+		}
+	}
+}
+
+// A connection's share key: the peer's address (IPv6 by its /64, IPv4-mapped as IPv4), or
+// none for a trusted proxy.
+func TestProxiesPeerKey(t *testing.T) {
+	p, err := ParseProxies("10.0.0.0/8,2001:db8:1::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for addr, want := range map[string]string{
+		"192.0.2.7:1234":           "192.0.2.7",
+		"[::ffff:192.0.2.7]:1234":  "192.0.2.7",
+		"[2001:db8:2::1]:443":      "2001:db8:2::/64",
+		"[2001:db8:2::ffff:1]:443": "2001:db8:2::/64",
+		"10.1.2.3:80":              "",
+		"[2001:db8:1::1]:80":       "",
+		"[2001:db8:1::2]:80":       "2001:db8:1::/64",
+		"[::ffff:10.9.9.9]:80":     "",
+	} {
+		if got := p.PeerKey(net.TCPAddrFromAddrPort(netip.MustParseAddrPort(addr))); got != want {
+			t.Errorf("PeerKey(%s) = %q, want %q", addr, got, want)
 		}
 	}
 }

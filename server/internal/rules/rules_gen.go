@@ -51,6 +51,12 @@ var (
 	// request in flight, so it closed this new one at once, without reading its request (idle
 	// connections are closed to make room before this happens): retry after `Retry-After`.
 	Overloaded = Rule{Name: "overloaded", Code: 831, Status: 503, Text: "the server holds as many connections as it may, each with a request in flight"}
+	// TooManyConnections (832, HTTP 429): The client's address (IPv6: its /64) holds
+	// `-max-conns-per-client` connections, every one with a request in flight, so the server
+	// closed this new one at once, without reading its request (the address's idle connections
+	// are closed to make room before this happens; connections from `-trusted-proxies` have no
+	// share): retry after `Retry-After`.
+	TooManyConnections = Rule{Name: "too_many_connections", Code: 832, Status: 429, Text: "this client address holds its share of the server's connections, each with a request in flight"}
 	// DuplicateAuthorization (860, HTTP 400): The request has more than one `Authorization`
 	// header (or one whose value has a comma, as a proxy joins two): which one a proxy and the
 	// server read could differ.
@@ -131,6 +137,7 @@ var All = []Rule{
 	Usage,
 	StoreUnavailable,
 	Overloaded,
+	TooManyConnections,
 	DuplicateAuthorization,
 	RateLimited,
 	QuotaKeys,
