@@ -8,15 +8,19 @@
 // flight is the new one refused: it gets Refusal (a complete HTTP/1.1 response, written
 // before its request is read) and is closed.
 //
-// A connection with a request in flight is never closed to make room, so a client that
-// keeps many requests in flight (sending their bodies a byte at a time: a slow-body
-// attack) could hold the whole cap. PerClient gives each client (an address) a share of
-// the cap: a client at its share that opens another connection has its own longest-idle
-// connection closed for it, or, when every one of its connections is busy, the new one is
-// refused with its own refusal; other clients are not affected.
+// Idle connections alone would let a client that keeps many requests in flight (sending
+// their bodies a byte at a time: a slow-body attack) hold the whole cap. PerClient gives
+// each client (an address) a share of the cap: a client at its share that opens another
+// connection has its own longest-idle connection closed for it, or, when every one of its
+// connections is busy, the new one is refused with its own refusal; other clients are not
+// affected. Many clients at their share could still fill the cap: CutSlow then lets a new
+// client in by cutting the connection whose request has been in flight longest, past a time
+// no request takes by itself, of the client holding the most connections (when it holds
+// more than the new client would).
 //
 //	ln := connlimit.New(tcp, 4096, refusal)
 //	ln.PerClient(512, clientOf, clientRefusal)
+//	ln.CutSlow(3 * time.Second)
 //	srv := &http.Server{ConnState: ln.ConnState, ...}
 //	srv.Serve(ln)
 package connlimit
@@ -42,6 +46,9 @@ type Listener struct {
 	perClient     int
 	clientOf      func(net.Addr) string
 	clientRefusal []byte
+	// cutAfter is how long a request must have been in flight for its connection to be cut
+	// for a new client at a full cap (0: never).
+	cutAfter time.Duration
 
 	mu sync.Mutex
 	// conns are the open connections; idle lists those without a request in flight,
@@ -52,23 +59,26 @@ type Listener struct {
 	clients map[string]*client
 	// Counters since start: connections closed to make room, refused at the cap, and
 	// refused at their client's share.
-	shed, refused, refusedClient uint64
+	shed, refused, refusedClient, cut uint64
 }
 
 type entry struct {
 	// at is where the connection sits in idle (nil while a request is in flight), atClient
-	// where it sits in its client's idle list.
-	at, atClient *list.Element
+	// where it sits in its client's idle list, atBusy in its client's busy list (nil while
+	// idle).
+	at, atClient, atBusy *list.Element
+	// since is when its request in flight started.
+	since time.Time
 	// client holds the connection (nil: a connection without a share).
 	client *client
 }
 
-// client is one client's connections: its key, how many, and those idle, the one idle
-// longest first.
+// client is one client's connections: its key, how many, those idle, the one idle longest
+// first, and those with a request in flight, the one in flight longest first.
 type client struct {
-	key  string
-	n    int
-	idle *list.List
+	key        string
+	n          int
+	idle, busy *list.List
 }
 
 // New caps ln at max open connections (max ≥ 1). refusal is written to a connection
@@ -86,6 +96,12 @@ func New(ln net.Listener, max int, refusal []byte) *Listener {
 func (l *Listener) PerClient(n int, clientOf func(net.Addr) string, refusal []byte) {
 	l.perClient, l.clientOf, l.clientRefusal = n, clientOf, refusal
 }
+
+// CutSlow lets a new connection in at a full cap, when no connection is idle, by cutting
+// the connection whose request has been in flight longest, if for more than after, of the
+// client (PerClient) holding the most connections, if it holds more than the new
+// connection's client plus one. Call it before the first Accept.
+func (l *Listener) CutSlow(after time.Duration) { l.cutAfter = after }
 
 // Accept waits for a connection and admits it, closing the longest-idle connection (of
 // its client, at its client's share; of all, at the cap) when it must make room, or
@@ -122,19 +138,23 @@ func (l *Listener) admit(c net.Conn, key string) []byte {
 		l.shedLocked(front.Value.(net.Conn))
 	}
 	if len(l.conns) >= l.max {
-		front := l.idle.Front()
-		if front == nil {
+		if front := l.idle.Front(); front != nil {
+			l.shedLocked(front.Value.(net.Conn))
+		} else if slow := l.slowest(key); slow != nil {
+			l.forget(slow)
+			l.cut++
+			slow.Close() // the request's read or write fails: the client gets no answer
+		} else {
 			l.refused++
 			return l.refusal
 		}
-		l.shedLocked(front.Value.(net.Conn))
 	}
 	e := &entry{}
 	e.at = l.idle.PushBack(c)
 	if key != "" {
 		cl := l.clients[key] // after the sheds, which may have removed it
 		if cl == nil {
-			cl = &client{key: key, idle: list.New()}
+			cl = &client{key: key, idle: list.New(), busy: list.New()}
 			l.clients[key] = cl
 		}
 		cl.n++
@@ -143,6 +163,37 @@ func (l *Listener) admit(c net.Conn, key string) []byte {
 	}
 	l.conns[c] = e
 	return nil
+}
+
+// slowest is the connection CutSlow cuts for a new one of client key (with l.mu held):
+// the one in flight longest, if for more than cutAfter, of the client holding the most
+// connections, if it holds more than key's client plus one; nil when there is none.
+func (l *Listener) slowest(key string) net.Conn {
+	if l.cutAfter == 0 {
+		return nil
+	}
+	mine := 0
+	if cl := l.clients[key]; key != "" && cl != nil {
+		mine = cl.n
+	}
+	var most *client
+	for _, cl := range l.clients { // at most max clients, and only at a full cap
+		if most == nil || cl.n > most.n {
+			most = cl
+		}
+	}
+	if most == nil || most.n <= mine+1 {
+		return nil
+	}
+	front := most.busy.Front()
+	if front == nil {
+		return nil
+	}
+	c := front.Value.(net.Conn)
+	if time.Since(l.conns[c].since) <= l.cutAfter {
+		return nil
+	}
+	return c
 }
 
 // shedLocked closes victim, an idle connection, to make room (with l.mu held). The
@@ -160,7 +211,8 @@ func (l *Listener) forget(c net.Conn) {
 	if !ok {
 		return
 	}
-	l.busy(e)
+	l.unidle(e)
+	l.unbusy(e)
 	if cl := e.client; cl != nil {
 		cl.n--
 		if cl.n == 0 {
@@ -170,8 +222,16 @@ func (l *Listener) forget(c net.Conn) {
 	delete(l.conns, c)
 }
 
-// busy takes e off the idle lists (with l.mu held).
-func (l *Listener) busy(e *entry) {
+// unbusy takes e off its client's busy list (with l.mu held).
+func (l *Listener) unbusy(e *entry) {
+	if e.atBusy != nil {
+		e.client.busy.Remove(e.atBusy)
+		e.atBusy = nil
+	}
+}
+
+// unidle takes e off the idle lists (with l.mu held).
+func (l *Listener) unidle(e *entry) {
 	if e.at != nil {
 		l.idle.Remove(e.at)
 		e.at = nil
@@ -200,10 +260,15 @@ func (l *Listener) ConnState(c net.Conn, state http.ConnState) {
 	}
 	switch state {
 	case http.StateActive:
-		l.busy(e)
+		l.unidle(e)
+		if e.client != nil && e.atBusy == nil {
+			e.since = time.Now()
+			e.atBusy = e.client.busy.PushBack(c)
+		}
 	case http.StateIdle:
 		// At the back of the idle lists: the one idle most recently.
-		l.busy(e)
+		l.unidle(e)
+		l.unbusy(e)
 		e.at = l.idle.PushBack(c)
 		if e.client != nil {
 			e.atClient = e.client.idle.PushBack(c)
@@ -218,14 +283,15 @@ type Stats struct {
 	// Open connections now, and how many of them have no request in flight; Shed: closed
 	// to make room since start; Refused: refused since start because every open
 	// connection was busy; RefusedClient: refused since start because every connection of
-	// their client, at its share, was busy.
-	Open, Idle                   int
-	Shed, Refused, RefusedClient uint64
+	// their client, at its share, was busy; Cut: connections with a request in flight cut
+	// for a new one since start (CutSlow).
+	Open, Idle                        int
+	Shed, Refused, RefusedClient, Cut uint64
 }
 
 // Stats returns the counts.
 func (l *Listener) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return Stats{Open: len(l.conns), Idle: l.idle.Len(), Shed: l.shed, Refused: l.refused, RefusedClient: l.refusedClient}
+	return Stats{Open: len(l.conns), Idle: l.idle.Len(), Shed: l.shed, Refused: l.refused, RefusedClient: l.refusedClient, Cut: l.cut}
 }

@@ -161,40 +161,16 @@ func TestBusyConnectionsAreNeverShed(t *testing.T) {
 func TestAClientAtItsShareCannotLockOthersOut(t *testing.T) {
 	const clientRefusal = "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 4\r\n\r\nmany"
 	release := make(chan struct{})
-	tcp, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln := New(tcp, 6, []byte(refusal))
-	ln.PerClient(2, func(a net.Addr) string {
-		ip := a.(*net.TCPAddr).IP.String()
-		if ip == "127.0.0.9" {
-			return "" // the proxy: no share
-		}
-		return ip
-	}, []byte(clientRefusal))
-	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/slow" {
-				<-release
+	ln, addr := serveSlow(t, 6, release, func(ln *Listener) {
+		ln.PerClient(2, func(a net.Addr) string {
+			ip := a.(*net.TCPAddr).IP.String()
+			if ip == "127.0.0.9" {
+				return "" // the proxy: no share
 			}
-			io.WriteString(w, "ok")
-		}),
-		ConnState: ln.ConnState,
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	addr := tcp.Addr().String()
-	from := func(ip string) (net.Conn, *bufio.Reader) {
-		t.Helper()
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
-		c, err := d.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return c, bufio.NewReader(c)
-	}
+			return ip
+		}, []byte(clientRefusal))
+	})
+	from := func(ip string) (net.Conn, *bufio.Reader) { return dialFrom(t, addr, ip) }
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var slow []string
@@ -253,4 +229,98 @@ func TestAClientAtItsShareCannotLockOthersOut(t *testing.T) {
 	if s := ln.Stats(); s.RefusedClient != 1 || s.Refused != 0 || s.Shed != 1 {
 		t.Fatalf("stats %+v", s)
 	}
+}
+
+// At a full cap with every connection busy, a new client is let in by cutting the request
+// in flight longest (past CutSlow's time) of the client holding the most connections; not
+// before that time, and not when the new client would hold as many.
+func TestCutSlowLetsANewClientIntoAFullCap(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	ln, addr := serveSlow(t, 4, release, func(ln *Listener) {
+		ln.PerClient(4, func(a net.Addr) string { return a.(*net.TCPAddr).IP.String() }, []byte("unused"))
+		ln.CutSlow(300 * time.Millisecond)
+	})
+	from := func(ip string) (net.Conn, *bufio.Reader) { return dialFrom(t, addr, ip) }
+	slow := func(ip string) (net.Conn, *bufio.Reader) {
+		t.Helper()
+		c, r := from(ip)
+		if _, err := io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		return c, r
+	}
+	// 127.0.0.2 holds 3 requests in flight, the first oldest; 127.0.0.3 one.
+	a1, a1r := slow("127.0.0.2")
+	time.Sleep(50 * time.Millisecond)
+	slow("127.0.0.2")
+	slow("127.0.0.2")
+	slow("127.0.0.3")
+	waitStats(t, ln, func(s Stats) bool { return s.Open == 4 && s.Idle == 0 })
+	refused := func(ip string) bool {
+		t.Helper()
+		c, r := from(ip)
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got, _ := io.ReadAll(r)
+		return string(got) == refusal
+	}
+	// Too soon: no request has been in flight for 300 ms.
+	if !refused("127.0.0.4") {
+		t.Fatal("a request in flight for less than CutSlow's time was cut")
+	}
+	time.Sleep(350 * time.Millisecond)
+	// The biggest client itself gains nothing: refused (its share is the whole cap).
+	if !refused("127.0.0.2") {
+		t.Fatal("the biggest client was let in by cutting its own request")
+	}
+	// A new client: 127.0.0.2's oldest request is cut for it, and it is served.
+	c, r := from("127.0.0.4")
+	if st := request(t, c, r); st != "200 OK" {
+		t.Fatalf("a new client at a full cap: %s", st)
+	}
+	if !closedByServer(a1, a1r) {
+		t.Fatal("the biggest client's oldest request was not the one cut")
+	}
+	if s := ln.Stats(); s.Cut != 1 || s.Refused != 2 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+// serveSlow starts an http.Server capped at max (set up further by setup before it serves)
+// whose /slow requests wait until release is closed or their connection is.
+func serveSlow(t *testing.T, max int, release chan struct{}, setup func(*Listener)) (*Listener, string) {
+	t.Helper()
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := New(tcp, max, []byte(refusal))
+	setup(ln)
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/slow" {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}
+			io.WriteString(w, "ok")
+		}),
+		ConnState: ln.ConnState,
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln, tcp.Addr().String()
+}
+
+// dialFrom connects to addr from the loopback address ip (Linux routes all of 127/8).
+func dialFrom(t *testing.T, addr, ip string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, bufio.NewReader(c)
 }
