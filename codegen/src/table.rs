@@ -513,7 +513,7 @@ pub const RULES: &[Rule] = &[
         "The store (the database) did not answer within `-store-timeout`, refused the connection, or is known to be down: until it answers a ping again every call that needs it answers this at once (`Retry-After: 1`; authentication, from memory, goes on), and `/readyz` is not ready."),
     rule(831, "overloaded", 503,
         "the server holds as many connections as it may, each with a request in flight",
-        "The server holds `-max-conns` connections, every one with a request in flight, so it closed this new one at once, without reading its request (idle connections are closed to make room before this happens): retry after `Retry-After`."),
+        "The server holds `-max-conns` connections, every one with a request in flight, so it closed this new one at once, without reading its request (idle connections are closed to make room before this happens, and so is the request in flight longest past `-store-timeout` + 1 s of the address holding the most connections): retry after `Retry-After`."),
     rule(832, "too_many_connections", 429,
         "this client address holds its share of the server's connections, each with a request in flight",
         "The client's address (IPv6: its /64) holds `-max-conns-per-client` connections, every one with a request in flight, so the server closed this new one at once, without reading its request (the address's idle connections are closed to make room before this happens; connections from `-trusted-proxies` have no share): retry after `Retry-After`."),

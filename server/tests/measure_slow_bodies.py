@@ -1,18 +1,21 @@
 """Measures the slow-body attack on the connection cap (not a test: README's figures).
 
-One address (127.0.0.2) opens N connections, each a POST whose Content-Length is 1000 and
-whose body comes a byte every 2 s; a client of 127.0.0.1 asks /v1/ping every 3 s. Prints
+One address (127.0.0.2), or K of them in turn ($ADDRESSES=K: 127.0.0.2 to 127.0.0.K+1),
+opens N connections, each a POST whose Content-Length is 1000 and whose body comes a byte
+every 2 s; a client of 127.0.0.1 asks /v1/ping every 3 to 4 s. Prints
 how many connections the server held and refused, each client's answer, and how long the
 held ones lived.
 
     ulimit -n 20000
     python3 server/tests/measure_slow_bodies.py PICKET_SERVER_BIN PORT 4096 [serve flags...]
+    ADDRESSES=8 python3 server/tests/measure_slow_bodies.py PICKET_SERVER_BIN PORT 4096
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import os
 import re
 import select
 import socket
@@ -46,9 +49,10 @@ def main() -> None:
     ).encode()
 
     socks: dict[int, tuple[socket.socket, float]] = {}
-    for _ in range(n):
+    addresses = int(os.environ.get("ADDRESSES", "1"))
+    for i in range(n):
         s = socket.socket()
-        s.bind(("127.0.0.2", 0))
+        s.bind((f"127.0.0.{2 + i % addresses}", 0))
         s.connect(("127.0.0.1", port))
         s.sendall(
             b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -139,6 +139,15 @@ def slow_body(server: Server, source: str) -> tuple[socket.socket, bytes]:
     return s, answer
 
 
+def hold_slow_bodies(server: Server, sources: list[str], into: list[socket.socket]) -> None:
+    """A slow body from each of sources, each held by the server (appended to into, for the
+    caller to close)."""
+    for source in sources:
+        s, answer = slow_body(server, source)
+        into.append(s)
+        assert answer == b"", (source, answer)
+
+
 def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) -> None:
     server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "4"))
     busy: list[socket.socket] = []
@@ -146,10 +155,7 @@ def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) 
         pk, sk = server.first_start_keys()
         # Four requests in flight, from four addresses (each holds its share, 4 / 8 -> 1):
         # each body promised and not sent, so each waits.
-        for i in range(4):
-            s, answer = slow_body(server, f"127.0.0.{10 + i}")
-            assert answer == b"", answer
-            busy.append(s)
+        hold_slow_bodies(server, [f"127.0.0.{10 + i}" for i in range(4)], busy)
         r = httpx.get(server.url + "/v1/ping", auth=(pk, ""), timeout=5)
         assert r.status_code == 503, r.text
         body = r.json()
@@ -207,10 +213,33 @@ def test_one_address_cannot_lock_other_clients_out_with_slow_bodies(tmp_path: Pa
     )
     held = []
     try:
-        for _ in range(16):
-            s, answer = slow_body(server, "127.0.0.2")
-            held.append(s)
-            assert answer == b"", answer
+        hold_slow_bodies(server, ["127.0.0.2"] * 16, held)
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+
+
+def test_many_addresses_at_their_share_cannot_lock_a_new_client_out(tmp_path: Path) -> None:
+    # 8 addresses with 2 slow bodies each (their share of 16) fill the cap with requests in
+    # flight. A request in flight past -store-timeout + 1 s (here 1.1 s) is a slow client's:
+    # at a full cap the oldest of the address holding the most is cut for a new client.
+    server = start_server(
+        new_store("sqlite", tmp_path), extra=("-max-conns", "16", "-store-timeout", "100ms")
+    )
+    held: list[socket.socket] = []
+    try:
+        pk, _ = server.first_start_keys()
+        hold_slow_bodies(server, [f"127.0.0.{2 + i % 8}" for i in range(16)], held)
+        time.sleep(1.3)
+        for _ in range(5):
+            t0 = time.monotonic()
+            with httpx.Client(base_url=server.url, timeout=5) as c:
+                assert ping(c, pk) == 200
+            assert time.monotonic() - t0 < 1
+        # The first new client took the place of one slow request (each client closed its
+        # connection when done, so the next ones found a free place): only that one was cut.
+        assert closed_by_server(held).count(True) == 1
     finally:
         for s in held:
             s.close()

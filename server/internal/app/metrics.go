@@ -136,5 +136,9 @@ func (m *metrics) watchConns(ln *connlimit.Listener) {
 			Name: "picket_connections_client_refused_total",
 			Help: "New connections refused (429 too_many_connections) at -max-conns-per-client, every open one of their address busy.",
 		}, func() float64 { return float64(ln.Stats().RefusedClient) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "picket_connections_cut_total",
+			Help: "Connections with a request in flight past -store-timeout + 1s cut for a new one at -max-conns (the oldest of the address holding the most).",
+		}, func() float64 { return float64(ln.Stats().Cut) }),
 	)
 }

@@ -53,7 +53,7 @@ func (o *operations) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.storeWait, "store-wait", o.storeWait,
 		"how long serve waits at start for a PostgreSQL store to answer before it gives up (0s to 1h)")
 	fs.IntVar(&o.maxConns, "max-conns", o.maxConns,
-		"open connections of the public address at most (1 to 1000000; the longest-idle one is closed for a new client)")
+		"open connections of the public address at most (1 to 1000000; the longest-idle one is closed for a new client, and when none is idle, the oldest request in flight past -store-timeout + 1s of the address holding the most)")
 	fs.IntVar(&o.maxConnsPerClient, "max-conns-per-client", o.maxConnsPerClient,
 		"open connections of one client address (IPv6: its /64) at most (0 to 1000000; 0: -max-conns / 8); its longest-idle one is closed for its new one, and connections from -trusted-proxies have no share")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel,

@@ -104,6 +104,11 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	capped := connCap(opts.ops.maxConns, log)
 	ln := connlimit.New(tcp, capped, connRefusal(rules.Overloaded))
 	ln.PerClient(clientShare(opts.ops.maxConnsPerClient, capped), opts.proxies.PeerKey, connRefusal(rules.TooManyConnections))
+	// A request in flight past -store-timeout and a second more is no longer the server's
+	// work (it answers 503 at -store-timeout) but a slow client's: sending its body, or not
+	// reading the answer. At a full cap such a request of the biggest holder is cut for a
+	// new client.
+	ln.CutSlow(opts.ops.storeTimeout + time.Second)
 	a.metrics.watchConns(ln)
 	base := "http://" + ln.Addr().String()
 	if tlsConfig != nil {

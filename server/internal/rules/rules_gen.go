@@ -49,7 +49,9 @@ var (
 	StoreUnavailable = Rule{Name: "store_unavailable", Code: 830, Status: 503, Text: "the store does not answer"}
 	// Overloaded (831, HTTP 503): The server holds `-max-conns` connections, every one with a
 	// request in flight, so it closed this new one at once, without reading its request (idle
-	// connections are closed to make room before this happens): retry after `Retry-After`.
+	// connections are closed to make room before this happens, and so is the request in flight
+	// longest past `-store-timeout` + 1 s of the address holding the most connections): retry
+	// after `Retry-After`.
 	Overloaded = Rule{Name: "overloaded", Code: 831, Status: 503, Text: "the server holds as many connections as it may, each with a request in flight"}
 	// TooManyConnections (832, HTTP 429): The client's address (IPv6: its /64) holds
 	// `-max-conns-per-client` connections, every one with a request in flight, so the server
