@@ -56,6 +56,32 @@ pub fn run_text(
     }
 }
 
+/// Runs one file's text through `run_case` as [`run_text`] does, and fails the file itself
+/// when it holds no vector (empty, or only blank lines): a truncated or mistyped file must not
+/// make a run that cannot fail. Prints `FAIL FILE: no vectors` and counts one failure.
+///
+/// ```
+/// use picket_test_support::vectors::{run_file, Tally};
+/// let mut tally = Tally::default();
+/// run_file("empty.jsonl", "\n  \n", &mut tally, |_case| Ok(()));
+/// assert_eq!((tally.passed, tally.failed), (0, 1));
+/// run_file("one.jsonl", "{\"id\":\"a\"}\n", &mut tally, |_case| Ok(()));
+/// assert_eq!((tally.passed, tally.failed), (1, 1));
+/// ```
+pub fn run_file(
+    name: &str,
+    text: &str,
+    tally: &mut Tally,
+    run_case: impl Fn(&Value) -> Result<(), String>,
+) {
+    let before = tally.passed + tally.failed;
+    run_text(name, text, tally, run_case);
+    if tally.passed + tally.failed == before {
+        println!("FAIL {name}: no vectors");
+        tally.failed += 1;
+    }
+}
+
 /// A string field of a case, or why it is unusable.
 ///
 /// ```
@@ -69,8 +95,33 @@ pub fn string<'a>(case: &'a Value, field: &str) -> Result<&'a str, String> {
         .ok_or_else(|| format!("field {field:?} is missing or not a string"))
 }
 
-/// The `main` of a runner: runs the files named on the command line, prints the closing
-/// line and exits 0 only when nothing failed (2 without arguments).
+/// Runs the files named in `files`, each through [`run_file`]: an unreadable file or one
+/// without vectors counts as a failure. Returns the totals; prints no closing line.
+///
+/// ```
+/// let tally = picket_test_support::vectors::run_files(&["/nonexistent.jsonl"], |_case| Ok(()));
+/// assert_eq!((tally.passed, tally.failed), (0, 1));
+/// ```
+pub fn run_files(
+    files: &[impl AsRef<str>],
+    run_case: impl Fn(&Value) -> Result<(), String>,
+) -> Tally {
+    let mut tally = Tally::default();
+    for file in files {
+        let file = file.as_ref();
+        match std::fs::read_to_string(file) {
+            Ok(text) => run_file(file, &text, &mut tally, &run_case),
+            Err(e) => {
+                println!("FAIL {file}: cannot read: {e}");
+                tally.failed += 1;
+            }
+        }
+    }
+    tally
+}
+
+/// The `main` of a runner: runs the files named on the command line ([`run_files`]), prints
+/// the closing line and exits 0 only when nothing failed (2 without arguments).
 ///
 /// ```no_run
 /// picket_test_support::vectors::main_over_args(|_case| Ok(()));
@@ -81,16 +132,7 @@ pub fn main_over_args(run_case: impl Fn(&Value) -> Result<(), String>) -> ! {
         eprintln!("usage: vectors FILE.jsonl...");
         std::process::exit(2);
     }
-    let mut tally = Tally::default();
-    for file in &files {
-        match std::fs::read_to_string(file) {
-            Ok(text) => run_text(file, &text, &mut tally, &run_case),
-            Err(e) => {
-                println!("FAIL {file}: cannot read: {e}");
-                tally.failed += 1;
-            }
-        }
-    }
+    let tally = run_files(&files, run_case);
     println!("{} passed, {} failed", tally.passed, tally.failed);
     std::process::exit(if tally.failed == 0 { 0 } else { 1 });
 }
@@ -111,7 +153,7 @@ pub fn run_repository_vectors(run_case: impl Fn(&Value) -> Result<(), String>) -
         if path.extension().is_some_and(|e| e == "jsonl") {
             files += 1;
             let text = std::fs::read_to_string(&path).expect("a readable vector file");
-            run_text(&path.display().to_string(), &text, &mut tally, &run_case);
+            run_file(&path.display().to_string(), &text, &mut tally, &run_case);
         }
     }
     println!("{} passed, {} failed", tally.passed, tally.failed);
