@@ -5,8 +5,8 @@
 //	go run ./cmd/vectors ../../tests/vectors/*.jsonl
 //
 // It prints one line for each failing case (`FAIL id: why`) and ends with
-// `N passed, N failed`; it exits 1 when a case failed or a file could not be read, and 2
-// without arguments. An unknown kind or option fails its case; no case is skipped.
+// `N passed, N failed`; it exits 1 when a case failed or a file could not be read or held
+// no vector, and 2 without arguments. An unknown kind or option fails its case; no case is skipped.
 package main
 
 import (
@@ -42,13 +42,25 @@ func run(files []string, out io.Writer) int {
 			t.failed++
 			continue
 		}
-		runText(file, string(text), out, &t)
+		runFile(file, string(text), out, &t)
 	}
 	fmt.Fprintf(out, "%d passed, %d failed\n", t.passed, t.failed)
 	if t.failed != 0 {
 		return 1
 	}
 	return 0
+}
+
+// runFile runs one file's text as runText does, and fails the file itself when it holds no
+// vector (empty, or only blank lines): a truncated or mistyped file must not make a run that
+// cannot fail (tests/vectors/SCHEMA.md, "Runner output").
+func runFile(name, text string, out io.Writer, t *tally) {
+	before := t.passed + t.failed
+	runText(name, text, out, t)
+	if t.passed+t.failed == before {
+		fmt.Fprintf(out, "FAIL %s: no vectors\n", name)
+		t.failed++
+	}
 }
 
 // runText runs every case of one JSON Lines text, printing a line for each failure.

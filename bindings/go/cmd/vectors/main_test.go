@@ -74,3 +74,32 @@ func TestFailures(t *testing.T) {
 		t.Fatalf("a secret key was printed:\n%s", got)
 	}
 }
+
+// TestFileWithoutVectors checks that a file holding no vector (empty, or only blank lines)
+// fails the run, alone or among good files: a truncated file must not pass with 0 failed.
+func TestFileWithoutVectors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	empty := write("empty.jsonl", "")
+	blank := write("blank.jsonl", "\n  \r\n\t\n")
+	good := write("good.jsonl", `{"kind":"key","id":"good","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}`+"\n")
+	for _, c := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{empty}, "FAIL " + empty + ": no vectors\n0 passed, 1 failed\n"},
+		{[]string{blank}, "FAIL " + blank + ": no vectors\n0 passed, 1 failed\n"},
+		{[]string{good, empty, good}, "FAIL " + empty + ": no vectors\n2 passed, 1 failed\n"},
+	} {
+		var out bytes.Buffer
+		if status := run(c.files, &out); status != 1 || out.String() != c.want {
+			t.Errorf("%v: status %d, output:\n%s\nwant status 1 and %q", c.files, status, out.String(), c.want)
+		}
+	}
+}
