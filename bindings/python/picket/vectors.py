@@ -8,8 +8,9 @@ Runs JSON Lines vector files (format: ``tests/vectors/SCHEMA.md``) through the b
 exactly as ``picket-core/examples/vectors/runner.rs`` runs them through the core: one
 ``FAIL <id>: <why>`` line for each failing case, then ``N passed, N failed``; exit status
 0 only when nothing failed (1 otherwise, 2 without arguments). An unknown ``kind`` or
-option, a missing field, an unreadable file or a line that is not JSON counts as a
-failure: a case is never skipped silently.
+option, a missing field, an unreadable file, a file that holds no vector (empty, or only
+blank lines) or a line that is not JSON counts as a failure: a case is never skipped
+silently.
 
 Each string's bytes are its UTF-8 encoding, passed to the library as (pointer, length):
 ``"\\u0000"`` is one NUL byte.
@@ -36,7 +37,7 @@ from . import (
 from ._codes import Code
 from .errors import PicketError
 
-__all__ = ["Tally", "run_text", "run_case", "main"]
+__all__ = ["Tally", "run_text", "run_file", "run_case", "main"]
 
 _REDIRECT_OPTIONS = ("allow_private_use_schemes", "loopback_any_port")
 
@@ -260,6 +261,17 @@ def run_text(name: str, text: str, tally: Tally, out: TextIO = sys.stdout) -> No
             print(f"FAIL {case_id}: {why}", file=out)
 
 
+def run_file(name: str, text: str, tally: Tally, out: TextIO = sys.stdout) -> None:
+    """Runs one file's text as :func:`run_text` does, and fails the file itself when it
+    holds no vector (empty, or only blank lines): a truncated or mistyped file must not
+    make a run that cannot fail (``tests/vectors/SCHEMA.md``, "Runner output")."""
+    before = tally.passed + tally.failed
+    run_text(name, text, tally, out)
+    if tally.passed + tally.failed == before:
+        print(f"FAIL {name}: no vectors", file=out)
+        tally.failed += 1
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs the files named in ``argv`` (default: the command line); returns the exit
     status."""
@@ -276,7 +288,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"FAIL {file}: cannot read: {getattr(error, 'strerror', None) or error}")
             tally.failed += 1
             continue
-        run_text(file, text, tally)
+        run_file(file, text, tally)
     print(f"{tally.passed} passed, {tally.failed} failed")
     return 0 if tally.failed == 0 else 1
 

@@ -109,6 +109,26 @@ def test_all_passing_exits_zero(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "1 passed, 0 failed\n")
 
 
+def test_a_file_without_vectors_fails(tmp_path: Path) -> None:
+    """An empty or blank-only file fails the run, alone or among good files: a truncated
+    file must not pass with 0 failed (SCHEMA.md, "Runner output")."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes(b"\n  \r\n\t\n")
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        '{"kind":"key","id":"x","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}\n'
+    )
+    for file in (empty, blank):
+        result = run(str(file))
+        assert result.returncode == 1
+        assert result.stdout == f"FAIL {file}: no vectors\n0 passed, 1 failed\n"
+    result = run(str(good), str(empty), str(good))
+    assert result.returncode == 1
+    assert result.stdout == f"FAIL {empty}: no vectors\n2 passed, 1 failed\n"
+
+
 def test_no_arguments_is_a_usage_error() -> None:
     result = run()
     assert result.returncode == 2
