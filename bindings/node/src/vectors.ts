@@ -2,9 +2,10 @@
  * The test-vector runner of the Node binding: runs JSON Lines vector files (format:
  * `tests/vectors/SCHEMA.md`) through the package's public API, exactly as the Rust, C, Go
  * and Python runners do: one `FAIL <id>: <why>` line for each failing case, then
- * `N passed, N failed`. An unknown `kind` or option, a missing field, an unreadable file
- * or a line that is not JSON (or holds a string that is not Unicode: a lone surrogate)
- * counts as a failure: a case is never skipped silently.
+ * `N passed, N failed`. An unknown `kind` or option, a missing field, an unreadable file,
+ * a file that holds no vector (empty, or only blank lines) or a line that is not JSON (or
+ * holds a string that is not Unicode: a lone surrogate) counts as a failure: a case is never
+ * skipped silently.
  *
  * The installed package has it as the command `picket-vectors FILE...`.
  *
@@ -235,6 +236,20 @@ export function runText(name: string, text: string, tally: Tally, print: (line: 
 }
 
 /**
+ * Runs one file's text as `runText` does, and fails the file itself when it holds no vector
+ * (empty, or only blank lines): a truncated or mistyped file must not make a run that cannot
+ * fail (`tests/vectors/SCHEMA.md`, "Runner output").
+ */
+export function runFile(name: string, text: string, tally: Tally, print: (line: string) => void): void {
+  const before = tally.passed + tally.failed;
+  runText(name, text, tally, print);
+  if (tally.passed + tally.failed === before) {
+    print(`FAIL ${name}: no vectors`);
+    tally.failed += 1;
+  }
+}
+
+/**
  * Runs the files named in `files`, printing to `print`; returns the exit status (0 when
  * every case passed, 1 otherwise, 2 without files).
  */
@@ -254,7 +269,7 @@ export function main(files: readonly string[], print: (line: string) => void = c
       tally.failed += 1;
       continue;
     }
-    runText(file, text, tally, print);
+    runFile(file, text, tally, print);
   }
   print(`${tally.passed} passed, ${tally.failed} failed`);
   return tally.failed === 0 ? 0 : 1;

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -30,6 +31,28 @@ test("failures are counted, named, and make the exit status 1", () => {
     assert.ok(lines.some((l) => l.startsWith(`FAIL ${id}:`)), id);
   }
   assert.ok(lines.some((l) => /mixed\.jsonl:7: invalid JSON/.test(l)), "a lone surrogate is invalid JSON");
+});
+
+test("a file without vectors (empty, or only blank lines) fails the run, alone or among good files", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "picket-vectors-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name, text) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const empty = write("empty.jsonl", "");
+  const blank = write("blank.jsonl", "\n  \r\n\t\n");
+  const good = write("good.jsonl", '{"kind":"key","id":"good","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}\n');
+  for (const [files, want] of [
+    [[empty], `FAIL ${empty}: no vectors\n0 passed, 1 failed\n`],
+    [[blank], `FAIL ${blank}: no vectors\n0 passed, 1 failed\n`],
+    [[good, empty, good], `FAIL ${empty}: no vectors\n2 passed, 1 failed\n`],
+  ]) {
+    const r = spawnSync(process.execPath, [bin, ...files], { encoding: "utf8" });
+    assert.equal(r.stdout, want);
+    assert.equal(r.status, 1);
+  }
 });
 
 test("without a file: usage and exit status 2", () => {
