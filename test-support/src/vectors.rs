@@ -33,7 +33,7 @@ pub fn run_text(
     run_case: impl Fn(&Value) -> Result<(), String>,
 ) {
     for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        if is_blank(line) {
             continue;
         }
         let (id, outcome) = match serde_json::from_str::<Value>(line) {
@@ -80,6 +80,18 @@ pub fn run_file(
         println!("FAIL {name}: no vectors");
         tally.failed += 1;
     }
+}
+
+/// Whether a line is blank (skipped, not a case): empty or only JSON's spaces, tabs and
+/// carriage returns (SCHEMA.md). Not `str::trim`, whose wider idea of whitespace (NBSP, NEL)
+/// the other runtimes' do not share: a line one runner skipped another would fail.
+///
+/// ```
+/// use picket_test_support::vectors::is_blank;
+/// assert!(is_blank(" \t\r") && !is_blank("\u{a0}") && !is_blank("\u{feff}"));
+/// ```
+pub fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 /// A string field of a case, or why it is unusable.

@@ -43,3 +43,16 @@ fn a_file_without_vectors_fails_the_run() {
 
     fs::remove_dir_all(&dir).expect("the temporary directory is removed");
 }
+
+#[test]
+fn only_json_whitespace_makes_a_blank_line() {
+    // A BOM, FS (\x1c), NEL and NBSP line is a case (invalid JSON) in every runner, not a blank
+    // line that some runtime's trim would skip.
+    let dir = scratch("blank");
+    let path = dir.join("odd.jsonl");
+    let text = "\u{feff}\n{\"id\":\"a\"}\n\u{1c}\n\u{85}\n\u{a0}\n \t\r\n";
+    fs::write(&path, text).expect("a writable temporary file");
+    let tally = run_files(&[path.to_str().expect("a UTF-8 path")], |_| Ok(()));
+    assert_eq!((tally.passed, tally.failed), (1, 4));
+    fs::remove_dir_all(&dir).expect("the temporary directory is removed");
+}

@@ -204,7 +204,9 @@ function wellFormed(value: unknown): boolean {
 /** Runs every case of one JSON Lines text; calls `print` with a line for each failure. */
 export function runText(name: string, text: string, tally: Tally, print: (line: string) => void): void {
   lines(text).forEach((line, index) => {
-    if (line.trim() === "") return;
+    // Blank: only JSON's spaces, tabs and carriage returns (SCHEMA.md), not trim's wider set
+    // (NBSP, BOM), so that every runner skips the same lines.
+    if (/^[ \t\r]*$/.test(line)) return;
     let id: string;
     let why: string | undefined;
     let value: unknown;
@@ -259,7 +261,9 @@ export function main(files: readonly string[], print: (line: string) => void = c
     return 2;
   }
   const tally: Tally = { passed: 0, failed: 0 };
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // ignoreBOM: a leading byte order mark stays in the text (and fails its line as invalid
+  // JSON), as the Rust, Go and Python runners read it; by default TextDecoder drops it.
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   for (const file of files) {
     let text: string;
     try {

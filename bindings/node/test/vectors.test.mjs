@@ -44,6 +44,13 @@ test("a file without vectors (empty, or only blank lines) fails the run, alone o
   const empty = write("empty.jsonl", "");
   const blank = write("blank.jsonl", "\n  \r\n\t\n");
   const good = write("good.jsonl", '{"kind":"key","id":"good","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}\n');
+  // A BOM, FS, NEL and NBSP line is a case (invalid JSON), not a blank line: only JSON's
+  // whitespace is blank, in every runner (SCHEMA.md); trim() would skip the BOM and NBSP, and
+  // TextDecoder would drop a leading BOM.
+  const odd = write("odd.jsonl", `\ufeff\n${readFileSync(good, "utf8")}\x1c\n\u0085\n\u00a0\n \t\r\n`);
+  const r = spawnSync(process.execPath, [bin, odd], { encoding: "utf8" });
+  assert.equal(r.stdout.trim().split("\n").at(-1), "1 passed, 4 failed");
+  assert.equal(r.status, 1);
   for (const [files, want] of [
     [[empty], `FAIL ${empty}: no vectors\n0 passed, 1 failed\n`],
     [[blank], `FAIL ${blank}: no vectors\n0 passed, 1 failed\n`],

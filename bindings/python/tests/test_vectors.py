@@ -127,6 +127,15 @@ def test_a_file_without_vectors_fails(tmp_path: Path) -> None:
     result = run(str(good), str(empty), str(good))
     assert result.returncode == 1
     assert result.stdout == f"FAIL {empty}: no vectors\n2 passed, 1 failed\n"
+    # A BOM, FS, NEL and NBSP line is a case (invalid JSON), not a blank line: only JSON's
+    # whitespace is blank, in every runner (SCHEMA.md); str.strip would skip all four.
+    odd = tmp_path / "odd.jsonl"
+    odd.write_bytes(
+        b"\xef\xbb\xbf\n" + good.read_bytes() + "\x1c\n\u0085\n\u00a0\n \t\r\n".encode("utf-8")
+    )
+    result = run(str(odd))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "1 passed, 4 failed"
 
 
 def test_no_arguments_is_a_usage_error() -> None:

@@ -89,6 +89,13 @@ func TestFileWithoutVectors(t *testing.T) {
 	empty := write("empty.jsonl", "")
 	blank := write("blank.jsonl", "\n  \r\n\t\n")
 	good := write("good.jsonl", `{"kind":"key","id":"good","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}`+"\n")
+	// A BOM, FS, NEL and NBSP line is a case (invalid JSON), not a blank line: only JSON's
+	// whitespace is blank, in every runner (SCHEMA.md).
+	odd := write("odd.jsonl", "\ufeff\n"+`{"kind":"key","id":"good","input":"pk_d9960d04426c1e9f3941bec7e39c8854","expect":"publishable"}`+"\n\x1c\n\u0085\n\u00a0\n \t\r\n")
+	var oddOut bytes.Buffer
+	if status := run([]string{odd}, &oddOut); status != 1 || !strings.HasSuffix(oddOut.String(), "\n1 passed, 4 failed\n") {
+		t.Errorf("odd whitespace: status %d, output:\n%s", status, oddOut.String())
+	}
 	for _, c := range []struct {
 		files []string
 		want  string
