@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Prints one line for each failing case and ends with `N passed, N failed`; exits 1 when
-//! a case failed or a file could not be read.
+//! a case failed or a file could not be read or held no vector.
 
 // The harness every Rust runner shares (crate picket-test-support).
 use picket_test_support::vectors as harness;

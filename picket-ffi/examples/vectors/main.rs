@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Prints one line for each failing case and ends with `N passed, N failed`; exits 1 when
-//! a case failed or a file could not be read (2 without arguments).
+//! a case failed or a file could not be read or held no vector (2 without arguments).
 
 // The harness every Rust runner shares (crate picket-test-support).
 use picket_test_support::vectors as harness;
