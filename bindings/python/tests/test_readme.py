@@ -34,6 +34,30 @@ def _clean_env(**extra: str) -> dict:
     return env
 
 
+def _run_block(
+    directory: Path, name: str, source: str, python: str = sys.executable, env: dict | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Runs source as the script name in directory, from there, as a user runs a block pasted
+    into a file: with python (this interpreter unless given) and env (a clean one unless
+    given)."""
+    script = directory / name
+    script.write_text(source)
+    return subprocess.run(
+        [python, name],
+        cwd=directory,
+        env=_clean_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+MISSING_KEY = (
+    "401 Basic realm=\"picket\" {'error': 'header_missing', 'code': 300, "
+    "'message': 'missing api key: send it as the username of HTTP Basic auth'}"
+)
+
+
 def test_quick_start_has_the_blocks_it_shows() -> None:
     # The first sh block installs the release wheel (tests/install/python.sh runs it); the
     # second builds from the checkout (below).
@@ -41,17 +65,7 @@ def test_quick_start_has_the_blocks_it_shows() -> None:
 
 
 def test_python_block_runs_and_redacts_every_logger(tmp_path: Path) -> None:
-    block = _blocks("python")[0]
-    script = tmp_path / "quickstart.py"
-    script.write_text(block)
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run_block(tmp_path, "quickstart.py", _blocks("python")[0])
     assert result.returncode == 0, result.stderr
     out, err = result.stdout, result.stderr
     assert re.search(r"^sk_…[0-9a-f]{4}$", out, re.M), out
@@ -65,36 +79,19 @@ def test_python_block_runs_and_redacts_every_logger(tmp_path: Path) -> None:
 
 def test_fastapi_block_runs(tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
-    block = _blocks("python")[1]
-    script = tmp_path / "fastapi_app.py"
-    script.write_text(
-        block
+    result = _run_block(
+        tmp_path,
+        "fastapi_app.py",
+        _blocks("python")[1]
         + "\nfrom fastapi.testclient import TestClient\n"
         + "c = TestClient(app)\n"
         + "r = c.get('/admin')\n"
-        + "print(r.status_code, r.headers['www-authenticate'], r.json())\n"
-    )
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        + "print(r.status_code, r.headers['www-authenticate'], r.json())\n",
     )
     if result.returncode != 0 and "No module named 'httpx'" in result.stderr:
         pytest.skip("fastapi.testclient needs httpx")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "401 Basic realm=\"picket\" {'error': 'header_missing', 'code': 300, "
-        "'message': 'missing api key: send it as the username of HTTP Basic auth'}"
-    )
-
-
-MISSING_KEY = (
-    "401 Basic realm=\"picket\" {'error': 'header_missing', 'code': 300, "
-    "'message': 'missing api key: send it as the username of HTTP Basic auth'}"
-)
+    assert result.stdout.strip() == MISSING_KEY, result.stdout
 
 
 @pytest.mark.parametrize(
@@ -115,9 +112,10 @@ def test_flask_and_django_blocks_run(
     client (Werkzeug's and Django's test clients): a request without a key is refused with
     the API error object, and one with the secret key reaches the view."""
     pytest.importorskip(framework)
-    script = tmp_path / f"{framework}_app.py"
     ok_key = "sk_fedcba9876543210fedcba9876543210"
-    script.write_text(
+    result = _run_block(
+        tmp_path,
+        f"{framework}_app.py",
         _blocks("python")[block].replace(
             "add_project(1, picket.Mode.PRODUCTION).build()",
             "add_project(1, picket.Mode.PRODUCTION)"
@@ -130,15 +128,7 @@ def test_flask_and_django_blocks_run(
             f"get('/admin', headers={{'Authorization': 'Basic ' + __import__('base64')"
             f".b64encode(b'{ok_key}:').decode()}})",
         )
-        + "print(r.status_code, json)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        + "print(r.status_code, json)\n",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [MISSING_KEY, "200 {'project': 1}"], result.stdout
@@ -167,14 +157,8 @@ def test_shell_block_installs_into_a_fresh_venv(tmp_path: Path) -> None:
         assert result.returncode == 0, (command, result.stdout[-3000:], result.stderr[-3000:])
     run = tmp_path / "run"
     run.mkdir()
-    (run / "quickstart.py").write_text(_blocks("python")[0])
-    result = subprocess.run(
-        [str(bin_dir / "python"), "quickstart.py"],
-        cwd=run,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = _run_block(
+        run, "quickstart.py", _blocks("python")[0], python=str(bin_dir / "python"), env=env
     )
     assert result.returncode == 0, result.stderr
     assert "['200 OK', '401 Unauthorized']" in result.stdout
