@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -39,6 +39,29 @@ def pkce() -> tuple[str, str]:
     return verifier, b64url(hashlib.sha256(verifier.encode()).digest())
 
 
+def authorize_query(
+    client_id: str, redirect_uri: str, challenge: str, state: str | None = "xyz"
+) -> list[tuple[str, str]]:
+    """A well-formed authorization request's query (RFC 6749 §4.1.1 with PKCE S256), in
+    order; without state when state is None."""
+    query = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect_uri),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ]
+    return query if state is None else [*query, ("state", state)]
+
+
+def send_authorize(client: httpx.Client, *parts: tuple[str, str] | str) -> httpx.Response:
+    """GET /oauth2/authorize with exactly these query parts, in order: a pair is
+    form-encoded (repeats kept), a string is sent as it is, unencoded. Returns the server's
+    own answer: a redirect is never followed."""
+    query = "&".join(part if isinstance(part, str) else urlencode([part]) for part in parts)
+    return client.get("/oauth2/authorize?" + query, follow_redirects=False)
+
+
 @dataclass
 class Project:
     """A started server with the first-start project's keys and two registered redirect URIs."""
@@ -60,16 +83,8 @@ class Project:
         }
 
     def authorize(self, redirect_uri: str, challenge: str, client_id: str | None = None) -> str:
-        r = self.client.get(
-            "/oauth2/authorize",
-            params={
-                "response_type": "code",
-                "client_id": client_id or self.pk,
-                "redirect_uri": redirect_uri,
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-                "state": "xyz",
-            },
+        r = send_authorize(
+            self.client, *authorize_query(client_id or self.pk, redirect_uri, challenge)
         )
         assert r.status_code == 302, f"authorize: {r.status_code} {r.text}"
         return parse_qs(urlsplit(r.headers["location"]).query)["code"][0]

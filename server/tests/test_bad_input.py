@@ -17,8 +17,10 @@ from projects import (
     REDIRECT_A,
     REDIRECT_B,
     Project,
+    authorize_query,
     ping,
     pkce,
+    send_authorize,
     sk_auth,
 )
 
@@ -105,17 +107,7 @@ def test_unknown_project_is_refused_and_changes_nothing(project: Project) -> Non
     # A well-formed publishable key that no project holds.
     _, challenge = pkce()
     unknown_pk = "pk_" + secrets.token_hex(16)
-    r = project.client.get(
-        "/oauth2/authorize",
-        params={
-            "response_type": "code",
-            "client_id": unknown_pk,
-            "redirect_uri": REDIRECT_A,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": "s",
-        },
-    )
+    r = send_authorize(project.client, *authorize_query(unknown_pk, REDIRECT_A, challenge))
     assert r.status_code == 400, "an unknown client_id must never be redirected"
     assert "location" not in r.headers
     error_body(r)
@@ -160,15 +152,8 @@ def test_wrong_verifier_and_other_redirect_are_refused_and_change_nothing(
 def test_errors_never_echo_a_secret(project: Project) -> None:
     # A secret key used as client_id: refused before any redirect, the key not echoed.
     _, challenge = pkce()
-    r = project.client.get(
-        "/oauth2/authorize",
-        params={
-            "response_type": "code",
-            "client_id": project.sk,
-            "redirect_uri": REDIRECT_A,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        },
+    r = send_authorize(
+        project.client, *authorize_query(project.sk, REDIRECT_A, challenge, state=None)
     )
     assert r.status_code == 400 and "location" not in r.headers
     # An RFC 6749 error object whose description says to roll the key.

@@ -17,7 +17,14 @@ from authlib.integrations.base_client.errors import OAuthError  # type: ignore[i
 from authlib.integrations.requests_client import OAuth2Session  # type: ignore[import-untyped]
 
 from harness import new_store
-from projects import REDIRECT_A, Project, pkce, running_project
+from projects import (
+    REDIRECT_A,
+    Project,
+    authorize_query,
+    pkce,
+    running_project,
+    send_authorize,
+)
 
 METADATA = "/.well-known/oauth-authorization-server"
 RFC6749_ERRORS = {
@@ -169,16 +176,7 @@ def test_public_client_by_http_basic(project: Project) -> None:
     assert introspect(p, meta, token["access_token"]) == {"active": False}
     # The headers RFC 6749 §5.1 asks of a token answer, seen by a plain HTTP client.
     verifier, challenge = pkce()
-    r = p.client.get(
-        "/oauth2/authorize",
-        params={
-            "response_type": "code",
-            "client_id": p.pk,
-            "redirect_uri": REDIRECT_A,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        },
-    )
+    r = send_authorize(p.client, *authorize_query(p.pk, REDIRECT_A, challenge, state=None))
     code = parse_qs(urlsplit(r.headers["location"]).query)["code"][0]
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_A}
     r = p.client.post("/oauth2/token", data={**form, "code_verifier": verifier}, auth=(p.pk, ""))
@@ -210,9 +208,11 @@ def test_rfc6749_errors(project: Project) -> None:
     r = p.client.get("/oauth2/token")
     assert r.status_code == 405 and "POST" in r.headers["allow"], r.text
     assert_rfc6749_error(r.json())
-    r = p.client.get(
-        "/oauth2/authorize",
-        params={"response_type": "code", "client_id": "pk_" + "0" * 32, "redirect_uri": REDIRECT_A},
+    r = send_authorize(
+        p.client,
+        ("response_type", "code"),
+        ("client_id", "pk_" + "0" * 32),
+        ("redirect_uri", REDIRECT_A),
     )
     assert r.status_code == 400 and "location" not in r.headers, r.text
     assert r.json()["error"] == "invalid_client"
@@ -241,14 +241,5 @@ def test_configured_issuer(backend: str, tmp_path: Path) -> None:
         assert m["issuer"] == issuer and m["token_endpoint"] == issuer + "/oauth2/token", m
         assert p.client.get(METADATA + "/picket").json() == m, "RFC 8414 §3.1 path"
         _, challenge = pkce()
-        r = p.client.get(
-            "/oauth2/authorize",
-            params={
-                "response_type": "code",
-                "client_id": p.pk,
-                "redirect_uri": REDIRECT_A,
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-            },
-        )
+        r = send_authorize(p.client, *authorize_query(p.pk, REDIRECT_A, challenge, state=None))
         assert parse_qs(urlsplit(r.headers["location"]).query)["iss"] == [issuer]

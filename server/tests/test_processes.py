@@ -24,9 +24,11 @@ from projects import (
     REDIRECT_B,
     Project,
     assert_no_secret_after_startup,
+    authorize_query,
     note,
     ping,
     pkce,
+    send_authorize,
     setup_project,
     sk_auth,
 )
@@ -116,20 +118,13 @@ def test_two_processes_see_each_others_changes_within_a_second(tmp_path: Path) -
 
         uri = "http://localhost:3000/added-" + secrets.token_hex(4)
         _, challenge = pkce()
-        params = {
-            "response_type": "code",
-            "client_id": pa.pk,
-            "redirect_uri": uri,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": "s",
-        }
-        assert cb.get("/oauth2/authorize", params=params).status_code == 400
+        query = authorize_query(pa.pk, uri, challenge)
+        assert send_authorize(cb, *query).status_code == 400
         r = pa.client.post("/v1/redirect_uris", json={"uri": uri}, auth=sk_auth(pa.sk))
         assert r.status_code == 201, r.text
         measure(
             "redirect URI added",
-            lambda: cb.get("/oauth2/authorize", params=params).status_code == 302,
+            lambda: send_authorize(cb, *query).status_code == 302,
         )
         # Keys untouched by the changes still work on both.
         assert ping(cb, pa.sk) == 200 and ping(pa.client, pa.pk) == 200
@@ -163,16 +158,8 @@ def test_operator_changes_reach_the_running_server_within_a_second(project: Proj
     uri = "http://localhost:3000/cli-" + secrets.token_hex(4)
     operator(store, "redirect", "add", "-project", str(project.project_id), uri)
     _, challenge = pkce()
-    params = {
-        "response_type": "code",
-        "client_id": project.pk,
-        "redirect_uri": uri,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    took = wait_until(
-        lambda: project.client.get("/oauth2/authorize", params=params).status_code == 302, 3
-    )
+    query = authorize_query(project.pk, uri, challenge, state=None)
+    took = wait_until(lambda: send_authorize(project.client, *query).status_code == 302, 3)
     assert took is not None and took <= 1.0, f"redirect URI added by the CLI: {took}"
 
     (secret,) = [k for k in keys if k["kind"] == "secret"]

@@ -30,9 +30,11 @@ from projects import (
     REDIRECT_A,
     REDIRECT_B,
     Project,
+    authorize_query,
     ping,
     pkce,
     running_project,
+    send_authorize,
     sk_auth,
 )
 
@@ -98,21 +100,14 @@ def test_two_authorization_headers_are_refused_everywhere(project: Project) -> N
 
 def test_repeated_authorize_parameters_are_invalid_request(project: Project) -> None:
     _, challenge = pkce()
-    base = [
-        ("response_type", "code"),
-        ("client_id", project.pk),
-        ("redirect_uri", REDIRECT_A),
-        ("code_challenge", challenge),
-        ("code_challenge_method", "S256"),
-        ("state", "xyz"),
-    ]
+    base = authorize_query(project.pk, REDIRECT_A, challenge)
     # client_id or redirect_uri twice: answered here, never redirected.
     for extra in (("client_id", project.pk), ("redirect_uri", REDIRECT_B)):
-        r = project.client.get("/oauth2/authorize?" + urlencode([*base, extra]))
+        r = send_authorize(project.client, *base, extra)
         assert r.status_code == 400 and "location" not in r.headers, r.text
         assert r.json()["error"] == "invalid_request"
     for extra in (("response_type", "token"), ("code_challenge_method", "plain"), ("state", "abc")):
-        r = project.client.get("/oauth2/authorize?" + urlencode([*base, extra]))
+        r = send_authorize(project.client, *base, extra)
         assert r.status_code == 302, r.text
         q = parse_qs(urlsplit(r.headers["location"]).query)
         assert q["error"] == ["invalid_request"] and "code" not in q, q
@@ -641,16 +636,7 @@ def test_rate_limits_answer_429_with_retry_after_and_the_rule(backend: str, tmp_
         # Authorize per address: 2 above, 3 more, then 429 with no redirect.
         for _ in range(3):
             p.authorize(REDIRECT_A, challenge)
-        r = p.client.get(
-            "/oauth2/authorize",
-            params={
-                "response_type": "code",
-                "client_id": p.pk,
-                "redirect_uri": REDIRECT_A,
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-            },
-        )
+        r = send_authorize(p.client, *authorize_query(p.pk, REDIRECT_A, challenge, state=None))
         assert_limited(r, "authorize_per_address")
         assert "location" not in r.headers
 
@@ -679,14 +665,7 @@ def test_authorize_per_client_and_token_per_address(backend: str, tmp_path: Path
         _, challenge = pkce()
         for _ in range(3):
             p.authorize(REDIRECT_A, challenge)
-        params = {
-            "response_type": "code",
-            "client_id": p.pk,
-            "redirect_uri": REDIRECT_A,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-        }
-        r = p.client.get("/oauth2/authorize", params=params)
+        r = send_authorize(p.client, *authorize_query(p.pk, REDIRECT_A, challenge, state=None))
         assert_limited(r, "authorize_per_client")
         assert "location" not in r.headers
         # Another client of the same project, from the same address, has its own bucket.
