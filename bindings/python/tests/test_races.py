@@ -35,6 +35,21 @@ def switch_often() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
+@pytest.fixture
+def freed(monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    """The address of each registry the library frees during the test, in order: the
+    binding's free call, counted on its way through."""
+    addresses: List[int] = []
+    real_free = _registry._registry_free
+
+    def counting_free(handle: object) -> None:
+        addresses.append(int(ffi.cast("uintptr_t", handle)))
+        real_free(handle)
+
+    monkeypatch.setattr(_registry, "_registry_free", counting_free)
+    return addresses
+
+
 def test_speedups_are_what_authenticate_is() -> None:
     """The C path is used when built, unless PICKET_NO_SPEEDUPS=1 (the tests run both)."""
     wanted = os.environ.get("PICKET_NO_SPEEDUPS") != "1"
@@ -127,20 +142,10 @@ def test_close_racing_builder_use() -> None:
         assert builder.closed
 
 
-def test_close_racing_authenticate_frees_after_the_last_call(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_close_racing_authenticate_frees_after_the_last_call(freed: List[int]) -> None:
     """Threads authenticate in a loop while the main thread closes the registry: each
     call returns the right answer or ValueError (closed); the registry is freed exactly
     once, after the calls."""
-    freed: List[int] = []
-    real_free = _registry._registry_free
-
-    def counting_free(handle: object) -> None:
-        freed.append(int(ffi.cast("uintptr_t", handle)))
-        real_free(handle)
-
-    monkeypatch.setattr(_registry, "_registry_free", counting_free)
     key = picket.format_key(KeyKind.SECRET, os.urandom(16))
     header = basic(key.expose() + ":")
     for round_ in range(ROUNDS):
@@ -185,18 +190,10 @@ def _load(keys: List[picket.Key]) -> picket.Registry:
     return builder.build()
 
 
-def test_holder_swaps_under_calls_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_holder_swaps_under_calls_in_flight(freed: List[int]) -> None:
     """Threads authenticate through a RegistryHolder while another thread reloads it with
     a rolled key each time: the key present in every generation always authenticates, no
     call fails, and every registry loaded is freed once (the last by close())."""
-    freed: List[int] = []
-    real_free = _registry._registry_free
-
-    def counting_free(handle: object) -> None:
-        freed.append(int(ffi.cast("uintptr_t", handle)))
-        real_free(handle)
-
-    monkeypatch.setattr(_registry, "_registry_free", counting_free)
     stable = picket.format_key(KeyKind.SECRET, os.urandom(16))
     loads: List[int] = []
     latest: List[picket.Key] = []
