@@ -9,11 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . ../scripts/libpicket-env.sh
 
-unformatted=$(gofmt -l .)
-if [ -n "$unformatted" ]; then
-  echo "not gofmt-formatted:" >&2
-  echo "$unformatted" >&2
-  exit 1
-fi
+../scripts/gofmt-check.sh
 go vet ./...
 go test -race -count=1 ./...

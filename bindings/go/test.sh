@@ -22,12 +22,7 @@ prefix="$PICKET_PREFIX"
 step "libpicket installed in $prefix (PKG_CONFIG_PATH=$PKG_CONFIG_PATH)"
 
 step "gofmt and go vet"
-unformatted=$(gofmt -l .)
-if [ -n "$unformatted" ]; then
-  echo "not gofmt-formatted:" >&2
-  echo "$unformatted" >&2
-  exit 1
-fi
+../../scripts/gofmt-check.sh  # the whole tree: routertest (a module of its own) too
 go vet ./...
 
 step "go test -race ./... (the default: packaged/lib/linux-amd64/libpicket.a)"
@@ -40,8 +35,7 @@ step "go test -tags picket_shared . (libpicket.so, found at run time through LD_
 LD_LIBRARY_PATH="$prefix/lib" go test -tags picket_shared -count=1 .
 
 step "Require with net/http's ServeMux, chi and gorilla/mux (routertest: a module of its own, so the binding needs no router)"
-(cd routertest && unformatted=$(gofmt -l .) && [ -z "$unformatted" ] || { echo "not gofmt-formatted: $unformatted" >&2; exit 1; }
-  go vet ./... && go test -race -count=1 ./...)
+(cd routertest && go vet ./... && go test -race -count=1 ./...)
 
 step "vectors through the Go binding"
 go run ./cmd/vectors ../../tests/vectors/*.jsonl

@@ -47,7 +47,7 @@ read -r -a shared <<<"$(pkg-config --cflags --libs picket) -Wl,-rpath,$PICKET_PR
 "$work/rebuild" "${args[@]}"
 
 step "Go: the same through the Go binding's Holder (libpicket.a, linked into the program)"
-(cd "$here/go" && test -z "$(gofmt -l .)" && go vet . && go build -o "$work/rebuild-go" .)
+(cd "$here/go" && "$repo/scripts/gofmt-check.sh" && go vet . && go build -o "$work/rebuild-go" .)
 "$work/rebuild-go" "${args[@]}"
 
 step "Python: the same through the Python binding (pip install ./bindings/python)"
