@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness import (
+    BACKENDS,
     REPO,
     Store,
     new_store,
@@ -22,16 +23,6 @@ from projects import (
     Project,
     running_project,
 )
-
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set (run.sh sets it)"
-        ),
-    ),
-]
 
 
 @pytest.fixture(params=BACKENDS)

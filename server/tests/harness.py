@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 PK_RE = re.compile(r"pk_[0-9a-f]{32}")
@@ -41,6 +42,19 @@ def server_bin() -> str:
 
 def postgres_enabled() -> bool:
     return bool(os.environ.get("PICKET_TEST_POSTGRES_URL"))
+
+
+# The stores a test runs on, for @pytest.fixture(params=BACKENDS): SQLite always, PostgreSQL
+# when run.sh set $PICKET_TEST_POSTGRES_URL (else skipped, saying so).
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(
+            not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set (run.sh sets it)"
+        ),
+    ),
+]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import Server, new_store, postgres_enabled, start_server  # noqa: E402
+from harness import BACKENDS, Server, new_store, start_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,16 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-]
-
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(
-            not postgres_enabled(), reason="PICKET_TEST_POSTGRES_URL not set (run.sh sets it)"
-        ),
-    ),
 ]
 
 

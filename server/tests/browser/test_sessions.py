@@ -15,8 +15,8 @@ import pytest
 from dashboard import new_account, new_email
 from playwright.sync_api import Browser, expect
 
-from conftest import BACKENDS, Browsing
-from harness import Server, new_store, start_server
+from conftest import Browsing
+from harness import BACKENDS, Server, new_store, start_server
 
 
 @pytest.fixture(scope="module")
