@@ -138,6 +138,17 @@ def ping(client: httpx.Client, key: str) -> int:
     return client.get("/v1/ping", auth=(key, "")).status_code
 
 
+def ping_after_restart(store: Store, key: str) -> int:
+    """The status of a ping with key on a new server started on store (then stopped): what
+    the store kept, seen by the next process."""
+    server = start_server(store)
+    try:
+        with server.client() as c:
+            return ping(c, key)
+    finally:
+        server.stop()
+
+
 def assert_no_secret_after_startup(server: Server, *secrets_: str) -> None:
     """Logs after the first-start banner never show a secret key (nor the given secrets)."""
     later = server.output[len(server.startup) :]

@@ -10,10 +10,8 @@ import socket
 import time
 from pathlib import Path
 
-import httpx
-
 from harness import Server, new_store, start_server, wait_until
-from projects import ping
+from projects import ping_after_restart
 
 BODY = b'{"kind":"publishable"}'
 
@@ -59,12 +57,7 @@ def test_sigterm_drains_the_requests_in_flight(backend: str, tmp_path: Path) -> 
     finally:
         server.stop()
     # The write the drained request acknowledged is there after a restart.
-    again = start_server(store)
-    try:
-        with httpx.Client(base_url=again.url) as c:
-            assert ping(c, key) == 200
-    finally:
-        again.stop()
+    assert ping_after_restart(store, key) == 200
 
 
 def test_sigterm_cuts_what_outlasts_the_drain_timeout(tmp_path: Path) -> None:
