@@ -60,6 +60,8 @@ type Listener struct {
 	// Counters since start: connections closed to make room, refused at the cap, and
 	// refused at their client's share.
 	shed, refused, refusedClient, cut uint64
+	// lingering bounds the refused connections read to their end at once (see refuse).
+	lingering chan struct{}
 }
 
 type entry struct {
@@ -85,7 +87,7 @@ type client struct {
 // refused because every open one is busy.
 func New(ln net.Listener, max int, refusal []byte) *Listener {
 	return &Listener{Listener: ln, max: max, refusal: refusal, conns: map[net.Conn]*entry{}, idle: list.New(),
-		clients: map[string]*client{}}
+		clients: map[string]*client{}, lingering: make(chan struct{}, MaxLingering)}
 }
 
 // PerClient caps the connections of each client at n (n ≥ 1), clientOf naming a
@@ -120,7 +122,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 		if refusal == nil {
 			return c, nil
 		}
-		go refuse(c, refusal)
+		go l.refuse(c, refusal)
 	}
 }
 
@@ -240,13 +242,6 @@ func (l *Listener) unidle(e *entry) {
 		e.client.idle.Remove(e.atClient)
 		e.atClient = nil
 	}
-}
-
-// refuse answers c with refusal and closes it, within a second.
-func refuse(c net.Conn, refusal []byte) {
-	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-	_, _ = c.Write(refusal)
-	c.Close()
 }
 
 // ConnState is the http.Server's ConnState hook: it tells the Listener which connections
