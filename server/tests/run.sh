@@ -160,4 +160,11 @@ load postgres $((port_base + 41)) -db "$("$repo/scripts/pg.sh" newdb picket_load
 step "picket-changes runs (server/bench-changes.sh --quick: SQLite, 200 projects; the figures come from a full run)"
 "$repo/server/bench-changes.sh" --quick
 
+step "The slow-body measurement runs (server/tests/measure_slow_bodies.py, 64 connections at -max-conns 32; the README's figures come from a run of 4,096 at the default cap)"
+slow="$("$python" "$repo/server/tests/measure_slow_bodies.py" "$PICKET_SERVER_BIN" $((port_base + 42)) 64 -max-conns 32)"
+echo "$slow"
+# The share of -max-conns 32 is 4: the rest refused at once, the client of 127.0.0.1 served.
+grep -q '^64 connections: 4 held' <<<"$slow" || { echo "FAIL: measure_slow_bodies.py: not 4 of 64 held" >&2; exit 1; }
+grep -q 'a client of 127.0.0.1: HTTP/1.1 200' <<<"$slow" || { echo "FAIL: measure_slow_bodies.py: the other client was not served" >&2; exit 1; }
+
 step "Server tests passed"

@@ -45,16 +45,28 @@ def readme_commands(text: str) -> tuple[dict[str, list[str]], list[str]]:
     blocks: dict[str, list[str]] = {}
     inline: list[str] = []
     heading = ""
+    paragraph: list[str] = []
+
+    def spans() -> None:
+        # A code span may run over a line break (Markdown joins the lines with a space), so
+        # spans are read per paragraph: a command wrapped in the README is a command too.
+        for span in re.findall(r"`([^`]+)`", "\n".join(paragraph)):
+            span = " ".join(span.split())
+            if COMMAND_START.match(span) and span not in inline:
+                inline.append(span)
+        paragraph.clear()
+
     # blocks.py's rule of what is a heading and what a block, shared with every README test.
     for kind, info, line in lines_outside(text):
+        if kind == "text" and line.strip():
+            paragraph.append(line)
+            continue
+        spans()
         if kind == "heading":
             heading = line.strip()
         elif kind == "code" and info == "sh" and line.strip():
             blocks.setdefault(heading, []).append(line)
-        elif kind == "text":
-            for span in re.findall(r"`([^`\n]+)`", line):
-                if COMMAND_START.match(span) and span not in inline:
-                    inline.append(span)
+    spans()
     return blocks, inline
 
 
