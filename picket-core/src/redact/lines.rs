@@ -11,7 +11,9 @@
 //! A secret found is masked from its first group through the end of the line of its last,
 //! the text columns between included: they show the same bytes.
 //!
-//! Linear: each line is read at most twice (once more when it starts a new dump).
+//! Linear: each line is read a bounded number of times (its offsets tried alone and in the
+//! dump's width, once more when it starts a new dump), and each try reads at most the
+//! groups up to the next run that could be an offset.
 
 use zeroize::Zeroize;
 
@@ -52,33 +54,86 @@ pub(super) fn line_dumps(text: &[u8], each: &mut impl FnMut(usize, usize, Secret
 }
 
 /// Adds the groups of the line `text[from..to]` to `dump`: false (adding nothing) when the
-/// line is no line of a dump, or its groups have another width than the dump's. The
-/// offset is the first run of six or more hex digits, anywhere in the line (a logger may
-/// put its own prefix before each line), that groups follow.
+/// line is no line of a dump, or when it reads better as the first line of a new one.
+///
+/// The offset is a run of six or more hex digits, anywhere in the line (a logger may put
+/// its own prefix before each line), that groups follow. Of the runs the line holds, the
+/// one followed by the most bytes is taken: a prefix may hold a run of its own followed by
+/// a group or two (a hex id, then `2040`), and the first line of a dump may follow text
+/// with no separator (`…2d9760d00000000  73 6b`), its offset joined to the text's digits.
+/// The line continues the dump when, read in the dump's width, it holds at least as many
+/// bytes as read alone (xxd's last line may hold one byte: `00000020: 39  9`); otherwise it
+/// starts a new dump (the caller finishes this one and reads the line again).
 fn read_line(text: &[u8], from: usize, to: usize, dump: &mut Dump) -> bool {
     let line = &text[from..to];
+    let alone = best_offset(line, 0);
+    let (bytes, after, width) = if dump.width == 0 {
+        alone
+    } else {
+        let more = best_offset(line, dump.width);
+        if more.0 < alone.0 {
+            return false;
+        }
+        more
+    };
+    if bytes == 0 {
+        return false;
+    }
+    dump.width = width;
+    push_groups(text, from, to, after, width, dump);
+    true
+}
+
+/// The offset of `line` followed by the most bytes in groups of `width` digits (0: the
+/// first group's): (bytes, where the offset ends, the groups' width); (0, 0, 0) when no
+/// offset is followed by a group.
+fn best_offset(line: &[u8], width: usize) -> (usize, usize, usize) {
+    let mut best = (0, 0, 0);
     let mut at = 0;
     while at < line.len() {
         let Some(k) = line[at..].iter().position(|b| b.is_ascii_hexdigit()) else {
-            return false;
+            break;
         };
         let start = at + k;
         let offset = line[start..]
             .iter()
             .take_while(|b| b.is_ascii_hexdigit())
             .count();
-        if offset >= 6 && read_groups(text, from, to, start + offset, dump) {
-            return true;
-        }
         at = start + offset;
+        if offset >= 6 {
+            let (bytes, width) = groups(line, at, width, &mut |_, _| {});
+            if bytes > best.0 {
+                best = (bytes, at, width);
+            }
+        }
     }
-    false
+    best
 }
 
-/// Adds the groups that follow an offset ending at `text[from + at]` (a colon may follow
-/// it), up to the line's end `to`: false (adding nothing) when none does.
-fn read_groups(text: &[u8], from: usize, to: usize, at: usize, dump: &mut Dump) -> bool {
+/// Adds to `dump` the groups of `width` digits that follow an offset ending at
+/// `text[from + after]`, up to the line's end `to`.
+fn push_groups(text: &[u8], from: usize, to: usize, after: usize, width: usize, dump: &mut Dump) {
     let line = &text[from..to];
+    groups(line, after, width, &mut |start, digits| {
+        dump.groups
+            .push((from + start, digits, from + start + digits));
+    });
+    // The text column after the groups shows the same bytes: it goes with the last group.
+    let line_end = if line.ends_with(b"\r") { to - 1 } else { to };
+    if let Some(last) = dump.groups.last_mut() {
+        last.2 = line_end;
+    }
+}
+
+/// Reads the groups that follow an offset ending at `line[at]` (a colon may follow it), of
+/// `width` digits (0: the first group's), giving each to `each(start, digits)`: (bytes,
+/// width), bytes 0 when no group follows.
+fn groups(
+    line: &[u8],
+    at: usize,
+    width: usize,
+    each: &mut impl FnMut(usize, usize),
+) -> (usize, usize) {
     let blank = |at: usize| line[at..].iter().take_while(|b| **b == b' ').count();
     let hex = |at: usize| {
         line[at..]
@@ -90,43 +145,32 @@ fn read_groups(text: &[u8], from: usize, to: usize, at: usize, dump: &mut Dump) 
     if line.get(at) == Some(&b':') {
         at += 1;
     }
-    let first = dump.groups.len();
+    let mut width = width;
     let mut bytes = 0;
     loop {
         let gap = blank(at);
         let digits = hex(at + gap);
         let ends = matches!(line.get(at + gap + digits), None | Some(b' ' | b'\r'));
-        let width = if dump.width == 0 { digits } else { dump.width };
+        let w = if width == 0 { digits } else { width };
         // A shorter last group: xxd's odd byte at the end of a dump.
-        let last_odd = width == 4 && digits == 2;
+        let last_odd = w == 4 && digits == 2;
         if !(1..=3).contains(&gap)
             || !ends
-            || !(digits == width || last_odd)
-            || !matches!(width, 2 | 4)
+            || !(digits == w || last_odd)
+            || !matches!(w, 2 | 4)
             || bytes >= MAX_LINE_BYTES
         {
             break;
         }
-        if dump.groups.len() == first && dump.width == 0 {
-            dump.width = width;
-        }
-        dump.groups
-            .push((from + at + gap, digits, from + at + gap + digits));
+        width = w;
+        each(at + gap, digits);
         bytes += digits / 2;
         at += gap + digits;
         if last_odd {
             break;
         }
     }
-    if dump.groups.len() == first {
-        return false;
-    }
-    // The text column after the groups shows the same bytes: it goes with the last group.
-    let line_end = if line.ends_with(b"\r") { to - 1 } else { to };
-    if let Some(last) = dump.groups.last_mut() {
-        last.2 = line_end;
-    }
-    true
+    (bytes, width)
 }
 
 /// Decodes the dump read so far, reports what it holds, and starts a new one.

@@ -374,3 +374,49 @@ fn hostile_input_is_linear_and_exact() {
     let many = SK.repeat(MIB / KEY_LEN);
     assert_eq!(redact(&many), "sk_…9e24".repeat(MIB / KEY_LEN));
 }
+
+/// A `hexdump -C` dump whose first line follows text with no separator (its offset joined
+/// to the text's hex digits) or a prefix holding a hex run and a group of its own: the
+/// offset followed by the most bytes is the dump's (found by the fuzz target `redact`: the
+/// first line was read as a dump of one four-digit group, `2040`, and the key's first 16
+/// bytes were left).
+#[test]
+fn masks_a_line_dump_after_hex_text() {
+    let dump = "00000000  73 6b 5f 65 31 66 37 36  37 64 32 39 66 61 36 65  |sk_e1f767d29fa6e|\n\
+                00000010  35 33 33 66 32 65 35 63  36 32 33 34 32 66 62 39  |533f2e5c62342fb9|\n\
+                00000020  65 32 34                                          |e24|\n00000023";
+    for prefix in [
+        "2d9760d",
+        "id=d9760d04426c1e9f 2040 ",
+        "d9760d04426c1e9f 2040 2d9760d",
+    ] {
+        let input = format!("{prefix}{dump}");
+        let out = redact(&input);
+        assert_eq!(
+            out,
+            format!("{prefix}00000000  [REDACTED sk_…9e24]\n00000023"),
+            "{prefix:?}"
+        );
+    }
+    // The fuzz target's input, whose dump holds a key in capitals and mixed case.
+    let sk = "Sk_474554202F76312f70696E673F6B6579";
+    let hex: Vec<String> = sk.bytes().map(|b| format!("{b:02x}")).collect();
+    let line = |k: usize| {
+        let bytes = &hex[k * 16..(k * 16 + 16).min(hex.len())];
+        format!(
+            "{:08x}  {}  |{}|\n",
+            k * 16,
+            bytes.join(" "),
+            &sk[k * 16..(k * 16 + 16).min(sk.len())]
+        )
+    };
+    let input = format!(
+        "Pk_d9760d04426c1e9f3941bec7e39c885efd 2040 2d9760d0{}{}{}04426c1e",
+        line(0),
+        line(1),
+        line(2)
+    );
+    let out = redact(&input);
+    assert!(!out.contains("53 6b 5f 34"), "{out}");
+    assert!(!out.contains("|Sk_474554202F763|"), "{out}");
+}
