@@ -4,12 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/picket-dev/picket/server/internal/storetest"
 )
 
 // A store whose accounts were keyed before internationalized domains were canonicalized
@@ -138,7 +137,7 @@ func storesBefore(t *testing.T, name string) map[string]oldStore {
 	if base == "" {
 		return out
 	}
-	u := schemaURL(t, base)
+	u := storetest.SchemaURL(t, base)
 	pg, err := sql.Open("pgx", u)
 	if err != nil {
 		t.Fatal(err)
@@ -147,30 +146,4 @@ func storesBefore(t *testing.T, name string) map[string]oldStore {
 	build(true, pg)
 	out["postgres"] = oldStore{db: pg, url: u}
 	return out
-}
-
-// schemaURL creates a PostgreSQL schema of the test's own on the server at base (dropped
-// when the test ends) and returns base with it as the search path.
-func schemaURL(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("picket_store_test_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	picket "github.com/picket-dev/picket/bindings/go"
+	"github.com/picket-dev/picket/server/internal/storetest"
 )
 
 // openKinds opens a fresh store of each kind: SQLite in a temporary directory, and
@@ -28,7 +29,7 @@ func openKinds(t *testing.T) map[string]*Store {
 	if base == "" {
 		return out
 	}
-	pg, err := Open(ctx, "", schemaURL(t, base), WithTimeout(time.Minute))
+	pg, err := Open(ctx, "", storetest.SchemaURL(t, base), WithTimeout(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
