@@ -259,6 +259,31 @@ def start_server(
     return srv
 
 
+def self_signed_certificate(d: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, written into d, made by the Go
+    distribution's own crypto/tls/generate_cert.go (Go is a prerequisite; no other tool
+    needed), for serve -tls-cert/-tls-key."""
+    goroot = subprocess.run(
+        ["go", "env", "GOROOT"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    subprocess.run(
+        [
+            "go",
+            "run",
+            os.path.join(goroot, "src/crypto/tls/generate_cert.go"),
+            "--host",
+            "127.0.0.1",
+            "--ecdsa-curve",
+            "P256",
+        ],
+        cwd=d,
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    return d / "cert.pem", d / "key.pem"
+
+
 def wait_until(pred: Any, limit: float, step: float = 0.005) -> float | None:
     """Polls pred() until it is true; returns the seconds it took, or None past limit."""
     t0 = time.monotonic()

@@ -4,9 +4,7 @@ that its id replayed afterwards opens nothing."""
 
 from __future__ import annotations
 
-import os
 import ssl
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,33 +14,12 @@ from dashboard import new_account, new_email
 from playwright.sync_api import Browser, expect
 
 from conftest import Browsing
-from harness import BACKENDS, Server, new_store, start_server
+from harness import BACKENDS, Server, new_store, self_signed_certificate, start_server
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, made by the Go distribution's
-    own crypto/tls/generate_cert.go (Go is a prerequisite; no other tool needed)."""
-    d = tmp_path_factory.mktemp("tls")
-    goroot = subprocess.run(
-        ["go", "env", "GOROOT"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    subprocess.run(
-        [
-            "go",
-            "run",
-            os.path.join(goroot, "src/crypto/tls/generate_cert.go"),
-            "--host",
-            "127.0.0.1",
-            "--ecdsa-curve",
-            "P256",
-        ],
-        cwd=d,
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
-    return d / "cert.pem", d / "key.pem"
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(params=BACKENDS)
