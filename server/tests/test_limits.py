@@ -7,6 +7,7 @@ import json
 import resource
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from harness import Server, new_store, start_server, wait_until
+from harness import Server, new_store, self_signed_certificate, start_server, wait_until
 from projects import ping
 
 
@@ -118,12 +120,17 @@ def test_a_file_limit_below_the_cap_lowers_it_so_new_clients_are_served(tmp_path
         server.stop()
 
 
-def slow_body(server: Server, source: str) -> tuple[socket.socket, bytes]:
+def slow_body(
+    server: Server, source: str, tls: ssl.SSLContext | None = None
+) -> tuple[socket.socket, bytes]:
     """A connection from the loopback address source with a request in flight: its headers
     sent, its body promised (Content-Length: 1000) and one byte of it sent, as a slow-body
     attack dribbles it; and what the server answered at once (b"" when it holds it; b"reset"
-    when the connection was reset before an answer could be read)."""
+    when the connection was reset before an answer could be read). Over TLS when tls is
+    given (a server with -tls-cert)."""
     s = socket.create_connection(("127.0.0.1", server.port), timeout=5, source_address=(source, 0))
+    if tls is not None:
+        s = tls.wrap_socket(s, server_hostname="127.0.0.1")
     s.sendall(
         b"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Content-Length: 1000\r\n\r\n{"
@@ -139,32 +146,56 @@ def slow_body(server: Server, source: str) -> tuple[socket.socket, bytes]:
     return s, answer
 
 
-def hold_slow_bodies(server: Server, sources: list[str], into: list[socket.socket]) -> None:
+def hold_slow_bodies(
+    server: Server,
+    sources: list[str],
+    into: list[socket.socket],
+    tls: ssl.SSLContext | None = None,
+) -> None:
     """A slow body from each of sources, each held by the server (appended to into, for the
     caller to close)."""
     for source in sources:
-        s, answer = slow_body(server, source)
+        s, answer = slow_body(server, source, tls)
         into.append(s)
         assert answer == b"", (source, answer)
 
 
-def test_a_new_connection_is_refused_503_when_every_one_is_busy(tmp_path: Path) -> None:
-    server = start_server(new_store("sqlite", tmp_path), extra=("-max-conns", "4"))
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_new_connection_is_refused_503_when_every_one_is_busy(
+    tmp_path: Path, scheme: str
+) -> None:
+    # Over TLS (serve -tls-cert) the refusals are TLS records: written in plain text, they
+    # reached a TLS client as a failed handshake ("wrong version number"), not as the answer.
+    extra: tuple[str, ...] = ("-max-conns", "4")
+    tls: ssl.SSLContext | None = None
+    if scheme == "https":
+        cert, key = self_signed_certificate(tmp_path)
+        extra += ("-tls-cert", str(cert), "-tls-key", str(key))
+        tls = ssl.create_default_context(cafile=str(cert))
+    server = start_server(new_store("sqlite", tmp_path), extra=extra)
+    assert server.url.startswith(scheme + "://"), server.url
     busy: list[socket.socket] = []
     try:
         pk, sk = server.first_start_keys()
         # Four requests in flight, from four addresses (each holds its share, 4 / 8 -> 1):
         # each body promised and not sent, so each waits.
-        hold_slow_bodies(server, [f"127.0.0.{10 + i}" for i in range(4)], busy)
-        r = httpx.get(server.url + "/v1/ping", auth=(pk, ""), timeout=5)
+        hold_slow_bodies(server, [f"127.0.0.{10 + i}" for i in range(4)], busy, tls)
+        r = httpx.get(server.url + "/v1/ping", auth=(pk, ""), timeout=5, verify=tls or True)
         assert r.status_code == 503, r.text
         body = r.json()
         assert (body["error"], body["code"]) == ("overloaded", 831), body
         assert r.headers["retry-after"] == "1"
+        # One more from an address at its share, every one of its connections busy: 429.
+        s, answer = slow_body(server, "127.0.0.10", tls)
+        busy.append(s)
+        assert answer.startswith(b"HTTP/1.1 429 Too Many Requests\r\n"), answer
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "too_many_connections"
         # Once they finish, new clients are served again.
         for s in busy:
             s.close()
-        assert wait_until(lambda: ping(httpx.Client(base_url=server.url), pk) == 200, 5, 0.05)
+        assert wait_until(
+            lambda: ping(httpx.Client(base_url=server.url, verify=tls or True), pk) == 200, 5, 0.05
+        )
     finally:
         for s in busy:
             s.close()

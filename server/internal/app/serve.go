@@ -109,6 +109,9 @@ func serve(ctx context.Context, g *globals, addr string, opts serveOptions, ui U
 	// reading the answer. At a full cap such a request of the biggest holder is cut for a
 	// new client.
 	ln.CutSlow(opts.ops.storeTimeout + time.Second)
+	if tlsConfig != nil {
+		ln.RefuseOverTLS(tlsConfig)
+	}
 	a.metrics.watchConns(ln)
 	base := "http://" + ln.Addr().String()
 	if tlsConfig != nil {

@@ -6,7 +6,7 @@
 // to make room; idle connections cost the server memory and a file descriptor, and are the
 // ones an attacker holds by the thousand. Only when every connection has a request in
 // flight is the new one refused: it gets Refusal (a complete HTTP/1.1 response, written
-// before its request is read) and is closed.
+// before its request is read, inside TLS after RefuseOverTLS) and is closed.
 //
 // Idle connections alone would let a client that keeps many requests in flight (sending
 // their bodies a byte at a time: a slow-body attack) hold the whole cap. PerClient gives
@@ -21,12 +21,14 @@
 //	ln := connlimit.New(tcp, 4096, refusal)
 //	ln.PerClient(512, clientOf, clientRefusal)
 //	ln.CutSlow(3 * time.Second)
+//	ln.RefuseOverTLS(tlsConfig) // when srv serves TLS on ln (srv.ServeTLS)
 //	srv := &http.Server{ConnState: ln.ConnState, ...}
 //	srv.Serve(ln)
 package connlimit
 
 import (
 	"container/list"
+	"crypto/tls"
 	"net"
 	"net/http"
 	"sync"
@@ -62,6 +64,8 @@ type Listener struct {
 	shed, refused, refusedClient, cut uint64
 	// lingering bounds the refused connections read to their end at once (see refuse).
 	lingering chan struct{}
+	// tls, when set (RefuseOverTLS), is the TLS configuration refusals are written under.
+	tls *tls.Config
 }
 
 type entry struct {

@@ -1,6 +1,7 @@
 package connlimit
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
 	"time"
@@ -34,6 +35,10 @@ const (
 // closed at once.
 func (l *Listener) refuse(c net.Conn, refusal []byte) {
 	defer c.Close()
+	if l.tls != nil {
+		l.refuseOverTLS(c, refusal)
+		return
+	}
 	_ = c.SetWriteDeadline(time.Now().Add(writeWithin))
 	if _, err := c.Write(refusal); err != nil {
 		return
@@ -49,6 +54,48 @@ func (l *Listener) refuse(c net.Conn, refusal []byte) {
 		return
 	}
 	if hc.CloseWrite() != nil {
+		return
+	}
+	_ = c.SetReadDeadline(time.Now().Add(lingerWithin))
+	_, _ = io.Copy(io.Discard, io.LimitReader(c, lingerBytes))
+}
+
+// RefuseOverTLS makes refusals TLS records under config, for a listener whose connections
+// the server serves over TLS: a TLS client reads a refusal written in plain text as a
+// failed handshake ("first record does not look like a TLS handshake"), not as the answer.
+// The refusal is offered HTTP/1.1 only (ALPN), since it is an HTTP/1.1 response. Call it
+// before the first Accept.
+func (l *Listener) RefuseOverTLS(config *tls.Config) {
+	c := config.Clone()
+	c.NextProtos = []string{"http/1.1"}
+	l.tls = c
+}
+
+// refuseOverTLS answers c with refusal inside TLS: the handshake, the refusal, TLS's
+// close_notify and a half close, then a lingering close as refuse's. A handshake costs the
+// server work a plain refusal does not, so at most MaxLingering are made at once (the
+// lingering bound); beyond them the connection is closed at once, unanswered, as a plain
+// text answer would be unreadable to it anyway.
+func (l *Listener) refuseOverTLS(c net.Conn, refusal []byte) {
+	select {
+	case l.lingering <- struct{}{}:
+		defer func() { <-l.lingering }()
+	default:
+		return
+	}
+	_ = c.SetDeadline(time.Now().Add(writeWithin))
+	tc := tls.Server(c, l.tls)
+	if tc.Handshake() != nil {
+		return
+	}
+	if _, err := tc.Write(refusal); err != nil {
+		return
+	}
+	if tc.CloseWrite() != nil { // close_notify: the answer is complete
+		return
+	}
+	hc, ok := c.(interface{ CloseWrite() error })
+	if !ok || hc.CloseWrite() != nil {
 		return
 	}
 	_ = c.SetReadDeadline(time.Now().Add(lingerWithin))

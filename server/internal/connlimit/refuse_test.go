@@ -1,8 +1,13 @@
 package connlimit
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 )
@@ -100,5 +105,63 @@ func TestLingeringEnds(t *testing.T) {
 			t.Fatalf("still lingering %v after the refusal", time.Since(start))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// tlsPair is a server configuration with a certificate for 127.0.0.1 (httptest's) and a
+// client configuration that trusts it and offers HTTP/2 first, as browsers and Go's client
+// do.
+func tlsPair(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	ts := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(ts.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+	return ts.TLS, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", NextProtos: []string{"h2", "http/1.1"}}
+}
+
+// Over TLS the refusal is a TLS record a client reads as the answer (written in plain
+// text, a TLS client failed its handshake on it), negotiated as HTTP/1.1, complete with
+// close_notify, and a client still sending its body reads it too.
+func TestRefusalOverTLS(t *testing.T) {
+	server, client := tlsPair(t)
+	// The server's own configuration offers HTTP/2, as http.Server's ServeTLS makes it.
+	server = server.Clone()
+	server.NextProtos = []string{"h2", "http/1.1"}
+	l := New(nil, 1, nil)
+	l.RefuseOverTLS(server)
+	for i := 0; i < 3; i++ {
+		tc := tls.Client(refused(t, l), client)
+		got, err := sendInTwo(tc)
+		if err != nil || got != refusal {
+			t.Fatalf("try %d: read %q, %v; want the refusal", i, got, err)
+		}
+		if p := tc.ConnectionState().NegotiatedProtocol; p != "http/1.1" {
+			t.Fatalf("try %d: negotiated %q, want http/1.1", i, p)
+		}
+	}
+	// The configuration the server serves with is not changed.
+	if !slices.Equal(server.NextProtos, []string{"h2", "http/1.1"}) {
+		t.Fatalf("RefuseOverTLS changed the server's configuration: %v", server.NextProtos)
+	}
+}
+
+// Beyond MaxLingering refusals at once, a connection over TLS is closed at once, without a
+// handshake (the work a handshake costs is bounded as the lingering is).
+func TestRefusalOverTLSBeyondTheBoundClosesAtOnce(t *testing.T) {
+	server, client := tlsPair(t)
+	l := New(nil, 1, nil)
+	l.RefuseOverTLS(server)
+	for i := 0; i < MaxLingering; i++ {
+		l.lingering <- struct{}{}
+	}
+	c := refused(t, l)
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if err := tls.Client(c, client).Handshake(); err == nil {
+		t.Fatal("a handshake beyond the bound")
+	}
+	if took := time.Since(start); took > lingerWithin/2 {
+		t.Fatalf("the connection was held %v beyond the bound", took)
 	}
 }
