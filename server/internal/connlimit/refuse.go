@@ -43,17 +43,20 @@ func (l *Listener) refuse(c net.Conn, refusal []byte) {
 	if _, err := c.Write(refusal); err != nil {
 		return
 	}
-	hc, ok := c.(interface{ CloseWrite() error })
-	if !ok {
-		return
-	}
 	select {
 	case l.lingering <- struct{}{}:
 		defer func() { <-l.lingering }()
 	default:
 		return
 	}
-	if hc.CloseWrite() != nil {
+	linger(c)
+}
+
+// linger half closes c (FIN: the answer is complete) and reads and drops what the client
+// still sends until it closes its side, for at most lingerWithin and lingerBytes.
+func linger(c net.Conn) {
+	hc, ok := c.(interface{ CloseWrite() error })
+	if !ok || hc.CloseWrite() != nil {
 		return
 	}
 	_ = c.SetReadDeadline(time.Now().Add(lingerWithin))
@@ -62,7 +65,7 @@ func (l *Listener) refuse(c net.Conn, refusal []byte) {
 
 // RefuseOverTLS makes refusals TLS records under config, for a listener whose connections
 // the server serves over TLS: a TLS client reads a refusal written in plain text as a
-// failed handshake ("first record does not look like a TLS handshake"), not as the answer.
+// failed handshake (OpenSSL: "wrong version number"), not as the answer.
 // The refusal is offered HTTP/1.1 only (ALPN), since it is an HTTP/1.1 response. Call it
 // before the first Accept.
 func (l *Listener) RefuseOverTLS(config *tls.Config) {
@@ -94,10 +97,5 @@ func (l *Listener) refuseOverTLS(c net.Conn, refusal []byte) {
 	if tc.CloseWrite() != nil { // close_notify: the answer is complete
 		return
 	}
-	hc, ok := c.(interface{ CloseWrite() error })
-	if !ok || hc.CloseWrite() != nil {
-		return
-	}
-	_ = c.SetReadDeadline(time.Now().Add(lingerWithin))
-	_, _ = io.Copy(io.Discard, io.LimitReader(c, lingerBytes))
+	linger(c)
 }
