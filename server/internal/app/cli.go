@@ -262,7 +262,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		return err
 	}
 	addr, name, mode, kind, email := v.addr, v.name, v.mode, v.kind, v.email
-	project, keyID, expiresIn, grace, force := v.project, v.keyID, v.expiresIn, v.grace, v.force
+	project, keyID, expiresIn, grace, force, account := v.project, v.keyID, v.expiresIn, v.grace, v.force, v.account
 	opts, ui, pageLimit, pageCursor := v.opts, v.ui, v.pageLimit, v.pageCursor
 	wantPos := 0
 	if cmd == "redirect add" || cmd == "redirect remove" {
@@ -278,7 +278,10 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	if (cmd == "key roll" || cmd == "key revoke") && keyID <= 0 {
 		return &usageError{cmd + " needs -key KEYID"}
 	}
-	if strings.HasPrefix(cmd, "account ") && cmd != "account list" && email == "" {
+	switch {
+	case cmd == "account delete" && (email == "") == (account <= 0):
+		return &usageError{cmd + " needs -email E or -account ID (one of them)"}
+	case strings.HasPrefix(cmd, "account ") && cmd != "account list" && cmd != "account delete" && email == "":
 		return &usageError{cmd + " needs -email E"}
 	}
 	if cmd == "serve" {
@@ -411,7 +414,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 	case "account password":
 		return accountPassword(ctx, a, g, email, stdout)
 	case "account delete":
-		return accountDelete(ctx, st, email, force, stdout)
+		return accountDelete(ctx, st, email, account, force, stdout)
 	case "redirect list":
 		return mapNF(listPages(stdout, pageLimit, pageCursor, func(after string, n int) ([]RedirectURI, bool, string, error) {
 			uris, more, err := st.RedirectURIs(ctx, project, after, n)

@@ -163,10 +163,17 @@ func accountPassword(ctx context.Context, a *App, g *globals, email string, stdo
 	return emit(stdout, map[string]any{"account": accountJSON(acc), "sessions_ended": ended})
 }
 
-// accountDelete deletes account email and ends its sessions. An account that owns
-// projects is refused unless force, which leaves them to no account.
-func accountDelete(ctx context.Context, st *store.Store, email string, force bool, stdout io.Writer) error {
-	acc, err := accountByEmail(ctx, st, email)
+// accountDelete deletes the account of address email, or else of id, and ends its
+// sessions. An account that owns projects is refused unless force, which leaves them to no
+// account.
+func accountDelete(ctx context.Context, st *store.Store, email string, id int64, force bool, stdout io.Writer) error {
+	var acc store.Account
+	var err error
+	if email != "" {
+		acc, err = accountByEmail(ctx, st, email)
+	} else if acc, err = st.Account(ctx, id); errors.Is(err, store.ErrNotFound) {
+		err = errUnknownAccount
+	}
 	if err != nil {
 		return err
 	}

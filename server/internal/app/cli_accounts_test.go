@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	picket "github.com/picket-dev/picket/bindings/go"
 	"github.com/picket-dev/picket/server/internal/rules"
 	"github.com/picket-dev/picket/server/internal/store"
 )
@@ -156,6 +159,71 @@ func TestAccountPasswordAndDelete(t *testing.T) {
 			}
 			if code, out, errs := run("", "account", "adopt", "-email", "operator@example.com", "-project", "1"); code != 0 || !strings.Contains(out, `"adopted":[1]`) {
 				t.Fatalf("adopting the released project: %d %s %s", code, out, errs)
+			}
+		})
+	}
+}
+
+// An account no address reaches any more (the email-key migration leaves one when two
+// accounts were the same mailbox spelled two ways: the other holds the key) is deleted by
+// its id, and its project released for account adopt. On both stores.
+func TestAccountDeleteByID(t *testing.T) {
+	for _, kind := range storeKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			dataDir, dbURL := kind.open(t)
+			where := []string{"-data", dataDir}
+			if dbURL != "" {
+				where = []string{"-db", dbURL}
+			}
+			run := func(args ...string) (int, string, string) {
+				t.Helper()
+				return cliInput(t, "correct horse battery staple\n", append(args, where...)...)
+			}
+			if code, out, errs := run("account", "create", "-email", "ada@b\u00fccher.example"); code != 0 {
+				t.Fatalf("account create: %d %s %s", code, out, errs)
+			}
+			ctx := context.Background()
+			st, err := store.Open(ctx, dataDir, dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			// The account an older server made for the U-label spelling, keyed as typed,
+			// as the migration leaves it beside the account holding the mailbox's key.
+			left, p, _, err := st.CreateAccount(ctx, store.NewAccount{Email: "ada@b\u00fccher.example", EmailKey: "ada@b\u00fccher.example", PasswordHash: "x"},
+				store.NewProject{Name: "My First Project", Mode: picket.Development}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := strconv.FormatInt(left.ID, 10)
+			for _, c := range []struct {
+				args []string
+				code int
+				rule string
+			}{
+				// -email finds the other account, which holds the key, never this one.
+				{[]string{"account", "delete", "-email", "ada@b\u00fccher.example", "-account", id}, 2, "usage"},
+				{[]string{"account", "delete", "-account", "0"}, 2, "usage"},
+				{[]string{"account", "delete", "-account", "999999"}, 1, "unknown_account"},
+				{[]string{"account", "delete", "-account", id}, 1, "account_owns_projects"},
+			} {
+				code, out, errs := run(c.args...)
+				if code != c.code || out != "" || !strings.Contains(errs, `"error":"`+c.rule+`"`) {
+					t.Errorf("%v: %d %q %s, want %d %s", c.args, code, out, errs, c.code, c.rule)
+				}
+			}
+			code, out, errs := run("account", "delete", "-account", id, "-force")
+			want := fmt.Sprintf(`"released":[%d]`, p.ID)
+			if code != 0 || !strings.Contains(out, `"id":`+id) || !strings.Contains(out, want) {
+				t.Fatalf("account delete -account -force: %d %s %s, want %s", code, out, errs, want)
+			}
+			// The account the address reaches is untouched, and adopts the released project.
+			code, out, errs = run("account", "adopt", "-email", "ada@xn--bcher-kva.example")
+			if code != 0 || !strings.Contains(out, fmt.Sprintf(`"adopted":[%d]`, p.ID)) {
+				t.Fatalf("account adopt: %d %s %s", code, out, errs)
+			}
+			if code, out, _ := run("account", "list"); code != 0 || strings.Count(out, "\n") != 1 {
+				t.Fatalf("account list: %d %q, want the one account", code, out)
 			}
 		})
 	}

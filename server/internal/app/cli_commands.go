@@ -36,13 +36,13 @@ var commands = []struct{ name, args, about string }{
 	{"account adopt", "-email E [-project ID]", "give an account the projects without one"},
 	{"account list", "[-limit N [-cursor C]]", "list the accounts"},
 	{"account password", "-email E", "set an account's password (read as account create reads it) and end all its sessions"},
-	{"account delete", "-email E [-force]", "delete an account and end its sessions (-force: even one that owns projects, which then have no account)"},
+	{"account delete", "(-email E | -account ID) [-force]", "delete an account and end its sessions (-force: even one that owns projects, which then have no account)"},
 }
 
 // cliArgs holds every command's flag values.
 type cliArgs struct {
 	addr, name, mode, kind, email string
-	project, keyID                int64
+	project, keyID, account       int64
 	expiresIn, grace              time.Duration
 	force                         bool
 	opts                          serveOptions
@@ -99,6 +99,7 @@ func flagSet(cmd string, g *globals, v *cliArgs) (*flag.FlagSet, bool) {
 		fs.StringVar(&v.email, "email", "", "the account's email address")
 	case "account delete":
 		fs.StringVar(&v.email, "email", "", "the account's email address")
+		fs.Int64Var(&v.account, "account", 0, "the account's id, as account list shows it, instead of -email (for an account no address reaches any more: one a migration left beside another account of the same mailbox)")
 		fs.BoolVar(&v.force, "force", false, "delete it even while it owns projects: they are left to no account, their keys working, for account adopt")
 	case "account adopt":
 		fs.StringVar(&v.email, "email", "", "the account's email address")
