@@ -279,7 +279,7 @@ func dispatch(ctx context.Context, g *globals, words, rest []string, stdout, std
 		return &usageError{cmd + " needs -key KEYID"}
 	}
 	switch {
-	case cmd == "account delete" && (email == "") == (account <= 0):
+	case cmd == "account delete" && ((email == "") == (account == 0) || account < 0):
 		return &usageError{cmd + " needs -email E or -account ID (one of them)"}
 	case strings.HasPrefix(cmd, "account ") && cmd != "account list" && cmd != "account delete" && email == "":
 		return &usageError{cmd + " needs -email E"}

@@ -204,6 +204,7 @@ func TestAccountDeleteByID(t *testing.T) {
 				// -email finds the other account, which holds the key, never this one.
 				{[]string{"account", "delete", "-email", "ada@b\u00fccher.example", "-account", id}, 2, "usage"},
 				{[]string{"account", "delete", "-account", "0"}, 2, "usage"},
+				{[]string{"account", "delete", "-account", "-1", "-email", "ada@b\u00fccher.example"}, 2, "usage"},
 				{[]string{"account", "delete", "-account", "999999"}, 1, "unknown_account"},
 				{[]string{"account", "delete", "-account", id}, 1, "account_owns_projects"},
 			} {
