@@ -67,31 +67,40 @@ func TestAccountCommands(t *testing.T) {
 	}
 }
 
+// cliOnStore opens a new store of kind for a test of the operator's CLI: run runs a
+// command line on it (stdin, the arguments; the store's -data or -db added), st is the same
+// store opened for the test's own checks, closed when the test ends.
+func cliOnStore(t *testing.T, kind storeKind) (run func(stdin string, args ...string) (int, string, string), st *store.Store) {
+	t.Helper()
+	dataDir, dbURL := kind.open(t)
+	where := []string{"-data", dataDir}
+	if dbURL != "" {
+		where = []string{"-db", dbURL}
+	}
+	run = func(stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		return cliInput(t, stdin, append(args, where...)...)
+	}
+	st, err := store.Open(context.Background(), dataDir, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return run, st
+}
+
 // The operator sets an account's password (stdin's first line, the rules of a new one; the
 // account's sessions end) and deletes accounts: refused while one owns projects, unless
 // -force, which leaves them to no account for account adopt. On both stores.
 func TestAccountPasswordAndDelete(t *testing.T) {
 	for _, kind := range storeKinds() {
 		t.Run(kind.name, func(t *testing.T) {
-			dataDir, dbURL := kind.open(t)
-			where := []string{"-data", dataDir}
-			if dbURL != "" {
-				where = []string{"-db", dbURL}
-			}
-			run := func(stdin string, args ...string) (int, string, string) {
-				t.Helper()
-				return cliInput(t, stdin, append(args, where...)...)
-			}
+			run, st := cliOnStore(t, kind)
 			const pw, newPW = "correct horse battery staple", "a brand new passphrase, long"
 			if code, out, errs := run(pw+"\n", "account", "create", "-email", "operator@example.com"); code != 0 {
 				t.Fatalf("account create: %d %s %s", code, out, errs)
 			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, dataDir, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
 			acc, hash, err := st.AccountByEmail(ctx, "operator@example.com")
 			if err != nil {
 				t.Fatal(err)
@@ -170,24 +179,15 @@ func TestAccountPasswordAndDelete(t *testing.T) {
 func TestAccountDeleteByID(t *testing.T) {
 	for _, kind := range storeKinds() {
 		t.Run(kind.name, func(t *testing.T) {
-			dataDir, dbURL := kind.open(t)
-			where := []string{"-data", dataDir}
-			if dbURL != "" {
-				where = []string{"-db", dbURL}
-			}
+			runInput, st := cliOnStore(t, kind)
 			run := func(args ...string) (int, string, string) {
 				t.Helper()
-				return cliInput(t, "correct horse battery staple\n", append(args, where...)...)
+				return runInput("correct horse battery staple\n", args...)
 			}
 			if code, out, errs := run("account", "create", "-email", "ada@b\u00fccher.example"); code != 0 {
 				t.Fatalf("account create: %d %s %s", code, out, errs)
 			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, dataDir, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
 			// The account an older server made for the U-label spelling, keyed as typed,
 			// as the migration leaves it beside the account holding the mailbox's key.
 			left, p, _, err := st.CreateAccount(ctx, store.NewAccount{Email: "ada@b\u00fccher.example", EmailKey: "ada@b\u00fccher.example", PasswordHash: "x"},
